@@ -1,0 +1,24 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Aevb.Cli.Commands;
+
+// `aevb`: one verb per file in Commands/, each exposing `static Command Create()`.
+// The root is a named Command rather than RootCommand so help says `aevb` whatever the
+// executable is called (`dotnet run`, the Aevb.Cli assembly, an installed tool).
+var root = new Command("aevb", "Auto-Encoding Variational Bayes (Kingma & Welling, 2014): train, evaluate, benchmark, run notebooks.")
+{
+    new HelpOption(),
+    new VersionOption(),
+};
+foreach (var command in new[]
+{
+    DataCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+    BenchCommand.Create(),
+    NotebookCommand.Create(),
+})
+{
+    root.Subcommands.Add(command);
+}
+return root.Parse(args).Invoke();

@@ -1,0 +1,1 @@
+Console.WriteLine("Aevb.Benchmarks: nothing here yet.");
