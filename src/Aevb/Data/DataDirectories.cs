@@ -38,13 +38,16 @@ public static class DataDirectories
 
     /// <summary>The folders searched, in order (see the class summary).</summary>
     public static IReadOnlyList<DataLocation> SearchPath(string? explicitDirectory = null)
+        => SearchPath(explicitDirectory, Environment.GetEnvironmentVariable(EnvironmentVariable), DefaultCacheDirectory());
+
+    /// <summary>The search-path rule itself, with its inputs given (tests use this rather than changing the process environment).</summary>
+    internal static IReadOnlyList<DataLocation> SearchPath(string? explicitDirectory, string? environmentValue, string? cacheDirectory)
     {
         if (!string.IsNullOrWhiteSpace(explicitDirectory))
             return [new DataLocation(Path.GetFullPath(explicitDirectory), "argument")];
         var list = new List<DataLocation>(2);
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(env)) list.Add(new DataLocation(Path.GetFullPath(env), EnvironmentVariable));
-        if (DefaultCacheDirectory() is { } cache) list.Add(new DataLocation(Path.GetFullPath(cache), "data/cache"));
+        if (!string.IsNullOrWhiteSpace(environmentValue)) list.Add(new DataLocation(Path.GetFullPath(environmentValue), EnvironmentVariable));
+        if (!string.IsNullOrWhiteSpace(cacheDirectory)) list.Add(new DataLocation(Path.GetFullPath(cacheDirectory), "data/cache"));
         return list;
     }
 

@@ -50,8 +50,11 @@ public static class DataFiles
     /// <paramref name="verify"/> is set, its SHA-256.
     /// </summary>
     public static IdxArray Load(DataManifest.FileEntry file, string? dataDirectory = null, bool verify = true, DataManifest? manifest = null)
+        => Load(file, DataDirectories.SearchPath(dataDirectory), verify, manifest);
+
+    /// <summary>As above, searching the folders <paramref name="search"/> in order.</summary>
+    public static IdxArray Load(DataManifest.FileEntry file, IReadOnlyList<DataLocation> search, bool verify = true, DataManifest? manifest = null)
     {
-        var search = DataDirectories.SearchPath(dataDirectory);
         var found = Locate(file, search) ?? throw Missing(file, search, manifest);
         return Read(found, file, verify, FixFor(file, found.Location, manifest));
     }

@@ -40,30 +40,43 @@ public static class Gzip
             throw new DataFileException(sourceName, $"gzip stream is truncated: only {compressed.Length} bytes");
 
         // ISIZE is the uncompressed length modulo 2^32; the data sets here are far below 4 GiB.
-        var expected = BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
-        if (expected > Array.MaxLength)
-            throw new DataFileException(sourceName, $"gzip stream is truncated or corrupt: its trailer claims {expected} uncompressed bytes");
+        long expected = BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
 
-        var output = new byte[expected];
-        int read;
-        bool more;
+        // Size the buffer from the trailer so a good file inflates into one exact array; but a cut
+        // file's "trailer" is arbitrary bytes, so trust it only up to a plausible ratio and grow
+        // beyond that (deflate can reach ~1000:1, real image data is nearer 5:1).
+        var capacity = (int)Math.Min(expected, Math.Min((long)compressed.Length * 64, Array.MaxLength));
+        var output = new byte[capacity];
+        var total = 0;
         try
         {
             using var gz = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
-            read = gz.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
-            Span<byte> probe = stackalloc byte[1];
-            more = read == output.Length && gz.Read(probe) > 0;
+            while (true)
+            {
+                if (total == output.Length)
+                {
+                    var next = gz.ReadByte();
+                    if (next < 0) break;
+                    if (output.Length == Array.MaxLength)
+                        throw new DataFileException(sourceName, "gzip stream inflates to more than the largest array .NET can hold");
+                    Array.Resize(ref output, (int)Math.Min(2L * output.Length + 1024, Array.MaxLength));
+                    output[total++] = (byte)next;
+                    continue;
+                }
+                var n = gz.Read(output, total, output.Length - total);
+                if (n == 0) break;
+                total += n;
+            }
         }
         catch (InvalidDataException e)
         {
             throw new DataFileException(sourceName, $"gzip stream is corrupt: {e.Message}", inner: e);
         }
 
-        if (read < output.Length || more)
+        if (total != expected)
             throw new DataFileException(sourceName,
-                more
-                    ? $"gzip stream is truncated or corrupt: it inflates to more than the {expected} bytes its trailer states"
-                    : $"gzip stream is truncated: it inflates to {read} bytes but its trailer states {expected} (file cut short?)");
+                $"gzip stream is truncated or corrupt: it inflates to {total} bytes but its trailer states {expected} (file cut short?)");
+        if (total != output.Length) Array.Resize(ref output, total);
         return output;
     }
 
