@@ -26,9 +26,10 @@ internal static class DataCommand
             DefaultValueFactory = _ => "all",
         };
         dataset.AcceptOnlyFromAmong("mnist", "frey", "all");
-        var dir = new Option<string?>("--dir") { Description = "Folder to fill (default: data/cache in the repository)." };
+        var dir = new Option<string?>("--dir") { HelpName = "DIR", Description = "Folder to fill (default: data/cache in the repository)." };
         var from = new Option<string?>("--from")
         {
+            HelpName = "DIR",
             Description = "Copy from this local folder instead of downloading (IDX files, raw or .gz, or frey_rawface.mat); every file is verified.",
         };
         var force = new Option<bool>("--force") { Description = "Fetch again even when a verified copy is present." };
@@ -85,7 +86,7 @@ internal static class DataCommand
 
     private static Command CreateInfo()
     {
-        var dir = new Option<string?>("--dir") { Description = "Look only in this folder (default: AEVB_DATA_DIR, then data/cache)." };
+        var dir = new Option<string?>("--dir") { HelpName = "DIR", Description = "Look only in this folder (default: AEVB_DATA_DIR, then data/cache)." };
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the SHA-256 check (only locate the files)." };
         var command = new Command("info", "List each data file: where it was found, its size, and whether it verifies against the manifest.")
         {
