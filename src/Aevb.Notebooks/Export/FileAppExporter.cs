@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Aevb.Notebooks.Documents;
 using Aevb.Notebooks.Running;
 using Microsoft.CodeAnalysis;
@@ -23,7 +22,7 @@ public sealed record FileAppExportResult(string Code, IReadOnlyList<string> Warn
 /// <item><c>#load "x.csx"</c> is inlined; markdown cells become comments.</item>
 /// </list>
 /// </summary>
-public static partial class FileAppExporter
+public static class FileAppExporter
 {
     /// <summary>src/Aevb/Aevb.csproj in the repository above <paramref name="notebookPath"/>, or null.</summary>
     public static string? FindLibraryProject(string notebookPath)
@@ -83,7 +82,7 @@ public static partial class FileAppExporter
         sb.Append("#:property ImplicitUsings=disable\n");
         sb.Append("#:property AllowUnsafeBlocks=true\n");
         sb.Append("#:property PublishAot=false\n");
-        sb.Append("#:property NoWarn=$(NoWarn);CS1998;CS8321;CS0168;CS0219;IL2026;IL2075;IL2072;IL3050\n");
+        sb.Append("#:property NoWarn=$(NoWarn);CS1998;CS8321;CS0168;CS0219;CS0162;IL2026;IL2075;IL2072;IL3050\n");
         sb.Append('\n');
         sb.Append($"// Exported from {name} by `aevb notebook export --app`. Run: dotnet run {Path.GetFileName(appPath)}\n");
         sb.Append("// Set AEVB_QUICK=1 for the notebook's quick settings. display(...) prints text and saves\n");

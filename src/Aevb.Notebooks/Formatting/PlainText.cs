@@ -60,7 +60,7 @@ public static class PlainText
                 break; // lazily infinite sequences: stop counting
             }
         }
-        var prefix = sequence is Array arr ? $"{arr.GetType().GetElementType()?.Name}[{arr.Length}] " : "";
+        var prefix = sequence is Array arr ? $"{TypeName(arr.GetType().GetElementType())}[{arr.Length}] " : "";
         if (count == 0) return prefix + "[ ]";
         var tail = more > 0 ? (more > 1_000_000 ? ", …" : $", … ({more} more)") : "";
         return $"{prefix}[ {sb}{tail} ]";
@@ -82,7 +82,7 @@ public static class PlainText
     {
         var rows = a.GetLength(0);
         var cols = a.GetLength(1);
-        var sb = new StringBuilder($"{a.GetType().GetElementType()?.Name}[{rows}, {cols}]");
+        var sb = new StringBuilder($"{TypeName(a.GetType().GetElementType())}[{rows}, {cols}]");
         for (var r = 0; r < Math.Min(rows, MaxItems); r++)
         {
             sb.Append("\n[ ");
@@ -94,6 +94,16 @@ public static class PlainText
         if (rows > MaxItems) sb.Append($"\n… ({rows - MaxItems} more rows)");
         return sb.ToString();
     }
+
+    /// <summary>C# spelling of common element types (double[3], not Double[3]).</summary>
+    private static string TypeName(Type? t) => t is null ? "object" : Type.GetTypeCode(t) switch
+    {
+        TypeCode.Boolean => "bool", TypeCode.Byte => "byte", TypeCode.SByte => "sbyte", TypeCode.Char => "char",
+        TypeCode.Int16 => "short", TypeCode.UInt16 => "ushort", TypeCode.Int32 => "int", TypeCode.UInt32 => "uint",
+        TypeCode.Int64 => "long", TypeCode.UInt64 => "ulong", TypeCode.Single => "float", TypeCode.Double => "double",
+        TypeCode.Decimal => "decimal", TypeCode.String => "string",
+        _ => t == typeof(object) ? "object" : t.Name,
+    };
 
     private static string FormatProperties(object value, Type type, int depth)
     {

@@ -58,7 +58,8 @@ internal static partial class CellErrors
         var e = Unwrap(exception);
         var ename = e.GetType().FullName ?? e.GetType().Name;
 
-        // The innermost frame that is notebook code tells where in the cell it happened.
+        // The innermost notebook frame says where it happened (maybe a method from an earlier
+        // cell); the failing cell's own frame gives its line.
         int? line = null;
         string? where = null;
         foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
@@ -66,10 +67,11 @@ internal static partial class CellErrors
             var file = frame.GetFileName();
             if (string.IsNullOrEmpty(file)) continue;
             var l = frame.GetFileLineNumber();
-            if (cellOfPath(file) is int c)
+            if (cellOfPath(file) is not int c) continue;
+            where ??= l > 0 ? $"cell {c}, line {l}" : $"cell {c}";
+            if (c == cellNumber && l > 0)
             {
-                where = l > 0 ? $"cell {c}, line {l}" : $"cell {c}";
-                if (c == cellNumber && l > 0) line = l;
+                line = l; // where the failing cell itself was when it happened
                 break;
             }
         }
