@@ -124,7 +124,7 @@ public class ExportTests
             $"#r \"{dll}\"\nusing Aevb;",
             "md:# A note",
             "var x = 21;\nint Twice(int v) => 2 * v;\nrecord Pair(int A, int B);",
-            "Console.WriteLine($\"quick={Environment.GetEnvironmentVariable(\"AEVB_QUICK\")}\");\ndisplay(new Pair(Twice(x), 1));\ntypeof(AssemblyMarker).Assembly.GetName().Name");
+            "Console.WriteLine($\"quick={Environment.GetEnvironmentVariable(\"AEVB_QUICK\")}\");\ndisplay(new Pair(Twice(x), 1));\n\"via extension\".Display();\ntypeof(AssemblyMarker).Assembly.GetName().Name");
         var appPath = dir.PathOf("run-me.cs");
         var export = FileAppExporter.Export(Notebook.Load(path), appPath, Path.Combine(root, "src", "Aevb", "Aevb.csproj"));
         Assert.Empty(export.Warnings);
@@ -159,6 +159,7 @@ public class ExportTests
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{await stderr}");
         Assert.Contains("quick=1", output);
         Assert.Contains("Pair { A = 42, B = 1 }", output);
+        Assert.Contains("via extension", output);
         Assert.Contains("Aevb", output.Split('\n').Select(l => l.Trim()));
     }
 }

@@ -71,7 +71,8 @@ public class RunnerTests
             "Console.WriteLine(\"one\");\nConsole.Write(\"two\\n\");\ndisplay(new[] { 1, 2, 3 });\nConsole.Error.WriteLine(\"careful\");\n" +
             "var handle = display(\"draft\");\nhandle.Update(\"final\");\nConsole.WriteLine(\"three\");\n\"result\"",
             "Console.WriteLine(\"no value\");",
-            "string nothing = null;\nnothing");
+            "string nothing = null;\nnothing",
+            "(6 * 7).Display();");
         var result = await Run(path);
         Assert.True(result.Succeeded);
         var outputs = OutputsOf.Cell(result.Notebook, 1);
@@ -84,6 +85,8 @@ public class RunnerTests
         Assert.Equal("result", OutputsOf.Text(outputs[5]));
         Assert.Equal("stream", OutputsOf.Type(OutputsOf.Cell(result.Notebook, 2).Single())); // statement: no result
         Assert.Equal("<null>", OutputsOf.Text(OutputsOf.Cell(result.Notebook, 3).Single())); // null value still shown
+        var extension = OutputsOf.Cell(result.Notebook, 4).Single(); // .NET Interactive's extension-method spelling
+        Assert.Equal(("display_data", "42"), (OutputsOf.Type(extension), OutputsOf.Text(extension)));
     }
 
     [Fact]

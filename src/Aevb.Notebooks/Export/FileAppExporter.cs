@@ -218,6 +218,8 @@ static class NotebookDisplay
         return handle;
     }
 
+    public static DisplayHandle Display(this object value, params string[] mimeTypes) => display(value, mimeTypes);
+
     public sealed class DisplayHandle(int number, string[] mimeTypes)
     {
         public void Update(object value) => Show(number, value, mimeTypes);

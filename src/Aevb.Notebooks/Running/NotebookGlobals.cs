@@ -50,6 +50,9 @@ internal sealed class RunContext(bool echo, TextWriter? echoOut)
 {
     private readonly object _gate = new();
 
+    /// <summary>The run in progress (runs are serialised), for <see cref="Scripting.DisplayExtensions"/>.</summary>
+    public static RunContext? Active { get; set; }
+
     public OutputCollector? Current { get; set; }
 
     /// <summary>Formats and appends a display_data output to the current cell (formatter warnings go to its stderr).</summary>

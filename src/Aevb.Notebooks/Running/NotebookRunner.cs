@@ -77,6 +77,7 @@ public static class NotebookRunner
             foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
 
             var context = new RunContext(options.EchoOutput, savedOut);
+            RunContext.Active = context;
             Console.SetOut(new CapturingWriter("stdout", () => context.Current, options.EchoOutput ? savedOut : null));
             Console.SetError(new CapturingWriter("stderr", () => context.Current, options.EchoOutput ? savedErr : null));
             Console.SetIn(TextReader.Null); // a cell waiting for keyboard input would hang a headless run
@@ -130,9 +131,11 @@ public static class NotebookRunner
                         // A separate task: Roslyn runs a submission synchronously up to its first
                         // await, and a timeout must be able to give up on it.
                         var run = Task.Run(() => script.RunFromAsync(previous, _ => true, cancellationToken), cancellationToken);
-                        if (options.TimeoutPerCell is { } limit
-                            && await Task.WhenAny(run, Task.Delay(limit, cancellationToken)).ConfigureAwait(false) != run)
+                        // Waiting on a delay too lets a timeout or Ctrl+C give up on a cell that is still running.
+                        var limit = options.TimeoutPerCell ?? Timeout.InfiniteTimeSpan;
+                        if (await Task.WhenAny(run, Task.Delay(limit, cancellationToken)).ConfigureAwait(false) != run)
                         {
+                            cancellationToken.ThrowIfCancellationRequested(); // cancelled: nothing is written
                             abandoned = true;
                             var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                             error = new CellError(CellErrorKind.Timeout, "System.TimeoutException",
@@ -187,6 +190,7 @@ public static class NotebookRunner
         }
         finally
         {
+            RunContext.Active = null;
             Console.SetOut(savedOut);
             Console.SetError(savedErr);
             Console.SetIn(savedIn);

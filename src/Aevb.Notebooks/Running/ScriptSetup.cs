@@ -35,7 +35,9 @@ internal static class ScriptSetup
     public static ScriptOptions Create(string notebookDir)
         => ScriptOptions.Default
             .WithReferences(FrameworkReferences.Value)
-            .WithImports(DefaultImports)
+            // This assembly, for the globals (display) and the Display() extension's namespace.
+            .AddReferences(MetadataReference.CreateFromFile(typeof(NotebookGlobals).Assembly.Location))
+            .WithImports([.. DefaultImports, typeof(Scripting.DisplayExtensions).Namespace!])
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebookDir))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebookDir))
             .WithLanguageVersion(LanguageVersion.Latest)
