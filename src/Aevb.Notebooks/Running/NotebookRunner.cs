@@ -126,7 +126,9 @@ public static class NotebookRunner
                     }
                     else
                     {
-                        var hasValue = ScriptSetup.EndsWithValue(script.GetCompilation(), cellPath);
+                        var compilation = script.GetCompilation();
+                        foreach (var warning in HostAssemblyCheck.Warnings(compilation)) options.Progress?.WriteLine($"{label} {warning}");
+                        var hasValue = ScriptSetup.EndsWithValue(compilation, cellPath);
                         var previous = state;
                         // A separate task: Roslyn runs a submission synchronously up to its first
                         // await, and a timeout must be able to give up on it.
