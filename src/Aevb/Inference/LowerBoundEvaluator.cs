@@ -1,3 +1,4 @@
+using Aevb.Data;
 using Aevb.Models;
 using Aevb.Tensors;
 
@@ -26,7 +27,15 @@ public sealed class LowerBoundEvaluator
     /// Mean of the estimator-B bound over the rows of <paramref name="data"/> (<c>[N, input]</c> row-major),
     /// one ε per datapoint from <paramref name="rng"/>. Accumulates in double.
     /// </summary>
-    public double Evaluate(ReadOnlySpan<float> data, Rng rng)
+    public double Evaluate(ReadOnlySpan<float> data, Rng rng) => Evaluate(data, rng, binarize: false);
+
+    /// <summary>
+    /// As above over a <see cref="Dataset"/>; one flagged for dynamic binarization is scored on a fresh
+    /// Bernoulli sample of each chunk (drawn from <paramref name="rng"/> before that chunk's ε).
+    /// </summary>
+    public double Evaluate(Dataset data, Rng rng) => Evaluate(data.X, rng, data.Binarization == Binarization.Dynamic);
+
+    private double Evaluate(ReadOnlySpan<float> data, Rng rng, bool binarize)
     {
         var d = _chunk.Cols;
         if (data.Length == 0 || data.Length % d != 0)
@@ -38,6 +47,7 @@ public sealed class LowerBoundEvaluator
             var rows = Math.Min(ChunkSize, n - start);
             data.Slice(start * d, rows * d).CopyTo(_chunk.Span);
             if (rows < ChunkSize) _chunk.Span[(rows * d)..].Clear();
+            if (binarize) Binarizer.SampleInPlace(_chunk.Span[..(rows * d)], rng);
             _estimator.Forward(_chunk, rng);
             var bounds = _estimator.Bounds;
             for (var i = 0; i < rows; i++) total += bounds[i];

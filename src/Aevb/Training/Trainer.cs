@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Aevb.Data;
 using Aevb.Inference;
 using Aevb.Models;
 using Aevb.Optim;
@@ -13,49 +14,60 @@ namespace Aevb.Training;
 /// log-spaced sample counts (<see cref="Log"/>). <see cref="Step"/> allocates nothing once warm.
 /// </summary>
 /// <remarks>
-/// Data are contiguous row-major <c>[N, D]</c> float arrays with values in [0, 1]. Minibatches walk a fresh
-/// random permutation of the training set each epoch. The seed gives four independent streams (model init,
-/// minibatch order, ε, evaluation ε), so how often one evaluates never changes the training trajectory,
-/// and the same seed gives the same numbers, bit for bit.
+/// Data are <see cref="Dataset"/>s (or contiguous row-major <c>[N, D]</c> float arrays) with values in [0, 1].
+/// Minibatches walk a fresh random permutation of the training set each epoch; a data set flagged for
+/// dynamic binarization is resampled per minibatch (and per evaluation chunk). The seed gives independent
+/// streams (model init, minibatch order, ε, evaluation noise, binarization), so how often one evaluates
+/// never changes the training trajectory, and the same seed gives the same numbers, bit for bit.
 /// </remarks>
 public sealed class Trainer
 {
-    private readonly float[] _train, _test;
+    private readonly Dataset _train;
+    private readonly Dataset? _test;
+    private readonly Dataset _trainForEvaluation;
     private readonly int _trainCount;
-    private readonly int[] _order;
+    private readonly int[] _order, _indices;
     private readonly Tensor _batch;
-    private readonly Rng _batchRng, _noiseRng, _evalRng;
+    private readonly Rng _batchRng, _noiseRng, _evalRng, _binarizeRng;
     private readonly LowerBoundEvaluator _evaluator;
     private readonly float _scale;
     private int _position;
     private double _boundSinceEntry;
     private long _batchesSinceEntry;
 
-    public Trainer(Vae model, float[] trainData, float[]? testData, TrainerOptions? options = null)
+    public Trainer(Vae model, Dataset train, Dataset? test, TrainerOptions? options = null)
     {
         Options = options ?? new TrainerOptions();
         Options.Validate();
         Model = model;
-        var d = model.InputSize;
-        _train = CheckData(trainData, d, "training");
-        _test = testData is null ? [] : CheckData(testData, d, "test");
-        _trainCount = trainData.Length / d;
+        _train = CheckData(train, model.InputSize, "training");
+        _test = test is null ? null : CheckData(test, model.InputSize, "test");
+        _trainCount = train.Count;
         if (_trainCount < Options.BatchSize)
             throw new ArgumentException($"The training set has {_trainCount} datapoints, fewer than the batch size {Options.BatchSize}.");
+        _trainForEvaluation = Options.TrainEvaluationSize is { } size && size < _trainCount ? train.Take(size) : train;
 
         var root = new Rng(Options.Seed);
         root.Fork(); // stream 0 initialises the model (see CreateModel)
         _batchRng = root.Fork();
         _noiseRng = root.Fork();
         _evalRng = root.Fork();
+        _binarizeRng = root.Fork();
 
         Estimator = new SgvbEstimator(model, Options.Estimator, Options.SamplesPerDatapoint);
         _scale = SgvbEstimator.FullDataScale(_trainCount, Options.BatchSize);
         Optimizer = Optimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.WeightDecay);
         _evaluator = new LowerBoundEvaluator(model, Options.BatchSize);
-        _batch = new Tensor(Options.BatchSize, d);
+        _batch = new Tensor(Options.BatchSize, model.InputSize);
+        _indices = new int[Options.BatchSize];
         _order = Enumerable.Range(0, _trainCount).ToArray();
         _position = _trainCount; // shuffle before the first batch
+    }
+
+    /// <summary>Trains on row-major <c>[N, D]</c> arrays (D = the model's input size); <paramref name="testData"/> may be null.</summary>
+    public Trainer(Vae model, float[] trainData, float[]? testData, TrainerOptions? options = null)
+        : this(model, Wrap(trainData, model.InputSize, "train"), testData is null ? null : Wrap(testData, model.InputSize, "test"), options)
+    {
     }
 
     /// <summary>A new model initialised from <c>N(0, InitStd²)</c> with the seed's initialisation stream.</summary>
@@ -76,13 +88,16 @@ public sealed class Trainer
 
     public long Steps { get; private set; }
 
+    /// <summary>The last minibatch, <c>[M, D]</c> (a reused buffer).</summary>
+    public Tensor Batch => _batch;
+
     /// <summary>Time spent in <see cref="Step"/> (evaluations excluded).</summary>
     public TimeSpan TrainingTime => _trainWatch.Elapsed;
 
     private readonly Stopwatch _trainWatch = new();
 
     public int TrainCount => _trainCount;
-    public int TestCount => _test.Length / Model.InputSize;
+    public int TestCount => _test?.Count ?? 0;
 
     /// <summary>
     /// One AEVB update on the next minibatch; returns its mean bound per datapoint. Throws
@@ -113,21 +128,17 @@ public sealed class Trainer
     }
 
     /// <summary>Average bound per datapoint on the training set (or its first <c>TrainEvaluationSize</c> points).</summary>
-    public double EvaluateTrain()
-    {
-        var n = Math.Min(_trainCount, Options.TrainEvaluationSize ?? int.MaxValue);
-        return _evaluator.Evaluate(_train.AsSpan(0, n * Model.InputSize), _evalRng);
-    }
+    public double EvaluateTrain() => _evaluator.Evaluate(_trainForEvaluation, _evalRng);
 
     /// <summary>Average bound per datapoint on the test set (NaN without one).</summary>
-    public double EvaluateTest() => _test.Length == 0 ? double.NaN : _evaluator.Evaluate(_test, _evalRng);
+    public double EvaluateTest() => _test is null ? double.NaN : _evaluator.Evaluate(_test, _evalRng);
 
     /// <summary>Evaluates both bounds now and appends the result to <see cref="Log"/>.</summary>
     public TrainingLogEntry Evaluate()
     {
         var train = EvaluateTrain();
         var test = EvaluateTest();
-        if (!double.IsFinite(train) || (_test.Length > 0 && !double.IsFinite(test)))
+        if (!double.IsFinite(train) || (_test is not null && !double.IsFinite(test)))
             throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate);
         var entry = new TrainingLogEntry(SamplesSeen, _trainWatch.Elapsed.TotalSeconds, train, test,
             _batchesSinceEntry == 0 ? double.NaN : _boundSinceEntry / _batchesSinceEntry);
@@ -196,25 +207,33 @@ public sealed class Trainer
         return new TrainingResult(Completed: true, SamplesSeen, wall.Elapsed);
     }
 
-    /// <summary>Copies the next M rows of the epoch's permutation into the minibatch buffer.</summary>
+    /// <summary>Copies the next M rows of the epoch's permutation into the minibatch buffer (binarizing if asked).</summary>
     private void NextBatch()
     {
-        var d = Model.InputSize;
-        for (var r = 0; r < _batch.Rows; r++)
+        for (var r = 0; r < _indices.Length; r++)
         {
             if (_position == _trainCount)
             {
                 _batchRng.Shuffle(_order);
                 _position = 0;
             }
-            _train.AsSpan(_order[_position++] * d, d).CopyTo(_batch.Row(r));
+            _indices[r] = _order[_position++];
         }
+        _train.CopyBatch(_indices, _batch.Span, _binarizeRng);
     }
 
-    private static float[] CheckData(float[] data, int d, string name)
+    private static Dataset Wrap(float[] data, int d, string name)
     {
         if (data.Length == 0 || data.Length % d != 0)
             throw new ArgumentException($"The {name} data has {data.Length} values, not a positive multiple of the model's input size {d}.");
+        return new Dataset(name, data, data.Length / d, d);
+    }
+
+    private static Dataset CheckData(Dataset data, int d, string name)
+    {
+        if (data.Features != d)
+            throw new ArgumentException($"The {name} set ({data.Name}) has {data.Features} features; the model takes {d}.");
+        if (data.Count == 0) throw new ArgumentException($"The {name} set ({data.Name}) is empty.");
         return data;
     }
 }

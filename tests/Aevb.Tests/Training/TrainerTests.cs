@@ -1,7 +1,9 @@
+using Aevb.Data;
 using Aevb.Inference;
 using Aevb.Models;
 using Aevb.Optim;
 using Aevb.Tensors;
+using Aevb.Tests.Data;
 using Aevb.Training;
 
 namespace Aevb.Tests.Training;
@@ -18,8 +20,8 @@ public class TrainerTests
     [Fact]
     public void TrainingOnAnMnistSubsetRaisesTheBound()
     {
-        var train = MnistSubset.Train(1000);
-        var test = MnistSubset.Test(500);
+        var train = Mnist.Load(DataSplit.Train, dataDirectory: TestData.Directory).Take(1000);
+        var test = Mnist.Load(DataSplit.Test, dataDirectory: TestData.Directory).Take(500);
         var options = new TrainerOptions { Seed = 3, FirstEvaluation = 1000, EvaluationsPerDecade = 2 };
         var model = Trainer.CreateModel(new VaeConfig(784, 200, 10), options);
         var trainer = new Trainer(model, train, test, options);
@@ -109,6 +111,23 @@ public class TrainerTests
         Assert.All(reports, r => Assert.Equal(1_000_000, r.TotalSamples));
         Assert.Contains(reports, r => r.IsEvaluation && r.Evaluation is { Samples: 1000 });
         Assert.All(reports.Where(r => !r.IsEvaluation), r => Assert.True(double.IsFinite(r.Bound) && r.SamplesPerSecond > 0));
+    }
+
+    [Fact]
+    public void DynamicBinarizationResamplesEveryMinibatch()
+    {
+        var data = new Dataset("toy", Uniform(200, 10, 1), 200, 10);
+        var options = new TrainerOptions { Seed = 1 };
+        var model = Trainer.CreateModel(new VaeConfig(10, 8, 2), options);
+        var plain = new Trainer(model, data, null, options);
+        plain.Step();
+        Assert.Contains(plain.Batch.Data, v => v is > 0 and < 1);
+
+        var binary = new Trainer(model, data.WithDynamicBinarization(), null, options);
+        binary.Step();
+        Assert.All(binary.Batch.Data, v => Assert.True(v is 0f or 1f));
+        // Bernoulli samples of uniform intensities: about half ones.
+        Assert.InRange(binary.Batch.Data.Average(), 0.4, 0.6);
     }
 
     [Fact]
