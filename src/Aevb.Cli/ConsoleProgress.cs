@@ -12,11 +12,27 @@ internal static class ConsoleProgress
 {
     public static bool IsInteractive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    /// <summary>Runs <paramref name="work"/> with a progress sink suited to the console; <paramref name="onReport"/> sees every report first.</summary>
-    public static T Run<T>(long totalSamples, Action<TrainingProgress> onReport, Func<IProgress<TrainingProgress>, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress sink: the live bar when <paramref name="output"/> is an
+    /// interactive console, plain lines on <paramref name="output"/> otherwise. <paramref name="onReport"/> sees every report first.
+    /// </summary>
+    public static T Run<T>(TextWriter output, long totalSamples, Action<TrainingProgress> onReport, Func<IProgress<TrainingProgress>, T> work)
     {
-        if (!IsInteractive)
-            return work(new Sink(p => { onReport(p); PlainLine(p); }));
+        if (!IsInteractive || output != Console.Out)
+        {
+            var last = DateTime.MinValue;
+            return work(new Sink(p =>
+            {
+                onReport(p);
+                if (p.IsEvaluation && p.Evaluation is { } e)
+                    output.WriteLine(EvaluationLine(e));
+                else if (DateTime.UtcNow - last >= PlainInterval)
+                {
+                    last = DateTime.UtcNow;
+                    output.WriteLine($"  {p.Fraction * 100,5:F1}%  {StatusText(p)}");
+                }
+            }));
+        }
 
         return AnsiConsole.Progress()
             .AutoClear(false)
@@ -34,20 +50,8 @@ internal static class ConsoleProgress
             });
     }
 
-    private static DateTime s_lastPlain = DateTime.MinValue;
-
-    private static void PlainLine(TrainingProgress p)
-    {
-        if (p.IsEvaluation && p.Evaluation is { } e)
-        {
-            Console.WriteLine(EvaluationLine(e));
-            return;
-        }
-        var now = DateTime.UtcNow;
-        if (now - s_lastPlain < TimeSpan.FromSeconds(5)) return;
-        s_lastPlain = now;
-        Console.WriteLine($"  {p.Fraction * 100,5:F1}%  {StatusText(p)}");
-    }
+    /// <summary>At most one plain status line this often (evaluations always get theirs).</summary>
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
     public static string StatusText(TrainingProgress p)
         => $"{Count(p.Samples)}/{Count(p.TotalSamples)} samples  {p.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} samples/s  bound {p.Bound:F2}  ETA {Duration(p.Eta)}";

@@ -32,13 +32,14 @@ internal static class BenchCommand
         };
         command.SetAction(parseResult =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
             var nz = parseResult.GetValue(latent);
             var h = parseResult.GetValue(hidden);
             var m = parseResult.GetValue(batch);
             var blockSteps = Math.Max(1, parseResult.GetValue(steps) / Blocks);
             if (nz <= 0 || h <= 0 || m <= 0)
             {
-                Console.Error.WriteLine("aevb bench: --latent, --hidden and --batch must be positive.");
+                parseResult.InvocationConfiguration.Error.WriteLine("aevb bench: --latent, --hidden and --batch must be positive.");
                 return 1;
             }
 
@@ -56,7 +57,7 @@ internal static class BenchCommand
                 new Rng(7).FillUniform(x);
                 data = new Dataset("random", x, Mnist.TrainCount, Mnist.Features);
                 source = "random";
-                if (!parseResult.GetValue(json)) Console.WriteLine($"MNIST not available ({e.Problem}); timing on uniform random data of the same shape.");
+                if (!parseResult.GetValue(json)) output.WriteLine($"MNIST not available ({e.Problem}); timing on uniform random data of the same shape.");
             }
 
             var options = new TrainerOptions { BatchSize = m };
@@ -75,7 +76,7 @@ internal static class BenchCommand
 
             if (parseResult.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["samples_per_s"] = Math.Round(median),
                     ["data"] = source,
@@ -88,8 +89,8 @@ internal static class BenchCommand
             }
             else
             {
-                Console.WriteLine($"784-{h}-{nz} VAE, M = {m}, L = 1, Adagrad, estimator B, data: {source}");
-                Console.WriteLine($"{median:N0} samples/s (median of {Blocks} blocks of {blockSteps} steps after {WarmupSteps} warm-up; " +
+                output.WriteLine($"784-{h}-{nz} VAE, M = {m}, L = 1, Adagrad, estimator B, data: {source}");
+                output.WriteLine($"{median:N0} samples/s (median of {Blocks} blocks of {blockSteps} steps after {WarmupSteps} warm-up; " +
                                   $"min {sorted[0]:N0}, max {sorted[^1]:N0}; last minibatch bound {lastBound:F1})");
             }
             return 0;

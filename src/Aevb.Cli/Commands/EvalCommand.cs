@@ -29,6 +29,7 @@ internal static class EvalCommand
         };
         command.SetAction(parseResult =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
             var path = parseResult.GetValue(model)!;
             var which = parseResult.GetValue(split) == "train" ? DataSplit.Train : DataSplit.Test;
             try
@@ -44,15 +45,15 @@ internal static class EvalCommand
                 var bound = new LowerBoundEvaluator(checkpoint.Model).Evaluate(data, new Rng(parseResult.GetValue(seed)));
                 var splitName = which.ToString().ToLowerInvariant();
                 if (parseResult.GetValue(json))
-                    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["split"] = splitName, ["lower_bound"] = bound, ["n"] = data.Count }));
+                    output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["split"] = splitName, ["lower_bound"] = bound, ["n"] = data.Count }));
                 else
-                    Console.WriteLine($"{data.Name}: average lower bound {bound.ToString("F3", CultureInfo.InvariantCulture)} nats per datapoint " +
+                    output.WriteLine($"{data.Name}: average lower bound {bound.ToString("F3", CultureInfo.InvariantCulture)} nats per datapoint " +
                                       $"(n = {data.Count}, estimator B, L = 1; {checkpoint.Model.Config} after {checkpoint.Info.SamplesSeen:N0} samples)");
                 return 0;
             }
             catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DataFileException or ArgumentException or FormatException)
             {
-                Console.Error.WriteLine($"aevb eval: {e.Message}");
+                parseResult.InvocationConfiguration.Error.WriteLine($"aevb eval: {e.Message}");
                 return 1;
             }
         });

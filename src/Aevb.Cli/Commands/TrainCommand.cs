@@ -71,12 +71,14 @@ internal static class TrainCommand
                 TrainEvaluationSize = parseResult.GetValue(evalTrain) ?? (isQuick ? QuickTrainEvaluation : null),
             };
             var dir = parseResult.GetValue(outDir) ?? Path.Combine("runs", $"{name}-h{config.HiddenSize}-z{config.LatentSize}");
-            return Run(name, config, options, total, binarization, parseResult.GetValue(dataDir), dir);
+            return Run(name, config, options, total, binarization, parseResult.GetValue(dataDir), dir,
+                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         });
         return command;
     }
 
-    private static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir)
+    private static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir,
+        TextWriter output, TextWriter error)
     {
         Dataset train, test;
         Trainer trainer;
@@ -92,15 +94,15 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is DataFileException or ArgumentException)
         {
-            Console.Error.WriteLine($"aevb train: {e.Message}");
+            error.WriteLine($"aevb train: {e.Message}");
             return 1;
         }
 
         var modelPath = Path.Combine(dir, "model.safetensors");
         var logPath = Path.Combine(dir, "log.csv");
         var configPath = Path.Combine(dir, "config.json");
-        Console.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
-        Console.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
+        output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
+        output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
                           $"weight decay λ = {options.WeightDecay}, init σ = {options.InitStd}, seed {options.Seed}; {ConsoleProgress.Count(total)} samples -> {Path.GetFullPath(dir)}");
 
         using var cts = new CancellationTokenSource();
@@ -115,7 +117,7 @@ internal static class TrainCommand
         try
         {
             Directory.CreateDirectory(dir);
-            var result = ConsoleProgress.Run(total,
+            var result = ConsoleProgress.Run(output, total,
                 p => { if (p.IsEvaluation) trainer.Log.WriteCsv(logPath); },
                 progress => trainer.Train(total, progress, cts.Token));
 
@@ -132,24 +134,24 @@ internal static class TrainCommand
             var rate = trainer.SamplesSeen / Math.Max(trainer.TrainingTime.TotalSeconds, 1e-9);
             if (!result.Completed)
             {
-                Console.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath} and {logPath}.");
+                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath} and {logPath}.");
                 return 130;
             }
             var last = trainer.Log.Entries[^1];
-            Console.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
+            output.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
                               $"train bound {last.TrainBound:F2}, test bound {last.TestBound:F2} nats per datapoint.");
-            Console.WriteLine($"Wrote {modelPath}, {configPath}, {logPath}.");
+            output.WriteLine($"Wrote {modelPath}, {configPath}, {logPath}.");
             return 0;
         }
         catch (TrainingDivergedException e)
         {
             trainer.Log.WriteCsv(logPath);
-            Console.Error.WriteLine($"aevb train: {e.Message} The model was not saved; the log so far is in {logPath}.");
+            error.WriteLine($"aevb train: {e.Message} The model was not saved; the log so far is in {logPath}.");
             return 1;
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
+            error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
             return 1;
         }
         finally
