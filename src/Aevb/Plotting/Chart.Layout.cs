@@ -52,17 +52,21 @@ public sealed partial class Chart
     /// its cell empty. Each chart keeps its traces and axis settings; its title becomes the
     /// subplot's title. <paramref name="sharedX"/> links the x axes of each column (zooming one zooms
     /// all) and shows tick labels on the bottom one only; <paramref name="sharedY"/> does the same
-    /// for the y axes of each row, labelled on the left. Spacing is a fraction of the figure.
+    /// for the y axes of each row, labelled on the left. Spacing is a fraction of the figure
+    /// (default, as in plotly: 0.2 / columns across, 0.3 / rows down).
     /// </summary>
     public static Chart Grid(int rows, int columns, IEnumerable<Chart?> charts, bool sharedX = false, bool sharedY = false,
-        double horizontalSpacing = 0.08, double verticalSpacing = 0.12)
+        double? horizontalSpacing = null, double? verticalSpacing = null)
     {
+        // plotly's make_subplots defaults: room for tick labels, axis titles and subplot titles.
+        double hs = horizontalSpacing ?? 0.2 / Math.Max(columns, 1);
+        double vs = verticalSpacing ?? 0.3 / Math.Max(rows, 1);
         ArgumentNullException.ThrowIfNull(charts);
         if (rows < 1 || columns < 1)
             throw new ArgumentOutOfRangeException(nameof(rows), $"Chart.Grid: rows and columns must be positive, got {rows}x{columns}.");
-        if (horizontalSpacing < 0 || horizontalSpacing * (columns - 1) >= 1 || verticalSpacing < 0 || verticalSpacing * (rows - 1) >= 1)
+        if (hs < 0 || hs * (columns - 1) >= 1 || vs < 0 || vs * (rows - 1) >= 1)
             throw new ArgumentOutOfRangeException(nameof(horizontalSpacing),
-                $"Chart.Grid: spacing ({horizontalSpacing}, {verticalSpacing}) leaves no room for {rows}x{columns} subplots.");
+                $"Chart.Grid: spacing ({hs}, {vs}) leaves no room for {rows}x{columns} subplots.");
         var list = charts.ToList();
         if (list.Count > rows * columns)
             throw new ArgumentException($"Chart.Grid: {list.Count} charts do not fit a {rows}x{columns} grid.", nameof(charts));
@@ -70,8 +74,8 @@ public sealed partial class Chart
             if (list[i] is { _state.Grid: not null })
                 throw new ArgumentException($"Chart.Grid: chart #{i + 1} is already a grid; grids do not nest.", nameof(charts));
 
-        double cellW = (1 - horizontalSpacing * (columns - 1)) / columns;
-        double cellH = (1 - verticalSpacing * (rows - 1)) / rows;
+        double cellW = (1 - hs * (columns - 1)) / columns;
+        double cellH = (1 - vs * (rows - 1)) / rows;
         var traces = ImmutableArray.CreateBuilder<Trace>();
         var xAxes = ImmutableSortedDictionary.CreateBuilder<int, Axis>();
         var yAxes = ImmutableSortedDictionary.CreateBuilder<int, Axis>();
@@ -88,8 +92,8 @@ public sealed partial class Chart
         {
             if (list[i] is not { } chart) continue;
             int r = i / columns, c = i % columns, k = index[r, c]!.Value;
-            double x0 = c * (cellW + horizontalSpacing), x1 = x0 + cellW;
-            double y1 = 1 - r * (cellH + verticalSpacing), y0 = y1 - cellH;
+            double x0 = c * (cellW + hs), x1 = x0 + cellW;
+            double y1 = 1 - r * (cellH + vs), y0 = y1 - cellH;
             var s = chart._state;
             showLegend = s.ShowLegend ?? showLegend;
             legend = s.Legend ?? legend;

@@ -116,7 +116,8 @@ public sealed partial class Chart
     /// A line <paramref name="y"/> with a shaded band from <paramref name="lower"/> to <paramref name="upper"/>
     /// (e.g. mean ± one standard deviation over seeds). As in plotly, the band is two edge traces,
     /// the upper filled to the lower ('tonexty'), then the line: three traces, one legend entry,
-    /// all in one legend group and one colour.
+    /// all in one legend group and one colour (the fill at 25% opacity; give a hex or rgb() colour,
+    /// as a named colour cannot be made translucent and would shade opaquely).
     /// </summary>
     public static Chart ErrorBand<TX, TY>(IEnumerable<TX> x, IEnumerable<TY> y, IEnumerable<TY> lower, IEnumerable<TY> upper,
         string? name = null, string? color = null)
@@ -161,7 +162,7 @@ public sealed partial class Chart
             new ScatterTrace(x, upper)
             {
                 Name = name is null ? "upper" : name + " (upper)", Color = color, ColorKey = key, LegendGroup = group,
-                ShowLegend = false, LineWidth = 0, SkipHover = true, Fill = Fill.ToNextY, Opacity = 0.25,
+                ShowLegend = false, LineWidth = 0, SkipHover = true, Fill = Fill.ToNextY, FillOpacity = 0.25,
             },
             new ScatterTrace(x, y) { Name = name, Color = color, ColorKey = key, LegendGroup = group },
         ];

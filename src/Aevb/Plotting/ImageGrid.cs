@@ -31,7 +31,7 @@ public sealed class ImageGrid
     /// <paramref name="imageWidth"/> values, <paramref name="columns"/> per row (fewer if there are fewer images).
     /// </summary>
     public ImageGrid(IEnumerable<float[]> images, int imageHeight, int imageWidth, int columns = 10, int scale = 2,
-        int padding = 1, IEnumerable<string?>? labels = null, string? title = null, float padValue = 1f, bool normalize = false)
+        int padding = 2, IEnumerable<string?>? labels = null, string? title = null, float padValue = 1f, bool normalize = false)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (imageHeight <= 0 || imageWidth <= 0)
@@ -74,7 +74,7 @@ public sealed class ImageGrid
     /// decoders hand out images); count is <c>batch.Length / (imageHeight * imageWidth)</c>.
     /// </summary>
     public static ImageGrid FromBatch(float[] batch, int imageHeight, int imageWidth, int columns = 10, int scale = 2,
-        int padding = 1, IEnumerable<string?>? labels = null, string? title = null, float padValue = 1f, bool normalize = false)
+        int padding = 2, IEnumerable<string?>? labels = null, string? title = null, float padValue = 1f, bool normalize = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         int size = imageHeight * imageWidth;

@@ -27,8 +27,8 @@ public static class PlotlyJs
     /// <summary>Environment variable naming plotly.min.js (or the package folder holding it).</summary>
     public const string EnvironmentVariable = "AEVB_PLOTLY_JS";
 
-    /// <summary>The command that installs the package, quoted in error messages.</summary>
-    public const string InstallCommand = "npm ci   (in the repository root; or: npm install " + PackageName + ")";
+    /// <summary>How to install the package, quoted in error messages.</summary>
+    public const string InstallHint = "run `npm ci` in the repository root (or `npm install " + PackageName + "` in your working folder)";
 
     /// <summary>Script URL used by <see cref="PlotlyJsSource.Cdn"/> pages and notebook fragments; settable.</summary>
     public static string CdnUrl { get; set; } = $"https://cdn.plot.ly/plotly-{Version}.min.js";
@@ -55,7 +55,7 @@ public static class PlotlyJs
         {
             var file = Directory.Exists(env) ? Path.Combine(env, "plotly.min.js") : env;
             problem = $"{EnvironmentVariable} is set to '{env}', but there is no plotly.min.js there. " +
-                $"Point it at node_modules/{PackageName}/plotly.min.js, or unset it and run `{InstallCommand}`.";
+                $"Point it at node_modules/{PackageName}/plotly.min.js, or unset it and {InstallHint}.";
             return File.Exists(file) ? Path.GetFullPath(file) : null;
         }
 
@@ -63,9 +63,9 @@ public static class PlotlyJs
         var assemblyDir = Path.GetDirectoryName(typeof(PlotlyJs).Assembly.Location);
         if (!string.IsNullOrEmpty(assemblyDir)) starts.Add(assemblyDir);
         starts.Add(AppContext.BaseDirectory);
-        var looked = string.Join(", ", starts.Select(s => $"'{s}'").Distinct());
+        var looked = string.Join(", ", starts.Select(s => Path.TrimEndingDirectorySeparator(s)).Distinct().Select(s => $"'{s}'"));
         problem = $"plotly.js was not found: looked for node_modules/{PackageName}/plotly.min.js in and above {looked}, and {EnvironmentVariable} is not set. " +
-            $"Install it with `{InstallCommand}`, or set {EnvironmentVariable} to the path of plotly.min.js.";
+            $"To install it, {InstallHint}; or set {EnvironmentVariable} to the path of plotly.min.js.";
         foreach (var start in starts)
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

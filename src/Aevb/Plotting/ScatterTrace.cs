@@ -69,8 +69,10 @@ public sealed record ScatterTrace : Trace
     public string? Colorscale { get; init; }
     /// <summary>Area fill.</summary>
     public Fill Fill { get; init; } = Fill.None;
-    /// <summary>Fill colour; null uses the trace colour.</summary>
+    /// <summary>Fill colour; null uses the trace colour at <see cref="FillOpacity"/>.</summary>
     public string? FillColor { get; init; }
+    /// <summary>Opacity of the default fill colour (an error band's shade); ignored when <see cref="FillColor"/> is set.</summary>
+    public double FillOpacity { get; init; } = 0.5;
     /// <summary>Trace opacity in [0, 1].</summary>
     public double? Opacity { get; init; }
     /// <summary>Excludes the trace from hover labels (error-band edges).</summary>
@@ -116,7 +118,11 @@ public sealed record ScatterTrace : Trace
         if (Fill != Fill.None)
         {
             w.WriteString("fill", Fill == Fill.ToNextY ? "tonexty" : "tozeroy");
-            if ((FillColor ?? color) is { } fillColor) w.WriteString("fillcolor", fillColor);
+            // plotly.js paints a 'tonexty' fill in the layer of the trace below, so trace opacity
+            // does not reach it: the translucency has to be in the colour itself.
+            if (FillColor is not null) w.WriteString("fillcolor", FillColor);
+            else if (color is not null)
+                w.WriteString("fillcolor", CssColor.TryWithAlpha(color, FillOpacity, out var rgba) ? rgba : color);
         }
         if (Opacity is { } opacity) PlotlyJson.WriteNumber(w, "opacity", opacity);
         if (SkipHover) w.WriteString("hoverinfo", "skip");
