@@ -122,6 +122,15 @@ public sealed partial class Chart
             if (s.Title is not null) titles.Add(new SubplotTitle(s.Title, (x0 + x1) / 2, y1));
         }
 
+        // plotly.js silently drops 'matches' between axes of different types, so a shared axis
+        // takes the type set on any member of its column (x) or row (y).
+        if (sharedX)
+            for (int c = 0; c < columns; c++)
+                UnifyType(xAxes, Enumerable.Range(0, rows).Select(r => index[r, c]), $"column {c + 1}", 'x');
+        if (sharedY)
+            for (int r = 0; r < rows; r++)
+                UnifyType(yAxes, Enumerable.Range(0, columns).Select(c => index[r, c]), $"row {r + 1}", 'y');
+
         return new Chart(new State
         {
             Traces = traces.ToImmutable(),
@@ -132,6 +141,16 @@ public sealed partial class Chart
             ShowLegend = showLegend,
             Legend = legend,
         });
+    }
+
+    private static void UnifyType(ImmutableSortedDictionary<int, Axis>.Builder axes, IEnumerable<int?> members, string where, char letter)
+    {
+        var ks = members.OfType<int>().ToList();
+        var types = ks.Select(k => axes[k].Type).Where(t => t is not null and not AxisType.Auto).Distinct().ToList();
+        if (types.Count > 1)
+            throw new ArgumentException($"Chart.Grid: the shared {letter} axes of {where} mix {string.Join(" and ", types).ToLowerInvariant()} scales; give them one type.");
+        if (types.Count == 1)
+            foreach (var k in ks) axes[k] = axes[k] with { Type = types[0] };
     }
 
     private static int? BottomOfColumn(int?[,] index, int column)

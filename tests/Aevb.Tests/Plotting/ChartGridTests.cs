@@ -78,6 +78,19 @@ public class ChartGridTests
     }
 
     [Fact]
+    public void Shared_axes_take_one_scale_type_and_conflicts_are_rejected()
+    {
+        // plotly.js ignores 'matches' between a log and a linear axis, so sharing must unify them.
+        var layout = Layout(Chart.Grid(1, 2, new[] { Panel("a").WithYAxis(log: true), Panel("b") }, sharedY: true));
+        Assert.Equal("log", layout.GetProperty("yaxis2").GetProperty("type").GetString());
+        var e = Assert.Throws<ArgumentException>(() =>
+            Chart.Grid(2, 1, new[] { Panel("a").WithXAxis(log: true), Panel("b").WithXAxis(log: false) }, sharedX: true));
+        Assert.Contains("column 1", e.Message);
+        // Without sharing each cell keeps its own type.
+        Assert.False(Layout(Chart.Grid(1, 2, Panel("a").WithYAxis(log: true), Panel("b"))).GetProperty("yaxis2").TryGetProperty("type", out _));
+    }
+
+    [Fact]
     public void Subplot_titles_become_annotations_and_axis_settings_are_kept_per_cell()
     {
         var grid = Chart.Grid(1, 2, Panel("left").WithXAxis("samples", log: true), Panel("right")).WithTitle("both");
