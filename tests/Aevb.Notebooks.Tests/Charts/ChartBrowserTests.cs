@@ -9,7 +9,13 @@ namespace Aevb.Notebooks.Tests.Charts;
 [Collection("Chromium")]
 public sealed class ChartBrowserTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("aevb-browser-");
+    private readonly DirectoryInfo _dir;
+
+    public ChartBrowserTests()
+    {
+        HeadlessChromium.Require();   // fail with the install command rather than somewhere deeper
+        _dir = Directory.CreateTempSubdirectory("aevb-browser-");
+    }
 
     public void Dispose()
     {

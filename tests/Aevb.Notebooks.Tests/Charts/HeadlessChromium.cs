@@ -16,14 +16,10 @@ internal static class HeadlessChromium
 {
     public static string Require()
     {
-        var chromium = ChartRenderer.FindChromium();
-        if (chromium is null)
-            Assert.Fail("Headless Chromium is required for the browser chart tests and was not found " +
-                $"({ChartRenderer.ChromiumEnvironmentVariable} unset; none of {string.Join(", ", ChartRenderer.ChromiumNames)} on PATH). " +
-                "Install it: `sudo apt-get install chromium` (CI's .ci/run does this), or set AEVB_CHROMIUM.");
-        if (PlotlyJs.MissingReason() is { } missing)
-            Assert.Fail("The browser chart tests need the local plotly.js: " + missing);
-        return chromium!;
+        if (ChartRenderer.Default.UnavailableReason is { } reason)
+            Assert.Fail("The browser chart tests need headless Chromium and the local plotly.js, which CI's .ci/run installs " +
+                "(`apt-get install chromium` and `npm ci` in the repository root). " + reason);
+        return ChartRenderer.Default.ChromiumPath!;
     }
 
     /// <summary>Loads <paramref name="htmlPath"/> and returns the DOM after scripts have settled.</summary>

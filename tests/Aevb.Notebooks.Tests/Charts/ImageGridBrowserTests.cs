@@ -8,7 +8,13 @@ namespace Aevb.Notebooks.Tests.Charts;
 [Collection("Chromium")]
 public sealed class ImageGridBrowserTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("aevb-browser-grid-");
+    private readonly DirectoryInfo _dir;
+
+    public ImageGridBrowserTests()
+    {
+        HeadlessChromium.Require();   // fail with the install command rather than somewhere deeper
+        _dir = Directory.CreateTempSubdirectory("aevb-browser-grid-");
+    }
 
     public void Dispose()
     {
