@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Aevb.Tests.Repository;
+
+/// <summary>The dev container is the advertised way to get a working setup; keep what it names real.</summary>
+public class DevContainerTests
+{
+    private static readonly string Root = RepoRoot.Find();
+
+    private static JsonElement Load()
+    {
+        var path = Path.Combine(Root, ".devcontainer", "devcontainer.json");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public void InstallsBothSdksAndNode()
+    {
+        var features = Load().GetProperty("features");
+        var dotnet = features.EnumerateObject().Single(f => f.Name.Contains("/dotnet:")).Value;
+        Assert.StartsWith("10.", dotnet.GetProperty("version").GetString());
+        Assert.Contains("9.0", dotnet.GetProperty("additionalVersions").GetString());
+        Assert.Contains(features.EnumerateObject(), f => f.Name.Contains("/node:"));
+    }
+
+    [Fact]
+    public void RecommendsNotebookExtensions()
+    {
+        var extensions = Load().GetProperty("customizations").GetProperty("vscode").GetProperty("extensions")
+            .EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("ms-dotnettools.csdevkit", extensions);
+        Assert.Contains("ms-toolsai.jupyter", extensions);
+        Assert.Contains("ms-dotnettools.dotnet-interactive-vscode", extensions);
+    }
+
+    [Fact]
+    public void PostCreateScriptAndThePathsItNamesExist()
+    {
+        var command = Load().GetProperty("postCreateCommand").GetString()!;
+        var script = Regex.Match(command, @"\.devcontainer/[\w.-]+\.sh").Value;
+        Assert.True(File.Exists(Path.Combine(Root, script)), $"{script} named by postCreateCommand does not exist");
+
+        foreach (Match m in Regex.Matches(File.ReadAllText(Path.Combine(Root, script)), @"--project (\S+)"))
+        {
+            var project = Path.Combine(Root, m.Groups[1].Value);
+            Assert.True(Directory.Exists(project) || File.Exists(project), $"{m.Groups[1].Value} named in {script} does not exist");
+        }
+    }
+}
