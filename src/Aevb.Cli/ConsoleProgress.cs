@@ -36,7 +36,7 @@ internal static class ConsoleProgress
 
         return AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask("starting", maxValue: totalSamples);
@@ -45,7 +45,7 @@ internal static class ConsoleProgress
                     onReport(p);
                     task.Value = p.Samples;
                     if (p.IsEvaluation && p.Evaluation is { } e) AnsiConsole.WriteLine(EvaluationLine(e));
-                    else task.Description = Markup.Escape(StatusText(p));
+                    else task.Description = Markup.Escape(ShortStatus(p));
                 }));
             });
     }
@@ -55,6 +55,18 @@ internal static class ConsoleProgress
 
     public static string StatusText(TrainingProgress p)
         => $"{Count(p.Samples)}/{Count(p.TotalSamples)} samples  {p.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} samples/s  bound {p.Bound:F2}  ETA {Duration(p.Eta)}";
+
+    /// <summary>Fits beside the bar on an 80-column terminal.</summary>
+    public static string ShortStatus(TrainingProgress p)
+        => $"{Short(p.Samples)}/{Short(p.TotalSamples)}  {Short((long)p.SamplesPerSecond)}/s  bound {p.Bound:F1}  ETA {Duration(p.Eta)}";
+
+    /// <summary>950 → "950"; 39900 → "39.9k"; 1.5e6 → "1.5M".</summary>
+    public static string Short(long n) => n switch
+    {
+        >= 1_000_000 => (n / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
+        >= 1_000 => (n / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        _ => n.ToString(CultureInfo.InvariantCulture),
+    };
 
     public static string EvaluationLine(TrainingLogEntry e)
         => $"  eval at {Count(e.Samples)} samples: train bound {e.TrainBound:F2}" + (double.IsNaN(e.TestBound) ? "" : $", test bound {e.TestBound:F2}") + $"  ({Duration(TimeSpan.FromSeconds(e.Seconds))} training)";
