@@ -139,7 +139,8 @@ public sealed class Trainer
         var train = EvaluateTrain();
         var test = EvaluateTest();
         if (!double.IsFinite(train) || (_test is not null && !double.IsFinite(test)))
-            throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate);
+            throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate,
+                double.IsFinite(train) ? "test-set lower bound" : "training-set lower bound");
         var entry = new TrainingLogEntry(SamplesSeen, _trainWatch.Elapsed.TotalSeconds, train, test,
             _batchesSinceEntry == 0 ? double.NaN : _boundSinceEntry / _batchesSinceEntry);
         _boundSinceEntry = 0;
