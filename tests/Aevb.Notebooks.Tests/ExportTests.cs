@@ -30,7 +30,7 @@ public class ExportTests
     public void HtmlPageRendersMarkdownMathCodeAndEveryOutput()
     {
         using var dir = new TempNotebookDir();
-        var page = HtmlExporter.Export(ExecutedSample(dir), new HtmlExportOptions { KatexFromCdn = true });
+        var page = HtmlExporter.Export(ExecutedSample(dir), new HtmlExportOptions { Assets = HtmlAssets.Cdn });
         var html = page.Html;
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("<title>The ELBO</title>", html);
