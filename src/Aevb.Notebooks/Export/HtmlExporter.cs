@@ -101,8 +101,9 @@ public static partial class HtmlExporter
         var notes = new List<string>();
         var hasMath = text.Contains("class=\"math", StringComparison.Ordinal) || text.Contains("class=\"output latex\"", StringComparison.Ordinal);
         var hasCharts = text.Contains(ChartMarker, StringComparison.Ordinal);
-        var katex = hasMath ? FindKatex(options, notebookDir, notes) : null;
-        var plotly = hasCharts ? FindPlotly(options, notebookDir, notes) : null;
+        var name = notebook.Path ?? title;
+        var katex = hasMath ? FindKatex(options, name, notebookDir, notes) : null;
+        var plotly = hasCharts ? FindPlotly(options, name, notebookDir, notes) : null;
 
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -123,7 +124,7 @@ public static partial class HtmlExporter
     }
 
     /// <summary>The local KaTeX package to inline, or null for the CDN (with a note), per <see cref="HtmlExportOptions.Assets"/>.</summary>
-    private static string? FindKatex(HtmlExportOptions options, string notebookDir, List<string> notes)
+    private static string? FindKatex(HtmlExportOptions options, string name, string notebookDir, List<string> notes)
     {
         if (options.Assets == HtmlAssets.Cdn) return null;
         if (options.KatexDirectory is { } explicitDir)
@@ -135,13 +136,13 @@ public static partial class HtmlExporter
         if (found is not null) return found;
         var problem = $"KaTeX was not found (node_modules/katex in or above '{notebookDir}', the current folder or the program's folder)";
         if (options.Assets == HtmlAssets.Inline)
-            throw new NotebookFormatException($"{problem}, so the page cannot typeset math offline. Run `npm ci` in the repository root, pass the package folder (--katex), or export with the CDN (--cdn).");
+            throw new NotebookFormatException($"{name}: {problem}, so the page cannot typeset math offline. Run `npm ci` in the repository root, pass the package folder (--katex), or export with the CDN (--cdn).");
         notes.Add($"{problem}: math is typeset by KaTeX from the CDN, so it needs a network (`npm ci` in the repository root makes the page self-contained).");
         return null;
     }
 
     /// <summary>The local plotly.min.js to inline, or null for the CDN (with a note), per <see cref="HtmlExportOptions.Assets"/>.</summary>
-    private static string? FindPlotly(HtmlExportOptions options, string notebookDir, List<string> notes)
+    private static string? FindPlotly(HtmlExportOptions options, string name, string notebookDir, List<string> notes)
     {
         if (options.Assets == HtmlAssets.Cdn) return null;
         if (options.PlotlyJsPath is { } explicitPath)
@@ -153,7 +154,7 @@ public static partial class HtmlExporter
         if (found is not null) return found;
         var problem = PlotlyJs.MissingReason(notebookDir) ?? "plotly.js was not found.";
         if (options.Assets == HtmlAssets.Inline)
-            throw new NotebookFormatException($"The page cannot draw its charts offline: {problem} Or export with the CDN (--cdn).");
+            throw new NotebookFormatException($"{name}: the page cannot draw its charts offline: {problem} Or export with the CDN (--cdn).");
         notes.Add($"Charts load plotly.js from the CDN ({PlotlyJs.CdnUrl}), so they need a network (without one, a chart that has a static image shows that). {problem}");
         return null;
     }
