@@ -1,18 +1,172 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Aevb.Data;
+using Aevb.Inference;
+using Aevb.Models;
+using Aevb.Optim;
+using Aevb.Training;
 
 namespace Aevb.Cli.Commands;
 
-/// <summary><c>aevb train</c> (placeholder until its issue lands).</summary>
+/// <summary>
+/// <c>aevb train</c>: AEVB on MNIST or Frey Face with the paper's settings (Section 5), progress on the
+/// console, <c>DIR/log.csv</c> (rewritten after every evaluation), <c>DIR/model.safetensors</c> and
+/// <c>DIR/config.json</c> at the end or on Ctrl+C.
+/// </summary>
 internal static class TrainCommand
 {
+    /// <summary>What <c>--quick</c> changes: a run of about a minute here that still shows the bound rising.</summary>
+    internal const long QuickSamples = 600_000;
+    internal const int QuickTrainEvaluation = 10_000;
+
     public static Command Create()
     {
-        var command = new Command("train", "Not implemented yet.");
-        command.SetAction(_ =>
+        var dataset = new Option<string>("--dataset") { Description = "Data set: mnist (Bernoulli decoder) or frey (Gaussian decoder).", DefaultValueFactory = _ => Mnist.DatasetName };
+        dataset.AcceptOnlyFromAmong(Datasets.Names);
+        var latent = new Option<int?>("--latent") { Description = "Latent dimensions Nz (default 20 for mnist, 10 for frey; Figure 2 uses 3..200 and 2..20)." };
+        var hidden = new Option<int?>("--hidden") { Description = "Hidden units per MLP (default 500 for mnist, 200 for frey, as in the paper)." };
+        var samples = new Option<long?>("--samples") { Description = "Training datapoints to process, e.g. 1e7 (default 1e7; Figure 2 runs to 1e8).", CustomParser = ParseCount };
+        var lr = new Option<float>("--lr") { Description = "Adagrad global step size (the paper picks from 0.01, 0.02, 0.1).", DefaultValueFactory = _ => 0.02f };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size M.", DefaultValueFactory = _ => 100 };
+        var mc = new Option<int>("--mc-samples", "-L") { Description = "Samples of z per datapoint, L.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, minibatches and noise (same seed, same numbers).", DefaultValueFactory = _ => 1UL };
+        var estimator = new Option<string>("--estimator") { Description = "SGVB estimator: B (analytic KL, the paper's), A (generic), or score (score-function gradient, for contrast).", DefaultValueFactory = _ => "B" };
+        estimator.AcceptOnlyFromAmong("A", "B", "score");
+        var optimizer = new Option<string>("--optimizer") { Description = "adagrad (the paper's) or adam.", DefaultValueFactory = _ => "adagrad" };
+        optimizer.AcceptOnlyFromAmong("adagrad", "adam");
+        var initStd = new Option<float>("--init-std") { Description = "Standard deviation of the N(0, σ²) initialisation; the paper's N(0, 0.01) read as σ = 0.01 (use 0.1 for variance 0.01).", DefaultValueFactory = _ => 0.01f };
+        var weightDecay = new Option<float>("--weight-decay") { Description = "Precision λ of the N(0, 1/λ) prior on the parameters (MAP); 1 = the paper's N(0, I), 0 = none.", DefaultValueFactory = _ => 1f };
+        var binarize = new Option<string>("--binarize") { Description = "MNIST targets: none (intensities as Bernoulli means, the paper's), static or dynamic binarization.", DefaultValueFactory = _ => "none" };
+        binarize.AcceptOnlyFromAmong("none", "static", "dynamic");
+        var evalTrain = new Option<int?>("--eval-train") { Description = "Evaluate the train bound on the first N training points only (default: all; --quick: 10000)." };
+        var dataDir = new Option<string?>("--data-dir") { HelpName = "DIR", Description = "Folder with the data files (default: AEVB_DATA_DIR, then data/cache)." };
+        var outDir = new Option<string?>("--out") { HelpName = "DIR", Description = "Output folder for log.csv, model.safetensors and config.json (default runs/<dataset>-h<H>-z<Nz>)." };
+        var quick = new Option<bool>("--quick") { Description = $"A short run (about a minute here): {QuickSamples:N0} samples unless --samples is given, train bound on {QuickTrainEvaluation} points." };
+
+        var command = new Command("train", "Train a VAE with AEVB (Kingma & Welling 2014, Algorithm 1) and save the model and its learning curve.")
         {
-            Console.Error.WriteLine("aevb train: not implemented yet.");
-            return 2;
+            dataset, latent, hidden, samples, lr, batch, mc, seed, estimator, optimizer, initStd, weightDecay, binarize, evalTrain, dataDir, outDir, quick,
+        };
+        command.SetAction(parseResult =>
+        {
+            var name = parseResult.GetValue(dataset)!;
+            var defaults = Datasets.Defaults(name);
+            var isQuick = parseResult.GetValue(quick);
+            var config = new VaeConfig(0, parseResult.GetValue(hidden) ?? defaults.Hidden, parseResult.GetValue(latent) ?? defaults.Latent, defaults.Decoder);
+            var total = parseResult.GetValue(samples) ?? (isQuick ? QuickSamples : 10_000_000);
+            var binarization = Enum.Parse<Binarization>(parseResult.GetValue(binarize)!, ignoreCase: true);
+            var options = new TrainerOptions
+            {
+                BatchSize = parseResult.GetValue(batch),
+                SamplesPerDatapoint = parseResult.GetValue(mc),
+                Estimator = parseResult.GetValue(estimator) switch { "A" => Estimator.A, "score" => Estimator.ScoreFunction, _ => Estimator.B },
+                Optimizer = parseResult.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Adagrad,
+                LearningRate = parseResult.GetValue(lr),
+                WeightDecay = parseResult.GetValue(weightDecay),
+                InitStd = parseResult.GetValue(initStd),
+                Seed = parseResult.GetValue(seed),
+                TrainEvaluationSize = parseResult.GetValue(evalTrain) ?? (isQuick ? QuickTrainEvaluation : null),
+            };
+            var dir = parseResult.GetValue(outDir) ?? Path.Combine("runs", $"{name}-h{config.HiddenSize}-z{config.LatentSize}");
+            return Run(name, config, options, total, binarization, parseResult.GetValue(dataDir), dir,
+                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         });
         return command;
+    }
+
+    private static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir,
+        TextWriter output, TextWriter error)
+    {
+        Dataset train, test;
+        Trainer trainer;
+        try
+        {
+            options.Validate();
+            if (total <= 0) throw new ArgumentException($"--samples must be positive, got {total}.");
+            train = Datasets.Load(name, DataSplit.Train, binarization, options.Seed, dataDir);
+            test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
+            config = config with { InputSize = train.Features };
+            config.Validate();
+            trainer = new Trainer(Trainer.CreateModel(config, options), train, test, options);
+        }
+        catch (Exception e) when (e is DataFileException or ArgumentException)
+        {
+            error.WriteLine($"aevb train: {e.Message}");
+            return 1;
+        }
+
+        var modelPath = Path.Combine(dir, "model.safetensors");
+        var logPath = Path.Combine(dir, "log.csv");
+        var configPath = Path.Combine(dir, "config.json");
+        output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
+        output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
+                          $"weight decay λ = {options.WeightDecay}, init σ = {options.InitStd}, seed {options.Seed}; {ConsoleProgress.Count(total)} samples -> {Path.GetFullPath(dir)}");
+
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return; // a second Ctrl+C ends the process at once
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var result = ConsoleProgress.Run(output, total,
+                p => { if (p.IsEvaluation) trainer.Log.WriteCsv(logPath); },
+                progress => trainer.Train(total, progress, cts.Token));
+
+            trainer.Log.WriteCsv(logPath);
+            var info = new CheckpointInfo(name, trainer.SamplesSeen);
+            var extra = binarization == Binarization.None ? null : new Dictionary<string, string>
+            {
+                ["binarization"] = binarization.ToString().ToLowerInvariant(),
+                ["binarization_seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+            };
+            Checkpoint.Save(modelPath, trainer.Model, info, extra);
+            Checkpoint.WriteConfig(configPath, trainer.Model, info, options, extra);
+
+            var rate = trainer.SamplesSeen / Math.Max(trainer.TrainingTime.TotalSeconds, 1e-9);
+            if (!result.Completed)
+            {
+                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath} and {logPath}.");
+                return 130;
+            }
+            var last = trainer.Log.Entries[^1];
+            output.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
+                              $"train bound {last.TrainBound:F2}, test bound {last.TestBound:F2} nats per datapoint.");
+            output.WriteLine($"Wrote {modelPath}, {configPath}, {logPath}.");
+            return 0;
+        }
+        catch (TrainingDivergedException e)
+        {
+            trainer.Log.WriteCsv(logPath);
+            error.WriteLine($"aevb train: {e.Message} The model was not saved; the log so far is in {logPath}.");
+            return 1;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Accepts <c>1000000</c>, <c>1e6</c> or <c>2.5e7</c>.</summary>
+    internal static long? ParseCount(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= long.MaxValue / 2 && v == Math.Floor(v))
+            return (long)v;
+        result.AddError($"{result.Argument?.Name ?? "--samples"} '{text}' is not a positive whole number (e.g. 1000000 or 1e6).");
+        return null;
     }
 }

@@ -1,0 +1,237 @@
+using Aevb.Models;
+using Aevb.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Aevb.Inference;
+
+/// <summary>
+/// The SGVB estimators of the lower bound (Section 2.3) for a <see cref="Vae"/>, with L samples per datapoint.
+/// <see cref="Forward(Tensor, Rng)"/> draws <c>ε ~ N(0, I)</c>, sets <c>z = μ + exp(½ log σ²) ⊙ ε</c> and returns
+/// the per-datapoint bound estimates; <see cref="Backward"/> then accumulates the gradient of the loss
+/// <c>−scale · Σ_i L̃(x_i)</c> into every parameter's <c>Grad</c>, so optimisers minimise as in PyTorch.
+/// With <c>scale = N/M</c> this is the paper's minibatch estimate of the full-data bound (eq. 8).
+/// Buffers are allocated on the first call and reused while the batch size stays the same.
+/// </summary>
+/// <remarks>
+/// Rows of the decoder batch are ordered datapoint-major: sample l of datapoint i is row <c>i·L + l</c>.
+/// </remarks>
+public sealed class SgvbEstimator
+{
+    private readonly Vae _model;
+    private Tensor? _x, _xRepeated, _eps, _sigma, _z, _gradMu, _gradLogVar;
+    private Tensor _mu = Tensor.Empty, _logVar = Tensor.Empty;
+    private float[] _bounds = [], _logPx = [], _logRatio = [], _negKl = [];
+    private int _batch;
+
+    public SgvbEstimator(Vae model, Estimator kind = Estimator.B, int samplesPerDatapoint = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samplesPerDatapoint);
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown estimator.");
+        _model = model;
+        Kind = kind;
+        SamplesPerDatapoint = samplesPerDatapoint;
+    }
+
+    public Vae Model => _model;
+    public Estimator Kind { get; }
+
+    /// <summary>L, the number of samples of z per datapoint.</summary>
+    public int SamplesPerDatapoint { get; }
+
+    /// <summary>The bound estimate for each datapoint of the last batch.</summary>
+    public ReadOnlySpan<float> Bounds => _bounds.AsSpan(0, _batch);
+
+    /// <summary><c>log p(x_i | z_il)</c> for each sample of the last batch (row <c>i·L + l</c>).</summary>
+    public ReadOnlySpan<float> LogLikelihoods => _logPx.AsSpan(0, _batch * SamplesPerDatapoint);
+
+    /// <summary>The noise ε of the last batch, <c>[batch·L, latent]</c>.</summary>
+    public Tensor Epsilon => _eps ?? Tensor.Empty;
+
+    /// <summary>The latent samples z of the last batch, <c>[batch·L, latent]</c>.</summary>
+    public Tensor Z => _z ?? Tensor.Empty;
+
+    /// <summary>
+    /// Estimates the bound for each row of <paramref name="x"/> <c>[batch, input]</c> with fresh noise from
+    /// <paramref name="rng"/>; returns the mean over the batch (per-datapoint values in <see cref="Bounds"/>).
+    /// </summary>
+    public float Forward(Tensor x, Rng rng)
+    {
+        var eps = Tensor.Ensure(ref _eps, x.Rows * SamplesPerDatapoint, _model.LatentSize);
+        rng.FillNormal(eps.Span);
+        return Evaluate(x, eps);
+    }
+
+    /// <summary>As <see cref="Forward(Tensor, Rng)"/> with given noise <c>[batch·L, latent]</c> (copied): for tests and variance studies.</summary>
+    public float Forward(Tensor x, Tensor epsilon)
+    {
+        var eps = Tensor.Ensure(ref _eps, x.Rows * SamplesPerDatapoint, _model.LatentSize);
+        eps.CopyFrom(epsilon);
+        return Evaluate(x, eps);
+    }
+
+    private float Evaluate(Tensor x, Tensor eps)
+    {
+        if (x.Cols != _model.InputSize)
+            throw new ArgumentException($"The model takes {_model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
+        int m = x.Rows, l = SamplesPerDatapoint, nz = _model.LatentSize;
+        EnsureRows(m);
+        _x = x;
+        (_mu, _logVar) = _model.Encoder.Forward(x);
+
+        var sigma = Tensor.Ensure(ref _sigma, m, nz);
+        TensorPrimitives.Multiply(_logVar.Data, 0.5f, sigma.Data);
+        TensorPrimitives.Exp(sigma.Data, sigma.Data);
+        var z = Tensor.Ensure(ref _z, m * l, nz);
+        for (var i = 0; i < m; i++)
+            for (var s = 0; s < l; s++)
+                TensorPrimitives.FusedMultiplyAdd(sigma.Row(i), eps.Row(i * l + s), _mu.Row(i), z.Row(i * l + s));
+
+        var xRep = Repeated(x);
+        _model.Decoder.Forward(z);
+        _model.Decoder.LogLikelihood(xRep, _logPx);
+
+        double total = 0;
+        for (var i = 0; i < m; i++)
+        {
+            double sum = 0;
+            if (Kind == Estimator.B)
+            {
+                for (var s = 0; s < l; s++) sum += _logPx[i * l + s];
+                _negKl[i] = GaussianMath.NegativeKl(_mu.Row(i), _logVar.Row(i));
+                _bounds[i] = (float)(_negKl[i] + sum / l);
+            }
+            else
+            {
+                for (var s = 0; s < l; s++)
+                {
+                    var r = i * l + s;
+                    _logRatio[r] = LogPriorOverPosterior(z.Row(r), eps.Row(r), _logVar.Row(i));
+                    sum += _logPx[r] + (double)_logRatio[r];
+                }
+                _bounds[i] = (float)(sum / l);
+            }
+            total += _bounds[i];
+        }
+        return (float)(total / m);
+    }
+
+    /// <summary>
+    /// Adds the gradient of <c>−scale · Σ_i L̃(x_i)</c> (over the last batch) to every parameter's <c>Grad</c>.
+    /// Use <see cref="FullDataScale"/> (N/M) for the paper's estimator of the full-data bound, 1/M for the
+    /// mean bound per datapoint.
+    /// </summary>
+    public void Backward(float scale)
+    {
+        var x = _x ?? throw new InvalidOperationException("Backward called before Forward.");
+        int m = x.Rows, l = SamplesPerDatapoint, nz = _model.LatentSize;
+        var s = -scale / l; // loss weight of each sample
+        var z = _z!;
+        var eps = _eps!;
+        var sigma = _sigma!;
+        var gMu = Tensor.Ensure(ref _gradMu, m, nz);
+        var gLv = Tensor.Ensure(ref _gradLogVar, m, nz);
+        gMu.Zero();
+        gLv.Zero();
+
+        var dz = _model.Decoder.Backward(l == 1 ? x : _xRepeated!, s);
+        if (Kind == Estimator.ScoreFunction)
+        {
+            // Decoder parameters get the pathwise gradient at fixed z (done above); the encoder gets
+            // f · ∇φ log q(z|x) with ∇μ log q = ε/σ and ∇(log σ²) log q = ½ (ε² − 1).
+            for (var i = 0; i < m; i++)
+            {
+                var sig = sigma.Row(i);
+                var gm = gMu.Row(i);
+                var gv = gLv.Row(i);
+                for (var t = 0; t < l; t++)
+                {
+                    var r = i * l + t;
+                    var w = s * (_logPx[r] + _logRatio[r]);
+                    var e = eps.Row(r);
+                    for (var j = 0; j < nz; j++)
+                    {
+                        gm[j] += w * e[j] / sig[j];
+                        gv[j] += w * 0.5f * (e[j] * e[j] - 1f);
+                    }
+                }
+            }
+        }
+        else
+        {
+            // A: the prior term log p(z) adds −z to ∇z (weighted like the samples).
+            if (Kind == Estimator.A) TensorPrimitives.MultiplyAdd(z.Data, -s, dz.Data, dz.Data);
+            // Through z = μ + σ ε: ∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε.
+            for (var i = 0; i < m; i++)
+            {
+                var sig = sigma.Row(i);
+                var gm = gMu.Row(i);
+                var gv = gLv.Row(i);
+                for (var t = 0; t < l; t++)
+                {
+                    var r = i * l + t;
+                    var g = dz.Row(r);
+                    var e = eps.Row(r);
+                    for (var j = 0; j < nz; j++)
+                    {
+                        gm[j] += g[j];
+                        gv[j] += g[j] * e[j] * 0.5f * sig[j];
+                    }
+                }
+            }
+            if (Kind == Estimator.B)
+            {
+                // −KL = ½ Σ (1 + log σ² − μ² − σ²): ∂/∂μ = −μ, ∂/∂log σ² = ½ (1 − σ²); the loss carries −scale.
+                for (var i = 0; i < m; i++)
+                {
+                    var mu = _mu.Row(i);
+                    var sig = sigma.Row(i);
+                    var gm = gMu.Row(i);
+                    var gv = gLv.Row(i);
+                    for (var j = 0; j < nz; j++)
+                    {
+                        gm[j] += scale * mu[j];
+                        gv[j] -= scale * 0.5f * (1f - sig[j] * sig[j]);
+                    }
+                }
+            }
+            else
+            {
+                // A: −log q(z|x) = ½ log σ² + ½ ε² + const under the reparameterisation: ∂/∂log σ² = ½ per sample.
+                TensorPrimitives.Add(gLv.Data, -0.5f * scale, gLv.Data);
+            }
+        }
+        _model.Encoder.Backward(gMu, gLv);
+    }
+
+    /// <summary><c>N/M</c>: the factor that turns a minibatch sum into an estimate of the sum over the data set (eq. 8).</summary>
+    public static float FullDataScale(int datasetSize, int batchSize) => (float)datasetSize / batchSize;
+
+    /// <summary><c>log p(z) − log q(z|x)</c> with <c>(z − μ)²/σ² = ε²</c>; the ½ log 2π terms cancel.</summary>
+    private static float LogPriorOverPosterior(ReadOnlySpan<float> z, ReadOnlySpan<float> eps, ReadOnlySpan<float> logVar)
+    {
+        double sum = 0;
+        for (var j = 0; j < z.Length; j++)
+            sum += -(double)z[j] * z[j] + logVar[j] + (double)eps[j] * eps[j];
+        return (float)(0.5 * sum);
+    }
+
+    /// <summary>x itself for L = 1, else each row repeated L times (a reused buffer).</summary>
+    private Tensor Repeated(Tensor x)
+    {
+        var l = SamplesPerDatapoint;
+        if (l == 1) return x;
+        var rep = Tensor.Ensure(ref _xRepeated, x.Rows * l, x.Cols);
+        for (var i = 0; i < x.Rows; i++)
+            for (var s = 0; s < l; s++)
+                x.Row(i).CopyTo(rep.Row(i * l + s));
+        return rep;
+    }
+
+    private void EnsureRows(int m)
+    {
+        _batch = m;
+        var n = m * SamplesPerDatapoint;
+        if (_bounds.Length < m) { _bounds = new float[m]; _negKl = new float[m]; }
+        if (_logPx.Length < n) { _logPx = new float[n]; _logRatio = new float[n]; }
+    }
+}

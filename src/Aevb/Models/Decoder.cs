@@ -1,0 +1,55 @@
+using Aevb.Nn;
+using Aevb.Tensors;
+
+namespace Aevb.Models;
+
+/// <summary>
+/// The generative model p(x|z) as an MLP: <see cref="Forward"/> maps a batch of latent codes to the
+/// distribution's parameters, <see cref="LogLikelihood"/> scores data under them row by row, and
+/// <see cref="Backward"/> gives the gradient of <c>scale · Σ_rows log p(x|z)</c> w.r.t. the parameters
+/// (accumulated into <see cref="Parameter.Grad"/>) and w.r.t. <c>z</c> (returned; HMC needs it).
+/// </summary>
+public abstract class Decoder
+{
+    protected const float HalfLog2Pi = 0.9189385332046727f;
+
+    public abstract DecoderKind Kind { get; }
+    public abstract int LatentSize { get; }
+    public abstract int OutputSize { get; }
+
+    /// <summary>
+    /// Runs the MLP on <c>z</c> <c>[rows, latent]</c> and returns the mean of p(x|z) <c>[rows, output]</c>
+    /// (pixel probabilities for Bernoulli, the sigmoid mean for Gaussian). The buffer is reused next call.
+    /// </summary>
+    public abstract Tensor Forward(Tensor z);
+
+    /// <summary>Writes <c>log p(x_r | z_r)</c> for every row r of the last <see cref="Forward"/> into <paramref name="result"/>.</summary>
+    public abstract void LogLikelihood(Tensor x, Span<float> result);
+
+    /// <summary>
+    /// Gradient of <c>scale · Σ_r log p(x_r | z_r)</c> at the last <see cref="Forward"/>: added into the
+    /// parameters' <c>Grad</c> when <paramref name="parameterGrads"/> is true, and returned w.r.t. <c>z</c>
+    /// (<c>[rows, latent]</c>, a reused buffer). Rows are independent, so row r of the result is
+    /// <c>scale · ∇z log p(x_r | z_r)</c>. With <paramref name="parameterGrads"/> false no <c>Grad</c> is touched.
+    /// </summary>
+    public abstract Tensor Backward(Tensor x, float scale, bool parameterGrads = true);
+
+    /// <summary>Parameters named relative to the decoder (<c>hidden.weight</c>, <c>out.bias</c>, ...).</summary>
+    public abstract IEnumerable<(string Name, Parameter Parameter)> NamedParameters();
+
+    protected void CheckData(Tensor x, Tensor forwardOutput)
+    {
+        if (!x.HasShape(forwardOutput.Rows, OutputSize))
+            throw new ArgumentException($"Data is [{x.Rows}, {x.Cols}] but the last Forward produced [{forwardOutput.Rows}, {OutputSize}].", nameof(x));
+    }
+
+    /// <summary><c>dz = ((g_h) ⊙ (1 − h²)) · W₁</c>: the hidden layer's backward pass without touching parameter gradients.</summary>
+    protected static Tensor HiddenInputGrad(Tensor gradH, Tensor h, Linear hidden, ref Tensor? gradA, ref Tensor? gradZ)
+    {
+        var ga = Tensor.Ensure(ref gradA, gradH.Rows, gradH.Cols);
+        Kernels.TanhBackward(h.Data, gradH.Data, ga.Data);
+        var dz = Tensor.Ensure(ref gradZ, gradH.Rows, hidden.InFeatures);
+        Gemm.MatMul(ga, hidden.Weight.Value, dz);
+        return dz;
+    }
+}

@@ -1,0 +1,108 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using Aevb.Nn;
+using Aevb.Tensors;
+
+namespace Aevb.Models;
+
+/// <summary>
+/// Gaussian MLP decoder for continuous data (Appendix C.2, used for Frey Face):
+/// <c>h = tanh(W₁ z + b₁)</c>, mean <c>m = σ(W_μ h + b_μ)</c> (kept in (0, 1) like the pixels),
+/// free <c>log σ² = W_σ h + b_σ</c>, and
+/// <c>log p(x|z) = −½ Σ_d [log 2π + log σ_d² + (x_d − m_d)² / σ_d²]</c>.
+/// Parameters: <c>hidden.*</c>, <c>mu.*</c>, <c>logvar.*</c>.
+/// </summary>
+public sealed class GaussianMlpDecoder : Decoder
+{
+    private readonly Tanh _tanh = new();
+    private readonly Sigmoid _sigmoid = new();
+    private Tensor? _h, _mean, _logVar, _diff, _invVar, _gradMean, _gradLogVar, _gradH, _gradA, _gradZ;
+
+    public GaussianMlpDecoder(int latentSize, int hiddenSize, int outputSize)
+    {
+        Hidden = new Linear(latentSize, hiddenSize);
+        Mu = new Linear(hiddenSize, outputSize);
+        LogVar = new Linear(hiddenSize, outputSize);
+    }
+
+    public Linear Hidden { get; }
+    public Linear Mu { get; }
+    public Linear LogVar { get; }
+    public override DecoderKind Kind => DecoderKind.Gaussian;
+    public override int LatentSize => Hidden.InFeatures;
+    public override int OutputSize => Mu.OutFeatures;
+
+    /// <summary>log σ² of the last <see cref="Forward"/>.</summary>
+    public Tensor LogVariance => _logVar ?? throw new InvalidOperationException("Forward has not run.");
+
+    public override Tensor Forward(Tensor z)
+    {
+        _h = _tanh.Forward(Hidden.Forward(z));
+        _mean = _sigmoid.Forward(Mu.Forward(_h));
+        _logVar = LogVar.Forward(_h);
+        return _mean;
+    }
+
+    public override void LogLikelihood(Tensor x, Span<float> result)
+    {
+        var m = _mean ?? throw new InvalidOperationException("Forward has not run.");
+        CheckData(x, m);
+        if (result.Length < m.Rows) throw new ArgumentException($"Result has {result.Length} slots for {m.Rows} rows.", nameof(result));
+        var (diff, invVar) = Residuals(x);
+        // Reuse invVar's storage for (x − m)² / σ² row by row.
+        var d = m.Cols;
+        for (var r = 0; r < m.Rows; r++)
+        {
+            var dr = diff.Row(r);
+            var sq = invVar.Row(r);
+            TensorPrimitives.Multiply(sq, dr, sq);
+            result[r] = -0.5f * (TensorPrimitives.Dot(sq, dr) + TensorPrimitives.Sum(_logVar!.Row(r))) - d * HalfLog2Pi;
+        }
+    }
+
+    public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
+    {
+        var m = _mean ?? throw new InvalidOperationException("Backward called before Forward.");
+        CheckData(x, m);
+        var (diff, invVar) = Residuals(x);
+        // ∂/∂m = (x − m)/σ²;  ∂/∂log σ² = ½ [(x − m)²/σ² − 1].
+        var gm = Tensor.Ensure(ref _gradMean, m.Rows, m.Cols);
+        var glv = Tensor.Ensure(ref _gradLogVar, m.Rows, m.Cols);
+        TensorPrimitives.Multiply(diff.Data, invVar.Data, gm.Data);
+        TensorPrimitives.Multiply(gm.Data, diff.Data, glv.Data);
+        TensorPrimitives.Subtract(glv.Data, 1f, glv.Data);
+        TensorPrimitives.Multiply(glv.Data, 0.5f * scale, glv.Data);
+        TensorPrimitives.Multiply(gm.Data, scale, gm.Data);
+        var gPre = _sigmoid.Backward(gm);
+
+        var gh = Tensor.Ensure(ref _gradH, m.Rows, Mu.InFeatures);
+        if (parameterGrads)
+        {
+            TensorPrimitives.Add(Mu.Backward(gPre).Data, LogVar.Backward(glv).Data, gh.Data);
+            return Hidden.Backward(_tanh.Backward(gh));
+        }
+        Gemm.MatMul(gPre, Mu.Weight.Value, gh);
+        Gemm.MatMul(glv, LogVar.Weight.Value, gh, accumulate: true);
+        return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
+    }
+
+    /// <summary><c>x − m</c> and <c>1/σ² = e^{−log σ²}</c> into reused buffers.</summary>
+    private (Tensor Diff, Tensor InvVar) Residuals(Tensor x)
+    {
+        var diff = Tensor.Ensure(ref _diff, x.Rows, x.Cols);
+        var invVar = Tensor.Ensure(ref _invVar, x.Rows, x.Cols);
+        TensorPrimitives.Subtract(x.Data, _mean!.Data, diff.Data);
+        TensorPrimitives.Negate(_logVar!.Data, invVar.Data);
+        TensorPrimitives.Exp(invVar.Data, invVar.Data);
+        return (diff, invVar);
+    }
+
+    public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
+    {
+        yield return ("hidden.weight", Hidden.Weight);
+        yield return ("hidden.bias", Hidden.Bias);
+        yield return ("mu.weight", Mu.Weight);
+        yield return ("mu.bias", Mu.Bias);
+        yield return ("logvar.weight", LogVar.Weight);
+        yield return ("logvar.bias", LogVar.Bias);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using Aevb.Data;
+using Aevb.Inference;
+using Aevb.Models;
+using Aevb.Optim;
+using Aevb.Tensors;
+
+namespace Aevb.Training;
+
+/// <summary>
+/// AEVB training (Algorithm 1): draw a minibatch of M datapoints, estimate the bound and its gradient
+/// with an SGVB estimator (scaled by N/M to estimate the full-data bound), add the prior's weight decay
+/// and step the optimiser. Evaluates the average bound per datapoint on the train and test sets at
+/// log-spaced sample counts (<see cref="Log"/>). <see cref="Step"/> allocates nothing once warm.
+/// </summary>
+/// <remarks>
+/// Data are <see cref="Dataset"/>s (or contiguous row-major <c>[N, D]</c> float arrays) with values in [0, 1].
+/// Minibatches walk a fresh random permutation of the training set each epoch; a data set flagged for
+/// dynamic binarization is resampled per minibatch (and per evaluation chunk). The seed gives independent
+/// streams (model init, minibatch order, ε, evaluation noise, binarization), so how often one evaluates
+/// never changes the training trajectory, and the same seed gives the same numbers, bit for bit.
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly Dataset _train;
+    private readonly Dataset? _test;
+    private readonly Dataset _trainForEvaluation;
+    private readonly int _trainCount;
+    private readonly int[] _order, _indices;
+    private readonly Tensor _batch;
+    private readonly Rng _batchRng, _noiseRng, _evalRng, _binarizeRng;
+    private readonly LowerBoundEvaluator _evaluator;
+    private readonly float _scale;
+    private int _position;
+    private double _boundSinceEntry;
+    private long _batchesSinceEntry;
+
+    public Trainer(Vae model, Dataset train, Dataset? test, TrainerOptions? options = null)
+    {
+        Options = options ?? new TrainerOptions();
+        Options.Validate();
+        Model = model;
+        _train = CheckData(train, model.InputSize, "training");
+        _test = test is null ? null : CheckData(test, model.InputSize, "test");
+        _trainCount = train.Count;
+        if (_trainCount < Options.BatchSize)
+            throw new ArgumentException($"The training set has {_trainCount} datapoints, fewer than the batch size {Options.BatchSize}.");
+        _trainForEvaluation = Options.TrainEvaluationSize is { } size && size < _trainCount ? train.Take(size) : train;
+
+        var root = new Rng(Options.Seed);
+        root.Fork(); // stream 0 initialises the model (see CreateModel)
+        _batchRng = root.Fork();
+        _noiseRng = root.Fork();
+        _evalRng = root.Fork();
+        _binarizeRng = root.Fork();
+
+        Estimator = new SgvbEstimator(model, Options.Estimator, Options.SamplesPerDatapoint);
+        _scale = SgvbEstimator.FullDataScale(_trainCount, Options.BatchSize);
+        Optimizer = Optimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.WeightDecay);
+        _evaluator = new LowerBoundEvaluator(model, Options.BatchSize);
+        _batch = new Tensor(Options.BatchSize, model.InputSize);
+        _indices = new int[Options.BatchSize];
+        _order = Enumerable.Range(0, _trainCount).ToArray();
+        _position = _trainCount; // shuffle before the first batch
+    }
+
+    /// <summary>Trains on row-major <c>[N, D]</c> arrays (D = the model's input size); <paramref name="testData"/> may be null.</summary>
+    public Trainer(Vae model, float[] trainData, float[]? testData, TrainerOptions? options = null)
+        : this(model, Wrap(trainData, model.InputSize, "train"), testData is null ? null : Wrap(testData, model.InputSize, "test"), options)
+    {
+    }
+
+    /// <summary>A new model initialised from <c>N(0, InitStd²)</c> with the seed's initialisation stream.</summary>
+    public static Vae CreateModel(VaeConfig config, TrainerOptions options)
+    {
+        options.Validate();
+        return Vae.Create(config, options.InitStd, new Rng(options.Seed).Fork());
+    }
+
+    public Vae Model { get; }
+    public TrainerOptions Options { get; }
+    public SgvbEstimator Estimator { get; }
+    public Optimizer Optimizer { get; }
+    public TrainingLog Log { get; } = new();
+
+    /// <summary>Training datapoints processed so far.</summary>
+    public long SamplesSeen { get; private set; }
+
+    public long Steps { get; private set; }
+
+    /// <summary>The last minibatch, <c>[M, D]</c> (a reused buffer).</summary>
+    public Tensor Batch => _batch;
+
+    /// <summary>Time spent in <see cref="Step"/> (evaluations excluded).</summary>
+    public TimeSpan TrainingTime => _trainWatch.Elapsed;
+
+    private readonly Stopwatch _trainWatch = new();
+
+    public int TrainCount => _trainCount;
+    public int TestCount => _test?.Count ?? 0;
+
+    /// <summary>
+    /// One AEVB update on the next minibatch; returns its mean bound per datapoint. Throws
+    /// <see cref="TrainingDivergedException"/> if the bound is NaN or infinite (parameters untouched then).
+    /// </summary>
+    public float Step()
+    {
+        _trainWatch.Start();
+        try
+        {
+            NextBatch();
+            Model.ZeroGrad();
+            var bound = Estimator.Forward(_batch, _noiseRng);
+            if (!float.IsFinite(bound))
+                throw new TrainingDivergedException(Steps + 1, SamplesSeen, bound, Optimizer.LearningRate);
+            Estimator.Backward(_scale);
+            Optimizer.Step();
+            Steps++;
+            SamplesSeen += _batch.Rows;
+            _boundSinceEntry += bound;
+            _batchesSinceEntry++;
+            return bound;
+        }
+        finally
+        {
+            _trainWatch.Stop();
+        }
+    }
+
+    /// <summary>Average bound per datapoint on the training set (or its first <c>TrainEvaluationSize</c> points).</summary>
+    public double EvaluateTrain() => _evaluator.Evaluate(_trainForEvaluation, _evalRng);
+
+    /// <summary>Average bound per datapoint on the test set (NaN without one).</summary>
+    public double EvaluateTest() => _test is null ? double.NaN : _evaluator.Evaluate(_test, _evalRng);
+
+    /// <summary>Evaluates both bounds now and appends the result to <see cref="Log"/>.</summary>
+    public TrainingLogEntry Evaluate()
+    {
+        var train = EvaluateTrain();
+        var test = EvaluateTest();
+        if (!double.IsFinite(train) || (_test is not null && !double.IsFinite(test)))
+            throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate);
+        var entry = new TrainingLogEntry(SamplesSeen, _trainWatch.Elapsed.TotalSeconds, train, test,
+            _batchesSinceEntry == 0 ? double.NaN : _boundSinceEntry / _batchesSinceEntry);
+        _boundSinceEntry = 0;
+        _batchesSinceEntry = 0;
+        Log.Add(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Trains until <paramref name="totalSamples"/> datapoints have been processed in all (counting earlier
+    /// calls), evaluating at log-spaced counts and at the end. Cancellation stops after the current step
+    /// without a final evaluation; the result says whether the run completed.
+    /// </summary>
+    public TrainingResult Train(long totalSamples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalSamples);
+        var schedule = EvaluationSchedule.LogSpaced(Math.Min(Options.FirstEvaluation, totalSamples), totalSamples, Options.EvaluationsPerDecade);
+        var next = 0;
+        while (next < schedule.Length && schedule[next] <= SamplesSeen) next++;
+
+        var wall = Stopwatch.StartNew();
+        var startSamples = SamplesSeen;
+        var startTraining = _trainWatch.Elapsed;
+        var lastReport = TimeSpan.Zero;
+        double reportSum = 0;
+        long reportCount = 0;
+        TrainingLogEntry? lastEntry = null;
+
+        TrainingProgress Snapshot(bool isEvaluation)
+        {
+            var trainSeconds = (_trainWatch.Elapsed - startTraining).TotalSeconds;
+            var rate = trainSeconds > 0 ? (SamplesSeen - startSamples) / trainSeconds : 0;
+            // Remaining training time, stretched by the share evaluations have taken so far.
+            var overhead = trainSeconds > 0 ? wall.Elapsed.TotalSeconds / trainSeconds : 1;
+            var eta = rate > 0 ? TimeSpan.FromSeconds((totalSamples - SamplesSeen) / rate * overhead) : TimeSpan.Zero;
+            var bound = reportCount > 0 ? reportSum / reportCount : double.NaN;
+            return new TrainingProgress(SamplesSeen, totalSamples, wall.Elapsed, rate, bound, eta, lastEntry, isEvaluation);
+        }
+
+        while (SamplesSeen < totalSamples)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                return new TrainingResult(Completed: false, SamplesSeen, wall.Elapsed);
+            reportSum += Step();
+            reportCount++;
+            if (next < schedule.Length && SamplesSeen >= schedule[next])
+            {
+                lastEntry = Evaluate();
+                while (next < schedule.Length && schedule[next] <= SamplesSeen) next++;
+                progress?.Report(Snapshot(isEvaluation: true));
+            }
+            if (progress is not null && wall.Elapsed - lastReport >= Options.ReportInterval)
+            {
+                lastReport = wall.Elapsed;
+                progress.Report(Snapshot(isEvaluation: false));
+                reportSum = 0;
+                reportCount = 0;
+            }
+        }
+        if (Log.Entries.Count == 0 || Log.Entries[^1].Samples != SamplesSeen)
+        {
+            lastEntry = Evaluate();
+            progress?.Report(Snapshot(isEvaluation: true));
+        }
+        return new TrainingResult(Completed: true, SamplesSeen, wall.Elapsed);
+    }
+
+    /// <summary>Copies the next M rows of the epoch's permutation into the minibatch buffer (binarizing if asked).</summary>
+    private void NextBatch()
+    {
+        for (var r = 0; r < _indices.Length; r++)
+        {
+            if (_position == _trainCount)
+            {
+                _batchRng.Shuffle(_order);
+                _position = 0;
+            }
+            _indices[r] = _order[_position++];
+        }
+        _train.CopyBatch(_indices, _batch.Span, _binarizeRng);
+    }
+
+    private static Dataset Wrap(float[] data, int d, string name)
+    {
+        if (data.Length == 0 || data.Length % d != 0)
+            throw new ArgumentException($"The {name} data has {data.Length} values, not a positive multiple of the model's input size {d}.");
+        return new Dataset(name, data, data.Length / d, d);
+    }
+
+    private static Dataset CheckData(Dataset data, int d, string name)
+    {
+        if (data.Features != d)
+            throw new ArgumentException($"The {name} set ({data.Name}) has {data.Features} features; the model takes {d}.");
+        if (data.Count == 0) throw new ArgumentException($"The {name} set ({data.Name}) is empty.");
+        return data;
+    }
+}
+
+/// <summary>How a call to <see cref="Trainer.Train"/> ended.</summary>
+/// <param name="Completed">False when cancelled before reaching the requested samples.</param>
+public readonly record struct TrainingResult(bool Completed, long Samples, TimeSpan Elapsed);

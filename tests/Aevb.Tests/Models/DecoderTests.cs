@@ -1,0 +1,105 @@
+using Aevb.Models;
+using Aevb.Tensors;
+using Aevb.Tests.Models;
+
+namespace Aevb.Tests.Models;
+
+public class DecoderTests
+{
+    [Theory]
+    [InlineData(DecoderKind.Bernoulli, true)]
+    [InlineData(DecoderKind.Bernoulli, false)]
+    [InlineData(DecoderKind.Gaussian, true)]
+    [InlineData(DecoderKind.Gaussian, false)]
+    public void GradientWithRespectToZMatchesFiniteDifferences(DecoderKind kind, bool parameterGrads)
+    {
+        const float scale = -1.5f;
+        var model = TestModels.Small(kind);
+        var z = TestModels.Normal(5, model.LatentSize, seed: 3);
+        var x = TestModels.Data(5, model.InputSize, seed: 4);
+        model.ZeroGrad();
+        model.Decoder.Forward(z);
+        var dz = model.Decoder.Backward(x, scale, parameterGrads).Clone();
+
+        var reference = new ReferenceVae(model);
+        const double h = 1e-6;
+        for (var r = 0; r < z.Rows; r++)
+        {
+            var xr = ReferenceVae.Row(x, r);
+            var zr = ReferenceVae.Row(z, r);
+            for (var j = 0; j < zr.Length; j++)
+            {
+                var saved = zr[j];
+                zr[j] = saved + h;
+                var up = reference.LogLikelihood(xr, zr);
+                zr[j] = saved - h;
+                var down = reference.LogLikelihood(xr, zr);
+                zr[j] = saved;
+                var fd = scale * (up - down) / (2 * h);
+                Assert.True(Math.Abs(dz[r, j] - fd) <= 2e-4 + 1e-3 * Math.Abs(fd), $"dz[{r},{j}]: engine {dz[r, j]}, finite difference {fd}");
+            }
+        }
+        var touched = model.Decoder.NamedParameters().Any(p => p.Parameter.Grad.Data.Any(g => g != 0));
+        Assert.Equal(parameterGrads, touched);
+    }
+
+    [Theory]
+    [InlineData(DecoderKind.Bernoulli)]
+    [InlineData(DecoderKind.Gaussian)]
+    public void LogLikelihoodMatchesReference(DecoderKind kind)
+    {
+        var model = TestModels.Small(kind);
+        var z = TestModels.Normal(7, model.LatentSize, seed: 5);
+        var x = TestModels.Data(7, model.InputSize, seed: 6);
+        model.Decoder.Forward(z);
+        var logp = new float[7];
+        model.Decoder.LogLikelihood(x, logp);
+        var reference = new ReferenceVae(model);
+        for (var r = 0; r < 7; r++)
+        {
+            var expected = reference.LogLikelihood(ReferenceVae.Row(x, r), ReferenceVae.Row(z, r));
+            Assert.True(Math.Abs(logp[r] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"row {r}: {logp[r]} vs {expected}");
+        }
+    }
+
+    [Fact]
+    public void BernoulliLogLikelihoodIsStableForSaturatedLogits()
+    {
+        // Zero weights and biases of ±60 make σ(l) round to exactly 0 or 1 in float32 (and double):
+        // the naive x log y + (1 − x) log(1 − y) would give −∞ or NaN.
+        var model = new Vae(new VaeConfig(4, 3, 2));
+        var decoder = (BernoulliMlpDecoder)model.Decoder;
+        float[] bias = [60f, -60f, 60f, -60f];
+        bias.CopyTo(decoder.Out.Bias.Value.Span);
+        var x = Tensor.FromArray(new float[,] { { 1f, 0f, 0f, 1f }, { 0.5f, 0.5f, 0.25f, 0.75f } });
+        model.Decoder.Forward(new Tensor(2, 2));
+        var logp = new float[2];
+        model.Decoder.LogLikelihood(x, logp);
+        for (var r = 0; r < 2; r++)
+        {
+            double expected = 0;
+            for (var d = 0; d < 4; d++)
+            {
+                double l = bias[d], softplus = Math.Max(l, 0) + Math.Log(1 + Math.Exp(-Math.Abs(l)));
+                expected += x[r, d] * l - softplus;
+            }
+            Assert.True(float.IsFinite(logp[r]));
+            Assert.Equal(expected, logp[r], 3);
+        }
+    }
+
+    [Fact]
+    public void ParametersHaveStateDictNames()
+    {
+        string[] bernoulli = ["encoder.hidden.weight", "encoder.hidden.bias", "encoder.mu.weight", "encoder.mu.bias",
+            "encoder.logvar.weight", "encoder.logvar.bias", "decoder.hidden.weight", "decoder.hidden.bias", "decoder.out.weight", "decoder.out.bias"];
+        Assert.Equal(bernoulli, new Vae(new VaeConfig(784, 500, 20)).NamedParameters.Select(p => p.Name));
+        var gaussian = new Vae(new VaeConfig(560, 200, 10, DecoderKind.Gaussian));
+        Assert.Equal(bernoulli[..8].Concat(["decoder.mu.weight", "decoder.mu.bias", "decoder.logvar.weight", "decoder.logvar.bias"]),
+            gaussian.NamedParameters.Select(p => p.Name));
+        // nn.Linear layout: weight [out, in].
+        var w = gaussian.GetParameter("decoder.mu.weight").Value;
+        Assert.Equal((560, 200), (w.Rows, w.Cols));
+        Assert.Equal(784L * 500 + 500 + 2 * (500 * 20 + 20) + 20 * 500 + 500 + 500 * 784 + 784, new Vae(new VaeConfig(784, 500, 20)).ParameterCount);
+    }
+}

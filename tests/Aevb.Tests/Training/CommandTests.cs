@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Text.Json;
+using Aevb.Cli.Commands;
+using Aevb.Tests.Data;
+using Aevb.Training;
+
+namespace Aevb.Tests.Training;
+
+/// <summary><c>aevb train</c>, <c>eval</c> and <c>bench</c> end to end on tiny settings and real data.</summary>
+public class CommandTests
+{
+    private static (int Code, string Output, string Error) Run(Command command, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = command.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void TrainWritesModelLogAndConfigThatEvalReads()
+    {
+        using var dir = new TempDir();
+        var (code, output, error) = Run(TrainCommand.Create(), "--samples", "3e3", "--hidden", "20", "--latent", "3", "--eval-train", "500",
+            "--data-dir", TestData.Directory, "--out", dir.Path);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("eval at 3,000 samples", output);
+        Assert.Equal(["config.json", "log.csv", "model.safetensors"], dir.Entries().Order());
+
+        var log = TrainingLog.ReadCsv(dir.File("log.csv"));
+        Assert.Equal(3000, log.Entries[^1].Samples);
+        var loaded = Checkpoint.Load(dir.File("model.safetensors"));
+        Assert.Equal(3000, loaded.Info.SamplesSeen);
+        Assert.Equal("mnist", loaded.Info.Dataset);
+        Assert.Equal((784, 20, 3), (loaded.Model.Config.InputSize, loaded.Model.Config.HiddenSize, loaded.Model.Config.LatentSize));
+
+        (code, output, error) = Run(EvalCommand.Create(), "--model", dir.File("model.safetensors"), "--json", "--data-dir", TestData.Directory);
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.Equal("test", json.RootElement.GetProperty("split").GetString());
+        Assert.Equal(10000, json.RootElement.GetProperty("n").GetInt32());
+        // A different ε than the log's, but the same quantity.
+        Assert.InRange(json.RootElement.GetProperty("lower_bound").GetDouble() - log.Entries[^1].TestBound, -1, 1);
+    }
+
+    [Fact]
+    public void EvalNamesABadFile()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("model.safetensors");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        var (code, _, error) = Run(EvalCommand.Create(), "--model", path);
+        Assert.Equal(1, code);
+        Assert.Contains(path, error);
+        Assert.DoesNotContain("   at ", error); // no stack trace
+        (code, _, error) = Run(EvalCommand.Create(), "--model", dir.File("missing.safetensors"));
+        Assert.Equal(1, code);
+        Assert.Contains("missing.safetensors", error);
+    }
+
+    [Fact]
+    public void TrainRejectsBadSettingsWithoutWritingAnything()
+    {
+        using var dir = new TempDir();
+        var (code, _, error) = Run(TrainCommand.Create(), "--dataset", "frey", "--binarize", "static", "--data-dir", TestData.Directory, "--out", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("MNIST only", error);
+        (code, _, _) = Run(TrainCommand.Create(), "--samples", "12x", "--out", dir.Path);
+        Assert.NotEqual(0, code);
+        (code, _, error) = Run(TrainCommand.Create(), "--lr", "-1", "--data-dir", TestData.Directory, "--out", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("Learning rate", error);
+        Assert.Empty(dir.Entries());
+    }
+
+    [Fact]
+    public void BenchReportsSamplesPerSecond()
+    {
+        var (code, output, error) = Run(BenchCommand.Create(), "--hidden", "20", "--latent", "2", "--steps", "10", "--json", "--data-dir", TestData.Directory);
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.True(json.RootElement.GetProperty("samples_per_s").GetDouble() > 0);
+        Assert.Equal("mnist", json.RootElement.GetProperty("data").GetString());
+        Assert.Equal("784-20-2", json.RootElement.GetProperty("model").GetString());
+    }
+}
