@@ -1,1 +1,75 @@
-Console.WriteLine("Aevb.Benchmarks: nothing here yet.");
+using System.Diagnostics;
+using System.Globalization;
+using Aevb.Benchmarks;
+using Aevb.Tensors;
+
+// Throughput harness (not a test). Usage:
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- all
+// Every figure is the median over R repeats (the machine is shared, so medians, not means).
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var verb = args.Length > 0 ? args[0] : "all";
+var options = Options.Parse(args.Skip(1).ToArray());
+if (options.Threads is int t) Engine.NumThreads = t;
+Console.WriteLine($"Aevb.Benchmarks: {Engine.Describe()}, {Environment.ProcessorCount} logical cores, .NET {Environment.Version}");
+
+switch (verb)
+{
+    case "gemm":
+        GemmBench.Run(options);
+        break;
+    case "mlp":
+        MlpBench.Run(options);
+        break;
+    case "all":
+        GemmBench.Run(options);
+        MlpBench.Run(options);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{verb}'; use gemm, mlp or all.");
+        return 2;
+}
+return 0;
+
+namespace Aevb.Benchmarks
+{
+    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden)
+    {
+        public static Options Parse(string[] args)
+        {
+            int? threads = null;
+            string? isa = null;
+            int repeats = 15, ms = 100, steps = 50, latent = 20, hidden = 500;
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--isa": isa = Next(); break;
+                    case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--ms": ms = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--latent": latent = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--hidden": hidden = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    default: throw new ArgumentException($"Unknown option {args[i]}.");
+                }
+            }
+            return new Options(threads, isa, repeats, ms, steps, latent, hidden);
+        }
+    }
+
+    internal static class Stats
+    {
+        public static double Median(List<double> values)
+        {
+            values.Sort();
+            var n = values.Count;
+            return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+        }
+
+        public static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+    }
+}

@@ -61,13 +61,21 @@ internal static class WorkerPool
         return true;
     }
 
+    /// <summary>Bytes allocated so far by the worker threads (as of their last finished job); tests check it stays flat.</summary>
+    internal static long WorkerAllocatedBytes()
+    {
+        long sum = 0;
+        foreach (var w in Volatile.Read(ref _workers)) sum += Volatile.Read(ref w.AllocatedBytes);
+        return sum;
+    }
+
     private static void EnsureWorkers(int n)
     {
         if (_workers.Length >= n) return;
         var grown = new Worker[n];
         Array.Copy(_workers, grown, _workers.Length);
         for (var i = _workers.Length; i < n; i++) grown[i] = new Worker(i + 1);
-        _workers = grown;
+        Volatile.Write(ref _workers, grown);
     }
 
     private sealed class Worker
@@ -77,6 +85,7 @@ internal static class WorkerPool
         private int _index, _count;
         private int _posted;
         private int _sleeping;
+        public long AllocatedBytes;
 
         public Worker(int id)
         {
@@ -118,6 +127,7 @@ internal static class WorkerPool
                     _error = e;
                 }
                 _job = null;
+                Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 Interlocked.Decrement(ref _remaining);
             }
         }
