@@ -22,7 +22,7 @@ internal static class MlpBench
     {
         var step = new VaeStep(options.Hidden, options.Latent, seed: 1);
         for (var i = 0; i < 30; i++) step.Step(); // warm-up like the PyTorch script
-        var samples = new List<double>();
+        var samples = new List<double>(options.Repeats);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         for (var r = 0; r < options.Repeats; r++)
         {
@@ -31,9 +31,12 @@ internal static class MlpBench
             samples.Add(options.Steps * Batch / Stats.Seconds(Stopwatch.GetTimestamp() - start));
         }
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var phases = step.Phases;
         samples.Sort();
         Console.WriteLine($"VAE step 784-{options.Hidden}-{options.Latent}, M={Batch}: median {Stats.Median(samples):F0} samples/s " +
-            $"(min {samples[0]:F0}, max {samples[^1]:F0}; {options.Repeats} repeats of {options.Steps} steps; {allocated} bytes allocated while timed)");
+            $"(min {samples[0]:F0}, best {samples[^1]:F0}; {options.Repeats} repeats of {options.Steps} steps; {allocated} bytes allocated while timed)");
+        var total = phases.Sum();
+        Console.WriteLine($"  time split: gather+zero {phases[0] / total:P0}, forward {phases[1] / total:P0}, backward {phases[2] / total:P0}, update {phases[3] / total:P0}");
     }
 
     /// <summary><c>w −= lr · g / (√s + ε)</c>, vectorised (torch's foreach Adagrad is too).</summary>
@@ -89,12 +92,17 @@ internal static class MlpBench
             _dH = new Tensor(Batch, hidden);
         }
 
+        /// <summary>Seconds spent in: batch gather + zeroing grads, forward, backward, optimizer update.</summary>
+        public readonly double[] Phases = new double[4];
+
         public void Step()
         {
+            var t0 = Stopwatch.GetTimestamp();
             for (var i = 0; i < Batch; i++)
                 _data.AsSpan(_rng.NextInt(_rows) * Input, Input).CopyTo(_x.Row(i));
             foreach (var p in _parameters) p.ZeroGrad();
 
+            var t1 = Stopwatch.GetTimestamp();
             // Forward: q(z|x), reparameterised sample, p(x|z) logits.
             var h = _encoder.Forward(_x);
             var mu = _mu.Forward(h);
@@ -105,6 +113,7 @@ internal static class MlpBench
             TensorPrimitives.MultiplyAdd(_sigma.Span, _eps.Span, mu.Span, _z.Span);
             var logits = _decoder.Forward(_z);
 
+            var t2 = Stopwatch.GetTimestamp();
             // Backward of −ELBO/M: Bernoulli term d/dlogits = sigmoid(logits) − x; KL term on μ, log σ².
             TensorPrimitives.Sigmoid(logits.Span, _dLogits.Span);
             TensorPrimitives.Subtract(_dLogits.Span, _x.Span, _dLogits.Span);
@@ -123,6 +132,7 @@ internal static class MlpBench
             TensorPrimitives.Add(_dH.Span, dh2.Span, _dH.Span);
             _encoder.Backward(_dH);
 
+            var t3 = Stopwatch.GetTimestamp();
             // Adagrad with weight decay from the N(0, I) prior (as torch.optim.Adagrad(weight_decay)).
             for (var i = 0; i < _parameters.Length; i++)
             {
@@ -133,6 +143,11 @@ internal static class MlpBench
                 TensorPrimitives.MultiplyAdd(g, g, s, s);
                 AdagradStep(w, g, s, 0.02f, 1e-10f);
             }
+            var t4 = Stopwatch.GetTimestamp();
+            Phases[0] += Stats.Seconds(t1 - t0);
+            Phases[1] += Stats.Seconds(t2 - t1);
+            Phases[2] += Stats.Seconds(t3 - t2);
+            Phases[3] += Stats.Seconds(t4 - t3);
         }
     }
 }

@@ -23,6 +23,9 @@ switch (verb)
     case "mlp":
         MlpBench.Run(options);
         break;
+    case "pack":
+        PackBench.Run(options);
+        break;
     case "all":
         GemmBench.Run(options);
         MlpBench.Run(options);

@@ -85,55 +85,104 @@ internal static unsafe class Sgemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Execute<TK>(ref GemmArgs g, SgemmIsa isa, int threads) where TK : struct, IMicroKernel
     {
         g.MTiles = (g.M + TK.MR - 1) / TK.MR;
         g.Panels = (g.N + TK.NR - 1) / TK.NR;
         var kBlocks = (g.K + MaxKc - 1) / MaxKc;
         g.Kc = (g.K + kBlocks - 1) / kBlocks;
-        // Split N when there are enough column panels (A is then packed once, cooperatively);
-        // otherwise split M, each thread packing its own rows of A and all of the (narrow) B.
+        // Share out column panels when there are enough of them (the usual case: op(A) is packed once,
+        // for everyone); for narrow products share out row tiles instead and pack op(B) once.
         g.SplitN = g.Panels >= g.MTiles || g.Panels >= 2 * threads;
         threads = Math.Min(threads, g.SplitN ? g.Panels : g.MTiles);
 
         var ws = Workspace.Current;
-        g.Ap = ws.A.Get(g.MTiles * TK.MR * g.K);
-        if (threads > 1)
+        g.Shared = g.SplitN ? ws.Shared.Get(g.MTiles * TK.MR * g.K) : ws.Shared.Get(g.Panels * TK.NR * g.K);
+        if (threads > 1 && WorkerPool.TryEnter())
         {
             var job = ws.Job;
-            job.Args = g;
-            job.Isa = isa;
-            job.Arrived = 0;
-            if (WorkerPool.TryRun(job, threads)) return;
+            try
+            {
+                job.Open(ref g, isa);
+                WorkerPool.Post(job, threads - 1);
+                job.RunAsCaller();
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+            return;
         }
-        Part<TK>(ref g, 0, 1, null);
+        var counters = new Counters();
+        Part<TK>(ref g, ref counters, null);
     }
 
-    /// <summary>Participant <paramref name="t"/> of <paramref name="count"/>: its share of packing and of the tiles.</summary>
-    internal static void Part<TK>(ref GemmArgs g, int t, int count, GemmJob? job) where TK : struct, IMicroKernel
+    /// <summary>Work claimed so far: shared packing units, finished ones, and compute units.</summary>
+    internal struct Counters
+    {
+        public int NextShared, DoneShared, NextUnit;
+    }
+
+    /// <summary>
+    /// One participant's loop. Units are claimed one at a time from shared counters, so a participant
+    /// that is late (its thread not scheduled on a busy machine) simply gets fewer, and the caller never
+    /// waits for a worker that has not started: it can do all of the work itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Part<TK>(ref GemmArgs g, ref Counters c, GemmJob? job) where TK : struct, IMicroKernel
     {
         var ws = Workspace.Current;
-        var bp = ws.B.Get(TK.NR * g.Kc);
         var scratch = ws.Scratch;
+        var sharedUnits = g.SplitN ? g.MTiles : g.Panels;
+        // Phase 1: the operand everyone reads, packed cooperatively.
+        while (true)
+        {
+            var u = Claim(ref c.NextShared, job);
+            if (u >= sharedUnits) break;
+            if (g.SplitN) PackATile<TK>(ref g, u, g.Shared);
+            else PackBPanel<TK>(ref g, u, g.Shared);
+            if (job is null) c.DoneShared++;
+            else Interlocked.Increment(ref c.DoneShared);
+        }
+        if (job is not null)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref c.DoneShared) < sharedUnits) spin.SpinOnce(sleep1Threshold: -1);
+        }
+        // Phase 2: private packing of one unit of the other operand, then its tiles.
         if (g.SplitN)
         {
-            for (var i = t; i < g.MTiles; i += count) PackATile<TK>(ref g, i);
-            if (job is not null) job.Barrier(count);
-            var p0 = (int)((long)g.Panels * t / count);
-            var p1 = (int)((long)g.Panels * (t + 1) / count);
-            for (var j = p0; j < p1; j++) Panel<TK>(ref g, j, 0, g.MTiles, bp, scratch);
+            var bp = ws.Private.Get(TK.NR * g.Kc);
+            while (true)
+            {
+                var j = Claim(ref c.NextUnit, job);
+                if (j >= g.Panels) break;
+                ColumnPanel<TK>(ref g, j, bp, scratch);
+            }
         }
         else
         {
-            var i0 = (int)((long)g.MTiles * t / count);
-            var i1 = (int)((long)g.MTiles * (t + 1) / count);
-            for (var i = i0; i < i1; i++) PackATile<TK>(ref g, i);
-            for (var j = 0; j < g.Panels; j++) Panel<TK>(ref g, j, i0, i1, bp, scratch);
+            var ap = ws.Private.Get(TK.MR * g.K);
+            while (true)
+            {
+                var i = Claim(ref c.NextUnit, job);
+                if (i >= g.MTiles) break;
+                RowTile<TK>(ref g, i, ap, scratch);
+            }
         }
     }
 
-    /// <summary>Packs rows <c>[i·MR, i·MR + MR)</c> of op(A), every K block, into the shared panel buffer.</summary>
-    private static void PackATile<TK>(ref GemmArgs g, int i) where TK : struct, IMicroKernel
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Claim(ref int counter, GemmJob? job)
+        => job is null ? counter++ : Interlocked.Increment(ref counter) - 1;
+
+    /// <summary>
+    /// Packs rows <c>[i·MR, i·MR + MR)</c> of op(A), every K block, into <paramref name="dst"/>
+    /// (layout [K block][row tile][kc][MR]); with <paramref name="tileOnly"/> just this tile's blocks, back to back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackATile<TK>(ref GemmArgs g, int i, float* dst, bool tileOnly = false) where TK : struct, IMicroKernel
     {
         var row0 = i * TK.MR;
         var lanes = Math.Min(TK.MR, g.M - row0);
@@ -142,13 +191,29 @@ internal static unsafe class Sgemm
         {
             var kc = Math.Min(g.Kc, g.K - k0);
             var src = g.TransA ? g.A + (nint)k0 * g.Lda + row0 : g.A + (nint)row0 * g.Lda + k0;
-            var dst = g.Ap + (nint)k0 * mPad + (nint)row0 * kc;
-            SgemmPacking.Pack(src, g.Lda, strided: !g.TransA, lanes, kc, TK.MR, dst, g.Simd);
+            var at = tileOnly ? dst + (nint)k0 * TK.MR : dst + (nint)k0 * mPad + (nint)row0 * kc;
+            SgemmPacking.Pack(src, g.Lda, strided: !g.TransA, lanes, kc, TK.MR, at, g.Simd);
         }
     }
 
-    /// <summary>Column panel <paramref name="j"/> of C for row tiles <c>[i0, i1)</c>: pack B once per K block, then the tiles.</summary>
-    private static void Panel<TK>(ref GemmArgs g, int j, int i0, int i1, float* bp, float* scratch) where TK : struct, IMicroKernel
+    /// <summary>Packs columns <c>[j·NR, j·NR + NR)</c> of op(B), every K block (layout [K block][panel][kc][NR]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBPanel<TK>(ref GemmArgs g, int j, float* dst) where TK : struct, IMicroKernel
+    {
+        var col0 = j * TK.NR;
+        var lanes = Math.Min(TK.NR, g.N - col0);
+        var nPad = g.Panels * TK.NR;
+        for (var k0 = 0; k0 < g.K; k0 += g.Kc)
+        {
+            var kc = Math.Min(g.Kc, g.K - k0);
+            var src = g.TransB ? g.B + (nint)col0 * g.Ldb + k0 : g.B + (nint)k0 * g.Ldb + col0;
+            SgemmPacking.Pack(src, g.Ldb, strided: g.TransB, lanes, kc, TK.NR, dst + (nint)k0 * nPad + (nint)col0 * kc, g.Simd);
+        }
+    }
+
+    /// <summary>Column panel <paramref name="j"/> of C (all row tiles, shared packed A): pack B once per K block, then the tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnPanel<TK>(ref GemmArgs g, int j, float* bp, float* scratch) where TK : struct, IMicroKernel
     {
         var col0 = j * TK.NR;
         var nValid = Math.Min(TK.NR, g.N - col0);
@@ -159,12 +224,34 @@ internal static unsafe class Sgemm
             var src = g.TransB ? g.B + (nint)col0 * g.Ldb + k0 : g.B + (nint)k0 * g.Ldb + col0;
             SgemmPacking.Pack(src, g.Ldb, strided: g.TransB, nValid, kc, TK.NR, bp, g.Simd);
             var accumulate = g.Accumulate || k0 > 0;
-            var ap = g.Ap + (nint)k0 * mPad;
-            for (var i = i0; i < i1; i++)
+            var ap = g.Shared + (nint)k0 * mPad;
+            for (var i = 0; i < g.MTiles; i++)
             {
                 var row0 = i * TK.MR;
                 TK.Run(ap + (nint)row0 * kc, bp, kc, g.C + (nint)row0 * g.Ldc + col0, g.Ldc,
                     Math.Min(TK.MR, g.M - row0), nValid, accumulate, scratch);
+            }
+        }
+    }
+
+    /// <summary>Row tile <paramref name="i"/> of C (all column panels, shared packed B): pack A, then the tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowTile<TK>(ref GemmArgs g, int i, float* ap, float* scratch) where TK : struct, IMicroKernel
+    {
+        var row0 = i * TK.MR;
+        var mValid = Math.Min(TK.MR, g.M - row0);
+        var nPad = g.Panels * TK.NR;
+        PackATile<TK>(ref g, i, ap, tileOnly: true);
+        for (var k0 = 0; k0 < g.K; k0 += g.Kc)
+        {
+            var kc = Math.Min(g.Kc, g.K - k0);
+            var accumulate = g.Accumulate || k0 > 0;
+            var bp = g.Shared + (nint)k0 * nPad;
+            for (var j = 0; j < g.Panels; j++)
+            {
+                var col0 = j * TK.NR;
+                TK.Run(ap + (nint)k0 * TK.MR, bp + (nint)col0 * kc, kc, g.C + (nint)row0 * g.Ldc + col0, g.Ldc,
+                    mValid, Math.Min(TK.NR, g.N - col0), accumulate, scratch);
             }
         }
     }
@@ -215,34 +302,99 @@ internal static unsafe class Sgemm
     /// <summary>One product's operands, shapes and blocking (a struct: copied into the job, never boxed).</summary>
     internal struct GemmArgs
     {
-        public float* A, B, C, Ap;
+        public float* A, B, C, Shared;
         public int Lda, Ldb, Ldc, M, N, K, Kc, MTiles, Panels;
         public bool TransA, TransB, Accumulate, Simd, SplitN;
     }
 
-    /// <summary>The parallel form of one product; one per calling thread, reused.</summary>
+    /// <summary>
+    /// The parallel form of one product; one per calling thread, reused. Participants join while it is
+    /// open; the caller closes it once all units are done and every joined worker has left, so a
+    /// worker that wakes up late finds it closed and touches nothing.
+    /// </summary>
     internal sealed class GemmJob : IParallelJob
     {
-        public GemmArgs Args;
-        public SgemmIsa Isa;
-        public int Arrived;
+        private GemmArgs _args;
+        private SgemmIsa _isa;
+        private Counters _counters;
+        private int _state = -1; // -1: closed; n >= 0: open with n participants inside
+        private Exception? _error;
 
+        public void Open(ref GemmArgs g, SgemmIsa isa)
+        {
+            _args = g;
+            _isa = isa;
+            _counters = default;
+            _error = null;
+            Volatile.Write(ref _state, 0); // publishes the fields above to joiners (release)
+        }
+
+        /// <summary>Worker side: join if still open, do units until none are left.</summary>
         public void Execute(int index, int count)
         {
-            switch (Isa)
+            if (!TryJoin()) return;
+            try
             {
-                case SgemmIsa.Avx512: Part<SgemmKernels.Avx512Kernel>(ref Args, index, count, this); break;
-                case SgemmIsa.Avx2: Part<SgemmKernels.Avx2Kernel>(ref Args, index, count, this); break;
-                default: Part<SgemmKernels.ScalarKernel>(ref Args, index, count, this); break;
+                Work();
+            }
+            catch (Exception e)
+            {
+                _error = e;
+                Abandon();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _state);
             }
         }
 
-        /// <summary>Waits until all <paramref name="count"/> participants have packed their share of A.</summary>
-        public void Barrier(int count)
+        /// <summary>Caller side: do units, then wait only for workers that joined, then close.</summary>
+        public void RunAsCaller()
         {
-            Interlocked.Increment(ref Arrived);
+            Exception? mine = null;
+            TryJoin();
+            try
+            {
+                Work();
+            }
+            catch (Exception e)
+            {
+                mine = e;
+                Abandon();
+            }
+            Interlocked.Decrement(ref _state);
             var spin = new SpinWait();
-            while (Volatile.Read(ref Arrived) < count) spin.SpinOnce(sleep1Threshold: -1);
+            while (Interlocked.CompareExchange(ref _state, -1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            var error = mine ?? _error;
+            if (error is not null) throw new AggregateException("The matrix product failed.", error);
+        }
+
+        /// <summary>After a failure: no unit is left to claim and nobody waits for packing, so everyone leaves.</summary>
+        private void Abandon()
+        {
+            Volatile.Write(ref _counters.NextShared, int.MaxValue / 2);
+            Volatile.Write(ref _counters.DoneShared, int.MaxValue / 2);
+            Volatile.Write(ref _counters.NextUnit, int.MaxValue / 2);
+        }
+
+        private bool TryJoin()
+        {
+            while (true)
+            {
+                var s = Volatile.Read(ref _state);
+                if (s < 0) return false;
+                if (Interlocked.CompareExchange(ref _state, s + 1, s) == s) return true;
+            }
+        }
+
+        private void Work()
+        {
+            switch (_isa)
+            {
+                case SgemmIsa.Avx512: Part<SgemmKernels.Avx512Kernel>(ref _args, ref _counters, this); break;
+                case SgemmIsa.Avx2: Part<SgemmKernels.Avx2Kernel>(ref _args, ref _counters, this); break;
+                default: Part<SgemmKernels.ScalarKernel>(ref _args, ref _counters, this); break;
+            }
         }
     }
 
@@ -253,8 +405,10 @@ internal static unsafe class Sgemm
 
         public static Workspace Current => _current ??= new Workspace();
 
-        public readonly AlignedBuffer A = new();
-        public readonly AlignedBuffer B = new();
+        /// <summary>The operand all participants read (this thread's products only).</summary>
+        public readonly AlignedBuffer Shared = new();
+        /// <summary>This thread's own panel or tile of the other operand.</summary>
+        public readonly AlignedBuffer Private = new();
         public readonly GemmJob Job = new();
         public readonly float* Scratch;
         private readonly float[] _scratch;

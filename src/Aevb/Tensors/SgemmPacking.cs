@@ -15,12 +15,14 @@ namespace Aevb.Tensors;
 internal static unsafe class SgemmPacking
 {
     /// <summary>Packs <paramref name="lanes"/> valid lanes (≤ <paramref name="width"/>) of <paramref name="kc"/> steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(float* src, int ld, bool strided, int lanes, int kc, int width, float* dst, bool simd)
     {
         if (strided) PackStrided(src, ld, lanes, kc, width, dst, simd);
         else PackContiguous(src, ld, lanes, kc, width, dst, simd);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackContiguous(float* src, int ld, int lanes, int kc, int width, float* dst, bool simd)
     {
         if (simd && Avx512F.IsSupported && lanes == width && width == 32)
@@ -47,6 +49,7 @@ internal static unsafe class SgemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackStrided(float* src, int ld, int lanes, int kc, int width, float* dst, bool simd)
     {
         var l = 0;

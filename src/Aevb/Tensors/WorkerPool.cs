@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Aevb.Tensors;
 
-/// <summary>A unit of parallel work: participant <c>index</c> of <c>count</c> does its share.</summary>
+/// <summary>
+/// Work shared with the pool. <see cref="Execute"/> runs on each worker it is posted to, possibly
+/// late (a worker woken from sleep), possibly after the job is finished: the job must then do nothing.
+/// </summary>
 internal interface IParallelJob
 {
     void Execute(int index, int count);
@@ -11,10 +14,10 @@ internal interface IParallelJob
 /// <summary>
 /// A tiny persistent thread pool for the GEMM: one background thread per extra core, each spinning
 /// briefly after a job (the next product of a training step follows within microseconds) and then
-/// sleeping on a semaphore. Posting a job allocates nothing and costs well under a microsecond when
-/// the workers are spinning, unlike <c>Parallel.For</c> (allocations, several microseconds).
-/// One job at a time: a caller that finds the pool busy (another thread is in a product) runs
-/// single-threaded instead of waiting.
+/// sleeping on a semaphore. Posting allocates nothing and costs well under a microsecond while the
+/// workers spin, unlike <c>Parallel.For</c> (allocations, several microseconds). The poster does not
+/// wait for the workers here: the job decides what to wait for (see <see cref="Sgemm.GemmJob"/>).
+/// One poster at a time: a caller that finds the pool busy runs single-threaded instead.
 /// </summary>
 internal static class WorkerPool
 {
@@ -23,42 +26,18 @@ internal static class WorkerPool
 
     private static readonly object Gate = new();
     private static Worker[] _workers = [];
-    private static int _remaining;
-    private static Exception? _error;
 
-    /// <summary>
-    /// Runs <paramref name="job"/> on <paramref name="count"/> participants (the caller is index 0) and
-    /// returns when all are done; false (nothing run) when the pool is busy with another caller's job.
-    /// </summary>
-    public static bool TryRun(IParallelJob job, int count)
+    /// <summary>Takes the pool for one job; false when another thread holds it.</summary>
+    public static bool TryEnter() => Monitor.TryEnter(Gate);
+
+    public static void Exit() => Monitor.Exit(Gate);
+
+    /// <summary>Hands <paramref name="job"/> to <paramref name="workers"/> workers (indices 1..workers); the caller is index 0.</summary>
+    public static void Post(IParallelJob job, int workers)
     {
-        if (count <= 1) throw new ArgumentOutOfRangeException(nameof(count));
-        if (!Monitor.TryEnter(Gate)) return false;
-        try
-        {
-            EnsureWorkers(count - 1);
-            _error = null;
-            Volatile.Write(ref _remaining, count - 1);
-            for (var w = 0; w < count - 1; w++) _workers[w].Post(job, w + 1, count);
-            Exception? mine = null;
-            try
-            {
-                job.Execute(0, count);
-            }
-            catch (Exception e)
-            {
-                mine = e;
-            }
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _remaining) != 0) spin.SpinOnce(sleep1Threshold: -1);
-            var error = mine ?? _error;
-            if (error is not null) throw new AggregateException("A GEMM worker failed.", error);
-        }
-        finally
-        {
-            Monitor.Exit(Gate);
-        }
-        return true;
+        if (!Monitor.IsEntered(Gate)) throw new InvalidOperationException("Post needs the pool (TryEnter).");
+        EnsureWorkers(workers);
+        for (var w = 0; w < workers; w++) _workers[w].Post(job, w + 1, workers + 1);
     }
 
     /// <summary>Bytes allocated so far by the worker threads (as of their last finished job); tests check it stays flat.</summary>
@@ -95,7 +74,7 @@ internal static class WorkerPool
 
         public void Post(IParallelJob job, int index, int count)
         {
-            _job = job;
+            Volatile.Write(ref _job, job);
             _index = index;
             _count = count;
             Interlocked.Increment(ref _posted); // full fence: the fields above are visible first
@@ -107,8 +86,10 @@ internal static class WorkerPool
             var seen = 0;
             while (true)
             {
-                if (Volatile.Read(ref _posted) == seen && !SpinFor(seen))
+                var posted = Volatile.Read(ref _posted);
+                if (posted == seen)
                 {
+                    if (SpinFor(seen)) continue;
                     // Announce sleep, then re-check so a post between the spin and here is not lost.
                     // A release that arrives after we saw the post leaves the semaphore at 1: the next
                     // wait returns at once and the loop simply checks again.
@@ -117,18 +98,19 @@ internal static class WorkerPool
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;
                 }
-                seen = Volatile.Read(ref _posted);
+                seen = posted;
+                // If a newer job was posted meanwhile this reads it, and the loop sees that post again:
+                // a job tolerates a repeated or late Execute (it checks whether it is still open).
+                var job = Volatile.Read(ref _job);
                 try
                 {
-                    _job!.Execute(_index, _count);
+                    job?.Execute(_index, _count);
                 }
-                catch (Exception e)
+                catch
                 {
-                    _error = e;
+                    // Jobs report their own failures to the poster; never let one kill the worker.
                 }
-                _job = null;
                 Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-                Interlocked.Decrement(ref _remaining);
             }
         }
 
