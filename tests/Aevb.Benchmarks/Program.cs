@@ -26,6 +26,9 @@ switch (verb)
     case "pack":
         PackBench.Run(options);
         break;
+    case "kernels":
+        KernelBench.Run(options);
+        break;
     case "all":
         GemmBench.Run(options);
         MlpBench.Run(options);

@@ -138,6 +138,32 @@ public class SgemmTests
         AssertClose(expected, dw.Data, 100, "Gemm.MatMulTransposeA");
     }
 
+    /// <summary>Several threads multiplying at once: one gets the worker pool, the others run alone; all are right.</summary>
+    [Fact]
+    public void ConcurrentCallersGetCorrectResults()
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            try
+            {
+                var rng = new Rng((ulong)(100 + t));
+                for (var rep = 0; rep < 12; rep++)
+                {
+                    int m = 40 + rng.NextInt(70), n = 40 + rng.NextInt(300), k = 30 + rng.NextInt(200);
+                    Check(Sgemm.Best, 2, rng.NextInt(2) == 1, rng.NextInt(2) == 1, m, n, k, rng.NextInt(2) == 1, rng, padding: 1);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add(e.Message);
+            }
+        })).ToArray();
+        foreach (var th in threads) th.Start();
+        foreach (var th in threads) th.Join();
+        Assert.Empty(failures);
+    }
+
     [Fact]
     public void ZeroKClearsOrKeepsC()
     {
