@@ -37,6 +37,9 @@ internal static unsafe class Sgemm
     /// <summary>Products smaller than this many multiply-adds run on the calling thread only (splitting costs ~2 µs).</summary>
     internal const long ParallelMinMacs = 1L << 17;
 
+    /// <summary>Longest K for which operands whose layout fits are read in place instead of packed.</summary>
+    internal const int DirectMaxK = 256;
+
     /// <summary>Longest K range packed and multiplied in one block.</summary>
     internal const int MaxKc = 1024;
 
@@ -55,9 +58,10 @@ internal static unsafe class Sgemm
     /// <summary>
     /// The fast path with an explicit instruction set and thread count (tests force each; the count is
     /// used even for small products, so the parallel edge cases can be tested on small shapes).
+    /// <paramref name="packAll"/> packs operands that would otherwise be read in place (tests cover both).
     /// </summary>
     internal static void Run(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool packAll = false)
     {
         if (!IsSupported(isa)) throw new PlatformNotSupportedException($"This CPU has no {isa} support.");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -75,7 +79,11 @@ internal static unsafe class Sgemm
             {
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Accumulate = accumulate, Simd = isa != SgemmIsa.Scalar,
+                DirectA = transA && !packAll, DirectB = !transB && !packAll,
             };
+            // In place pays only while a tile's rows stay in L1 across its reuses (short K): a long
+            // strided panel is slower to stream than its packed copy is to make.
+            if (k > DirectMaxK) args.DirectA = args.DirectB = false;
             switch (isa)
             {
                 case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads); break;
@@ -135,13 +143,19 @@ internal static unsafe class Sgemm
         var ws = Workspace.Current;
         var scratch = ws.Scratch;
         var sharedUnits = g.SplitN ? g.MTiles : g.Panels;
-        // Phase 1: the operand everyone reads, packed cooperatively.
+        // Phase 1: the operand everyone reads, packed cooperatively (units read in place are skipped).
         while (true)
         {
             var u = Claim(ref c.NextShared, job);
             if (u >= sharedUnits) break;
-            if (g.SplitN) PackATile<TK>(ref g, u, g.Shared);
-            else PackBPanel<TK>(ref g, u, g.Shared);
+            if (g.SplitN)
+            {
+                if (!ADirect<TK>(ref g, u)) PackATile<TK>(ref g, u, g.Shared);
+            }
+            else if (!BDirect<TK>(ref g, u))
+            {
+                PackBPanel<TK>(ref g, u, g.Shared);
+            }
             if (job is null) c.DoneShared++;
             else Interlocked.Increment(ref c.DoneShared);
         }
@@ -150,7 +164,7 @@ internal static unsafe class Sgemm
             var spin = new SpinWait();
             while (Volatile.Read(ref c.DoneShared) < sharedUnits) spin.SpinOnce(sleep1Threshold: -1);
         }
-        // Phase 2: private packing of one unit of the other operand, then its tiles.
+        // Phase 2: one unit of the other operand at a time (packed privately unless read in place), then its tiles.
         if (g.SplitN)
         {
             var bp = ws.Private.Get(TK.NR * g.Kc);
@@ -176,6 +190,20 @@ internal static unsafe class Sgemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Claim(ref int counter, GemmJob? job)
         => job is null ? counter++ : Interlocked.Increment(ref counter) - 1;
+
+    /// <summary>
+    /// Whether row tile <paramref name="i"/> of op(A) is read in place: op(A) = Aᵀ stores the tile's MR
+    /// values of each k contiguously (stride lda between k), exactly the packed layout but for the stride.
+    /// Edge tiles are still packed (zero padding; reading past the edge could leave the buffer).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ADirect<TK>(ref GemmArgs g, int i) where TK : struct, IMicroKernel
+        => g.DirectA && (i + 1) * TK.MR <= g.M;
+
+    /// <summary>Whether column panel <paramref name="j"/> of op(B) = B is read in place (NR contiguous floats per k, stride ldb).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool BDirect<TK>(ref GemmArgs g, int j) where TK : struct, IMicroKernel
+        => g.DirectB && (j + 1) * TK.NR <= g.N;
 
     /// <summary>
     /// Packs rows <c>[i·MR, i·MR + MR)</c> of op(A), every K block, into <paramref name="dst"/>
@@ -211,47 +239,65 @@ internal static unsafe class Sgemm
         }
     }
 
-    /// <summary>Column panel <paramref name="j"/> of C (all row tiles, shared packed A): pack B once per K block, then the tiles.</summary>
+    /// <summary>Column panel <paramref name="j"/> of C over all row tiles (A shared): B packed once per K block unless read in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnPanel<TK>(ref GemmArgs g, int j, float* bp, float* scratch) where TK : struct, IMicroKernel
     {
         var col0 = j * TK.NR;
         var nValid = Math.Min(TK.NR, g.N - col0);
         var mPad = g.MTiles * TK.MR;
+        var bDirect = BDirect<TK>(ref g, j);
         for (var k0 = 0; k0 < g.K; k0 += g.Kc)
         {
             var kc = Math.Min(g.Kc, g.K - k0);
-            var src = g.TransB ? g.B + (nint)col0 * g.Ldb + k0 : g.B + (nint)k0 * g.Ldb + col0;
-            SgemmPacking.Pack(src, g.Ldb, strided: g.TransB, nValid, kc, TK.NR, bp, g.Simd);
+            float* b;
+            nint bStride;
+            if (bDirect)
+            {
+                b = g.B + (nint)k0 * g.Ldb + col0;
+                bStride = g.Ldb;
+            }
+            else
+            {
+                var src = g.TransB ? g.B + (nint)col0 * g.Ldb + k0 : g.B + (nint)k0 * g.Ldb + col0;
+                SgemmPacking.Pack(src, g.Ldb, strided: g.TransB, nValid, kc, TK.NR, bp, g.Simd);
+                b = bp;
+                bStride = TK.NR;
+            }
             var accumulate = g.Accumulate || k0 > 0;
             var ap = g.Shared + (nint)k0 * mPad;
             for (var i = 0; i < g.MTiles; i++)
             {
                 var row0 = i * TK.MR;
-                TK.Run(ap + (nint)row0 * kc, bp, kc, g.C + (nint)row0 * g.Ldc + col0, g.Ldc,
-                    Math.Min(TK.MR, g.M - row0), nValid, accumulate, scratch);
+                var direct = ADirect<TK>(ref g, i);
+                TK.Run(direct ? g.A + (nint)k0 * g.Lda + row0 : ap + (nint)row0 * kc, direct ? g.Lda : TK.MR, b, bStride, kc,
+                    g.C + (nint)row0 * g.Ldc + col0, g.Ldc, Math.Min(TK.MR, g.M - row0), nValid, accumulate, scratch);
             }
         }
     }
 
-    /// <summary>Row tile <paramref name="i"/> of C (all column panels, shared packed B): pack A, then the tiles.</summary>
+    /// <summary>Row tile <paramref name="i"/> of C over all column panels (B shared): A packed unless read in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTile<TK>(ref GemmArgs g, int i, float* ap, float* scratch) where TK : struct, IMicroKernel
     {
         var row0 = i * TK.MR;
         var mValid = Math.Min(TK.MR, g.M - row0);
         var nPad = g.Panels * TK.NR;
-        PackATile<TK>(ref g, i, ap, tileOnly: true);
+        var aDirect = ADirect<TK>(ref g, i);
+        if (!aDirect) PackATile<TK>(ref g, i, ap, tileOnly: true);
         for (var k0 = 0; k0 < g.K; k0 += g.Kc)
         {
             var kc = Math.Min(g.Kc, g.K - k0);
             var accumulate = g.Accumulate || k0 > 0;
+            var a = aDirect ? g.A + (nint)k0 * g.Lda + row0 : ap + (nint)k0 * TK.MR;
+            nint aStride = aDirect ? g.Lda : TK.MR;
             var bp = g.Shared + (nint)k0 * nPad;
             for (var j = 0; j < g.Panels; j++)
             {
                 var col0 = j * TK.NR;
-                TK.Run(ap + (nint)k0 * TK.MR, bp + (nint)col0 * kc, kc, g.C + (nint)row0 * g.Ldc + col0, g.Ldc,
-                    mValid, Math.Min(TK.NR, g.N - col0), accumulate, scratch);
+                var direct = BDirect<TK>(ref g, j);
+                TK.Run(a, aStride, direct ? g.B + (nint)k0 * g.Ldb + col0 : bp + (nint)col0 * kc, direct ? g.Ldb : TK.NR, kc,
+                    g.C + (nint)row0 * g.Ldc + col0, g.Ldc, mValid, Math.Min(TK.NR, g.N - col0), accumulate, scratch);
             }
         }
     }
@@ -304,7 +350,7 @@ internal static unsafe class Sgemm
     {
         public float* A, B, C, Shared;
         public int Lda, Ldb, Ldc, M, N, K, Kc, MTiles, Panels;
-        public bool TransA, TransB, Accumulate, Simd, SplitN;
+        public bool TransA, TransB, Accumulate, Simd, SplitN, DirectA, DirectB;
     }
 
     /// <summary>

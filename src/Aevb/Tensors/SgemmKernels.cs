@@ -6,7 +6,8 @@ namespace Aevb.Tensors;
 
 /// <summary>
 /// A register-tiled GEMM micro-kernel: <c>C[MR, NR] (+)= Ap · Bp</c> over <c>kc</c> steps, where
-/// <c>Ap</c> holds MR floats per step and <c>Bp</c> NR floats per step (see <see cref="SgemmPacking"/>).
+/// step k reads MR floats at <c>a + k·aStride</c> and NR floats at <c>b + k·bStride</c>: a packed panel
+/// (stride MR or NR, see <see cref="SgemmPacking"/>) or the operand itself where its layout already fits.
 /// The whole C tile lives in registers for the k loop; edge tiles (<c>mValid &lt; MR</c> or
 /// <c>nValid &lt; NR</c>) are computed in full on zero-padded panels and stored through a scratch tile.
 /// </summary>
@@ -14,7 +15,7 @@ internal unsafe interface IMicroKernel
 {
     static abstract int MR { get; }
     static abstract int NR { get; }
-    static abstract void Run(float* a, float* b, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch);
+    static abstract void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch);
 }
 
 /// <summary>The micro-kernels, one per instruction set (tile sizes chosen for the register file).</summary>
@@ -27,7 +28,7 @@ internal static unsafe class SgemmKernels
         public static int NR => 32;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(float* a, float* b, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
         {
             var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero; var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
             var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero; var c30 = Vector512<float>.Zero; var c31 = Vector512<float>.Zero;
@@ -61,27 +62,35 @@ internal static unsafe class SgemmKernels
                 var a7 = Vector512.Create(a[7]);
                 c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
                 c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
-                a += 8;
-                b += 32;
+                a += aStride;
+                b += bStride;
             }
-            if (mValid == 8 && nValid == 32)
+            if (nValid == 32)
             {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
                 if (accumulate)
                 {
                     Vector512.Store(Avx512F.Add(Vector512.Load(c), c00), c);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + 16), c01), c + 16);
+                    if (mValid == 1) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
+                    if (mValid == 4) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)4 * ldc), c40), c + (nint)4 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)4 * ldc + 16), c41), c + (nint)4 * ldc + 16);
+                    if (mValid == 5) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)5 * ldc), c50), c + (nint)5 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)5 * ldc + 16), c51), c + (nint)5 * ldc + 16);
+                    if (mValid == 6) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)6 * ldc), c60), c + (nint)6 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)6 * ldc + 16), c61), c + (nint)6 * ldc + 16);
+                    if (mValid == 7) return;
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)7 * ldc), c70), c + (nint)7 * ldc);
                     Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)7 * ldc + 16), c71), c + (nint)7 * ldc + 16);
                 }
@@ -89,18 +98,25 @@ internal static unsafe class SgemmKernels
                 {
                     Vector512.Store(c00, c);
                     Vector512.Store(c01, c + 16);
+                    if (mValid == 1) return;
                     Vector512.Store(c10, c + (nint)1 * ldc);
                     Vector512.Store(c11, c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
                     Vector512.Store(c20, c + (nint)2 * ldc);
                     Vector512.Store(c21, c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
                     Vector512.Store(c30, c + (nint)3 * ldc);
                     Vector512.Store(c31, c + (nint)3 * ldc + 16);
+                    if (mValid == 4) return;
                     Vector512.Store(c40, c + (nint)4 * ldc);
                     Vector512.Store(c41, c + (nint)4 * ldc + 16);
+                    if (mValid == 5) return;
                     Vector512.Store(c50, c + (nint)5 * ldc);
                     Vector512.Store(c51, c + (nint)5 * ldc + 16);
+                    if (mValid == 6) return;
                     Vector512.Store(c60, c + (nint)6 * ldc);
                     Vector512.Store(c61, c + (nint)6 * ldc + 16);
+                    if (mValid == 7) return;
                     Vector512.Store(c70, c + (nint)7 * ldc);
                     Vector512.Store(c71, c + (nint)7 * ldc + 16);
                 }
@@ -133,7 +149,7 @@ internal static unsafe class SgemmKernels
         public static int NR => 24;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(float* a, float* b, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
         {
             var c00 = Vector256<float>.Zero; var c01 = Vector256<float>.Zero; var c02 = Vector256<float>.Zero; var c10 = Vector256<float>.Zero;
             var c11 = Vector256<float>.Zero; var c12 = Vector256<float>.Zero; var c20 = Vector256<float>.Zero; var c21 = Vector256<float>.Zero;
@@ -159,22 +175,26 @@ internal static unsafe class SgemmKernels
                 c30 = Fma.MultiplyAdd(a3, b0, c30);
                 c31 = Fma.MultiplyAdd(a3, b1, c31);
                 c32 = Fma.MultiplyAdd(a3, b2, c32);
-                a += 4;
-                b += 24;
+                a += aStride;
+                b += bStride;
             }
-            if (mValid == 4 && nValid == 24)
+            if (nValid == 24)
             {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
                 if (accumulate)
                 {
                     Vector256.Store(Avx.Add(Vector256.Load(c), c00), c);
                     Vector256.Store(Avx.Add(Vector256.Load(c + 8), c01), c + 8);
                     Vector256.Store(Avx.Add(Vector256.Load(c + 16), c02), c + 16);
+                    if (mValid == 1) return;
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)1 * ldc + 8), c11), c + (nint)1 * ldc + 8);
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)1 * ldc + 16), c12), c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)2 * ldc + 8), c21), c + (nint)2 * ldc + 8);
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)2 * ldc + 16), c22), c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)3 * ldc + 8), c31), c + (nint)3 * ldc + 8);
                     Vector256.Store(Avx.Add(Vector256.Load(c + (nint)3 * ldc + 16), c32), c + (nint)3 * ldc + 16);
@@ -184,12 +204,15 @@ internal static unsafe class SgemmKernels
                     Vector256.Store(c00, c);
                     Vector256.Store(c01, c + 8);
                     Vector256.Store(c02, c + 16);
+                    if (mValid == 1) return;
                     Vector256.Store(c10, c + (nint)1 * ldc);
                     Vector256.Store(c11, c + (nint)1 * ldc + 8);
                     Vector256.Store(c12, c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
                     Vector256.Store(c20, c + (nint)2 * ldc);
                     Vector256.Store(c21, c + (nint)2 * ldc + 8);
                     Vector256.Store(c22, c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
                     Vector256.Store(c30, c + (nint)3 * ldc);
                     Vector256.Store(c31, c + (nint)3 * ldc + 8);
                     Vector256.Store(c32, c + (nint)3 * ldc + 16);
@@ -218,7 +241,7 @@ internal static unsafe class SgemmKernels
         public static int MR => 4;
         public static int NR => 4;
 
-        public static void Run(float* a, float* b, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
         {
             float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
             float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -233,8 +256,8 @@ internal static unsafe class SgemmKernels
                 c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
                 var a3 = a[3];
                 c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-                a += 4;
-                b += 4;
+                a += aStride;
+                b += bStride;
             }
             scratch[0] = c00; scratch[1] = c01; scratch[2] = c02; scratch[3] = c03;
             scratch[4] = c10; scratch[5] = c11; scratch[6] = c12; scratch[7] = c13;

@@ -34,7 +34,7 @@ public class SgemmTests
                 var transA = rng.NextInt(2) == 1;
                 var transB = rng.NextInt(2) == 1;
                 var accumulate = rng.NextInt(2) == 1;
-                Check(isa, threads, transA, transB, m, n, k, accumulate, rng, padding: rng.NextInt(3));
+                Check(isa, threads, transA, transB, m, n, k, accumulate, rng, padding: rng.NextInt(3), packAll: rng.NextInt(2) == 1);
                 checkedCount++;
             }
         Assert.Equal(EdgeSizes.Length * EdgeSizes.Length, checkedCount);
@@ -51,7 +51,8 @@ public class SgemmTests
             foreach (var transA in new[] { false, true })
                 foreach (var transB in new[] { false, true })
                     foreach (var accumulate in new[] { false, true })
-                        Check(isa, threads, transA, transB, m, n, k, accumulate, rng, padding: 3);
+                        foreach (var packAll in new[] { false, true })
+                            Check(isa, threads, transA, transB, m, n, k, accumulate, rng, padding: 3, packAll);
     }
 
     [Theory]
@@ -64,6 +65,8 @@ public class SgemmTests
         // K above MaxKc takes the K-blocked path (accumulating across blocks).
         Check(isa, threads, false, true, 19, 35, Sgemm.MaxKc * 2 + 13, accumulate: false, rng, padding: 1);
         Check(isa, threads, true, false, 21, 40, Sgemm.MaxKc + 1, accumulate: true, rng, padding: 0);
+        Check(isa, threads, true, false, 64, 96, Sgemm.DirectMaxK, accumulate: true, rng, padding: 0); // read in place
+        Check(isa, threads, true, false, 64, 96, Sgemm.DirectMaxK + 1, accumulate: false, rng, padding: 2);
     }
 
     /// <summary>The products of the paper's MNIST model (784-500-20, batch 100) in their three forms.</summary>
@@ -98,11 +101,12 @@ public class SgemmTests
                 {
                     if (!Sgemm.IsSupported(isa)) continue;
                     foreach (var threads in new[] { 1, 2 })
-                    {
-                        var actual = (float[])c0.Clone();
-                        Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, actual, n, accumulate);
-                        AssertClose(expected, actual, k, $"{isa} x{threads} [{m}x{n}x{k}] tA={transA} tB={transB} acc={accumulate}");
-                    }
+                        foreach (var packAll in new[] { false, true })
+                        {
+                            var actual = (float[])c0.Clone();
+                            Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, actual, n, accumulate, packAll);
+                            AssertClose(expected, actual, k, $"{isa} x{threads} [{m}x{n}x{k}] tA={transA} tB={transB} acc={accumulate} packAll={packAll}");
+                        }
                 }
             }
         }
@@ -193,16 +197,16 @@ public class SgemmTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Engine.NumThreads = 0);
     }
 
-    private static void Check(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, bool accumulate, Rng rng, int padding)
+    private static void Check(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k, bool accumulate, Rng rng, int padding, bool packAll = false)
     {
         var (a, lda) = Random(rng, transA ? k : m, transA ? m : k, padding);
         var (b, ldb) = Random(rng, transB ? n : k, transB ? k : n, padding);
         var (c, ldc) = Random(rng, m, n, padding);
         var expected = (float[])c.Clone();
         Sgemm.Reference(transA, transB, m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
-        Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, packAll);
         // The whole buffer is compared, so writes outside the [m, n] view (into the padding) fail too.
-        AssertClose(expected, c, k, $"{isa} x{threads} [{m}x{n}x{k}] tA={transA} tB={transB} acc={accumulate} pad={padding}");
+        AssertClose(expected, c, k, $"{isa} x{threads} [{m}x{n}x{k}] tA={transA} tB={transB} acc={accumulate} pad={padding} packAll={packAll}");
     }
 
     private static (float[] Data, int Ld) Random(Rng rng, int rows, int cols, int padding)
