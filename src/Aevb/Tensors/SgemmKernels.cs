@@ -30,6 +30,12 @@ internal static unsafe class SgemmKernels
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
         {
+            if (mValid <= 4)
+            {
+                // Edge tile of at most half the rows (e.g. the last 4 of a batch of 100): skip the padding rows' work.
+                Avx512HalfKernel.Run(a, aStride, b, bStride, kc, c, ldc, mValid, nValid, accumulate, scratch);
+                return;
+            }
             var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero; var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
             var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero; var c30 = Vector512<float>.Zero; var c31 = Vector512<float>.Zero;
             var c40 = Vector512<float>.Zero; var c41 = Vector512<float>.Zero; var c50 = Vector512<float>.Zero; var c51 = Vector512<float>.Zero;
@@ -138,6 +144,81 @@ internal static unsafe class SgemmKernels
             Vector512.Store(c61, scratch + 208);
             Vector512.Store(c70, scratch + 224);
             Vector512.Store(c71, scratch + 240);
+            StoreEdge(scratch, 32, c, ldc, mValid, nValid, accumulate);
+        }
+    }
+
+    /// <summary>AVX-512 edge tiles of at most 4 rows (A panels still 8 wide): 4×32.</summary>
+    internal readonly struct Avx512HalfKernel : IMicroKernel
+    {
+        public static int MR => 4;
+        public static int NR => 32;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        {
+            var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero; var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
+            var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero; var c30 = Vector512<float>.Zero; var c31 = Vector512<float>.Zero;
+            for (var p = 0; p < kc; p++)
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 16);
+                var a0 = Vector512.Create(a[0]);
+                c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+                c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+                var a1 = Vector512.Create(a[1]);
+                c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+                var a2 = Vector512.Create(a[2]);
+                c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+                c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+                var a3 = Vector512.Create(a[3]);
+                c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+                c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+                a += aStride;
+                b += bStride;
+            }
+            if (nValid == 32)
+            {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
+                if (accumulate)
+                {
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c), c00), c);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + 16), c01), c + 16);
+                    if (mValid == 1) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
+                }
+                else
+                {
+                    Vector512.Store(c00, c);
+                    Vector512.Store(c01, c + 16);
+                    if (mValid == 1) return;
+                    Vector512.Store(c10, c + (nint)1 * ldc);
+                    Vector512.Store(c11, c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector512.Store(c20, c + (nint)2 * ldc);
+                    Vector512.Store(c21, c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector512.Store(c30, c + (nint)3 * ldc);
+                    Vector512.Store(c31, c + (nint)3 * ldc + 16);
+                }
+                return;
+            }
+            Vector512.Store(c00, scratch + 0);
+            Vector512.Store(c01, scratch + 16);
+            Vector512.Store(c10, scratch + 32);
+            Vector512.Store(c11, scratch + 48);
+            Vector512.Store(c20, scratch + 64);
+            Vector512.Store(c21, scratch + 80);
+            Vector512.Store(c30, scratch + 96);
+            Vector512.Store(c31, scratch + 112);
             StoreEdge(scratch, 32, c, ldc, mValid, nValid, accumulate);
         }
     }
