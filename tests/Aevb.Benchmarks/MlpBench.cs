@@ -43,27 +43,37 @@ internal static class MlpBench
         Console.WriteLine($"  time split: gather+zero {phases[0] / total:P0}, forward {phases[1] / total:P0}, backward {phases[2] / total:P0}, update {phases[3] / total:P0}");
     }
 
-    /// <summary>One fused pass of Adagrad with weight decay: <c>g += wd·w; s += g²; w −= lr·g/(√s + ε)</c>.</summary>
-    private static void Adagrad(Span<float> w, ReadOnlySpan<float> grad, Span<float> s, float lr, float wd, float eps)
+    /// <summary>
+    /// One fused pass of Adagrad with weight decay, <c>g += wd·w; s += g²; w −= lr·g/(√s + ε)</c>, over a
+    /// parameter's chunk; large parameters are shared between the cores with <see cref="Engine.ParallelFor"/>.
+    /// </summary>
+    private sealed class AdagradBody : IRangeBody
     {
-        var i = 0;
-        var vw = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(w);
-        var vg = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(grad);
-        var vs = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(s);
-        System.Numerics.Vector<float> vlr = new(lr), vwd = new(wd), veps = new(eps);
-        for (var k = 0; k < vw.Length; k++)
+        public float[] W = [], G = [], S = [];
+        public float Lr, Wd, Eps;
+
+        public void Invoke(int start, int end)
         {
-            var g = vg[k] + vwd * vw[k];
-            var ss = vs[k] + g * g;
-            vs[k] = ss;
-            vw[k] -= vlr * g / (System.Numerics.Vector.SquareRoot(ss) + veps);
-        }
-        i = vw.Length * System.Numerics.Vector<float>.Count;
-        for (; i < w.Length; i++)
-        {
-            var g = grad[i] + wd * w[i];
-            s[i] += g * g;
-            w[i] -= lr * g / (MathF.Sqrt(s[i]) + eps);
+            var w = W.AsSpan(start, end - start);
+            var grad = G.AsSpan(start, end - start);
+            var s = S.AsSpan(start, end - start);
+            var vw = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(w);
+            var vg = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(grad);
+            var vs = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(s);
+            System.Numerics.Vector<float> vlr = new(Lr), vwd = new(Wd), veps = new(Eps);
+            for (var k = 0; k < vw.Length; k++)
+            {
+                var g = vg[k] + vwd * vw[k];
+                var ss = vs[k] + g * g;
+                vs[k] = ss;
+                vw[k] -= vlr * g / (System.Numerics.Vector.SquareRoot(ss) + veps);
+            }
+            for (var i = vw.Length * System.Numerics.Vector<float>.Count; i < w.Length; i++)
+            {
+                var g = grad[i] + Wd * w[i];
+                s[i] += g * g;
+                w[i] -= Lr * g / (MathF.Sqrt(s[i]) + Eps);
+            }
         }
     }
 
@@ -77,6 +87,7 @@ internal static class MlpBench
         private readonly Rng _rng;
         private readonly Tensor _x, _eps, _sigma, _z, _dLogits, _dMu, _dLogVar, _dH;
         private readonly int _rows = 10_000;
+        private readonly AdagradBody _adagrad = new() { Lr = 0.02f, Wd = 1f / 60000, Eps = 1e-10f };
 
         public VaeStep(int hidden, int latent, ulong seed)
         {
@@ -147,7 +158,10 @@ internal static class MlpBench
             // Adagrad with weight decay from the N(0, I) prior (as torch.optim.Adagrad(weight_decay)).
             for (var i = 0; i < _parameters.Length; i++)
             {
-                Adagrad(_parameters[i].Value.Span, _parameters[i].Grad.Span, _sumSquares[i].Span, 0.02f, 1f / 60000, 1e-10f);
+                _adagrad.W = _parameters[i].Value.Data;
+                _adagrad.G = _parameters[i].Grad.Data;
+                _adagrad.S = _sumSquares[i].Data;
+                Engine.ParallelFor(_adagrad.W.Length, _adagrad);
             }
             var t4 = Stopwatch.GetTimestamp();
             Phases[0] += Stats.Seconds(t1 - t0);

@@ -41,6 +41,49 @@ public static class Engine
     /// <summary>One line for logs and benchmark headers, e.g. <c>AVX-512, 2 threads</c>.</summary>
     public static string Describe() => $"{Simd}, {NumThreads} thread{(NumThreads == 1 ? "" : "s")}";
 
+    /// <summary>
+    /// Runs <paramref name="body"/> over <c>[0, length)</c> in chunks shared between the calling thread
+    /// and the engine's worker threads (the GEMM's; no allocation, no <c>Parallel.For</c>), for
+    /// memory-bound loops over large arrays such as an optimizer step. Ranges shorter than
+    /// <paramref name="minChunk"/> per thread, <see cref="NumThreads"/> = 1, or a pool busy with another
+    /// thread's work run inline as one call. Chunks may run on any thread in any order.
+    /// </summary>
+    public static void ParallelFor(int length, IRangeBody body, int minChunk = 32 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minChunk, 1);
+        if (length == 0) return;
+        var threads = (int)Math.Min(NumThreads, length / minChunk);
+        if (threads <= 1 || !WorkerPool.TryEnter())
+        {
+            body.Invoke(0, length);
+            return;
+        }
+        try
+        {
+            // Two chunks per thread: balance when one thread is slower, without many claims.
+            var chunks = 2 * threads;
+            var chunk = (length + chunks - 1) / chunks;
+            chunk = (chunk + 15) & ~15; // whole vectors per chunk
+            var job = RangeJob.Current;
+            job.Open(body, length, chunk);
+            WorkerPool.Post(job, threads - 1);
+            try
+            {
+                job.RunAsCaller("A parallel loop failed.");
+            }
+            finally
+            {
+                job.Clear();
+            }
+        }
+        finally
+        {
+            WorkerPool.Exit();
+        }
+    }
+
     internal static bool HasAvx512 => Avx512F.IsSupported && Avx512F.VL.IsSupported && Fma.IsSupported;
 
     private static int DefaultNumThreads()

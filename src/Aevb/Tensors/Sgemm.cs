@@ -114,7 +114,7 @@ internal static unsafe class Sgemm
             {
                 job.Open(ref g, isa);
                 WorkerPool.Post(job, threads - 1);
-                job.RunAsCaller();
+                job.RunAsCaller("The matrix product failed.");
             }
             finally
             {
@@ -353,87 +353,22 @@ internal static unsafe class Sgemm
         public bool TransA, TransB, Accumulate, Simd, SplitN, DirectA, DirectB;
     }
 
-    /// <summary>
-    /// The parallel form of one product; one per calling thread, reused. Participants join while it is
-    /// open; the caller closes it once all units are done and every joined worker has left, so a
-    /// worker that wakes up late finds it closed and touches nothing.
-    /// </summary>
-    internal sealed class GemmJob : IParallelJob
+    /// <summary>The parallel form of one product; one per calling thread, reused.</summary>
+    internal sealed class GemmJob : PoolJob
     {
         private GemmArgs _args;
         private SgemmIsa _isa;
         private Counters _counters;
-        private int _state = -1; // -1: closed; n >= 0: open with n participants inside
-        private Exception? _error;
 
         public void Open(ref GemmArgs g, SgemmIsa isa)
         {
             _args = g;
             _isa = isa;
             _counters = default;
-            _error = null;
-            Volatile.Write(ref _state, 0); // publishes the fields above to joiners (release)
+            Open();
         }
 
-        /// <summary>Worker side: join if still open, do units until none are left.</summary>
-        public void Execute(int index, int count)
-        {
-            if (!TryJoin()) return;
-            try
-            {
-                Work();
-            }
-            catch (Exception e)
-            {
-                _error = e;
-                Abandon();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _state);
-            }
-        }
-
-        /// <summary>Caller side: do units, then wait only for workers that joined, then close.</summary>
-        public void RunAsCaller()
-        {
-            Exception? mine = null;
-            TryJoin();
-            try
-            {
-                Work();
-            }
-            catch (Exception e)
-            {
-                mine = e;
-                Abandon();
-            }
-            Interlocked.Decrement(ref _state);
-            var spin = new SpinWait();
-            while (Interlocked.CompareExchange(ref _state, -1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
-            var error = mine ?? _error;
-            if (error is not null) throw new AggregateException("The matrix product failed.", error);
-        }
-
-        /// <summary>After a failure: no unit is left to claim and nobody waits for packing, so everyone leaves.</summary>
-        private void Abandon()
-        {
-            Volatile.Write(ref _counters.NextShared, int.MaxValue / 2);
-            Volatile.Write(ref _counters.DoneShared, int.MaxValue / 2);
-            Volatile.Write(ref _counters.NextUnit, int.MaxValue / 2);
-        }
-
-        private bool TryJoin()
-        {
-            while (true)
-            {
-                var s = Volatile.Read(ref _state);
-                if (s < 0) return false;
-                if (Interlocked.CompareExchange(ref _state, s + 1, s) == s) return true;
-            }
-        }
-
-        private void Work()
+        protected override void Work()
         {
             switch (_isa)
             {
@@ -441,6 +376,14 @@ internal static unsafe class Sgemm
                 case SgemmIsa.Avx2: Part<SgemmKernels.Avx2Kernel>(ref _args, ref _counters, this); break;
                 default: Part<SgemmKernels.ScalarKernel>(ref _args, ref _counters, this); break;
             }
+        }
+
+        /// <summary>After a failure: no unit is left to claim and nobody waits for packing, so everyone leaves.</summary>
+        protected override void Abandon()
+        {
+            Volatile.Write(ref _counters.NextShared, int.MaxValue / 2);
+            Volatile.Write(ref _counters.DoneShared, int.MaxValue / 2);
+            Volatile.Write(ref _counters.NextUnit, int.MaxValue / 2);
         }
     }
 
