@@ -21,8 +21,20 @@ internal interface IParallelJob
 /// </summary>
 internal static class WorkerPool
 {
-    /// <summary>How long an idle worker spins before it goes to sleep.</summary>
-    private static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
+    /// <summary>
+    /// How long an idle worker spins before it sleeps (AEVB_SPIN_US, default 200 µs): long enough to
+    /// bridge the gaps between the products of one training step, short enough that on a busy machine
+    /// the worker does not burn the time slice the scheduler would otherwise give it when work arrives.
+    /// </summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds() / 1_000_000;
+
+    private static long SpinMicroseconds()
+    {
+        var text = Environment.GetEnvironmentVariable("AEVB_SPIN_US");
+        return long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var us) && us >= 0
+            ? Math.Min(us, 1_000_000)
+            : 200;
+    }
 
     private static readonly object Gate = new();
     private static Worker[] _workers = [];
