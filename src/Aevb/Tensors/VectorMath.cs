@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Aevb.Tensors;
 
 /// <summary>
-/// Vectorised float32 <c>exp</c>, <c>tanh</c> and <c>sigmoid</c> for the activation kernels, written
-/// out because <c>TensorPrimitives</c> evaluates these through float64 and is several times slower.
+/// Vectorised float32 <c>exp</c>, <c>tanh</c> and <c>sigmoid</c> for the activation kernels, written out
+/// because they are faster here than <c>TensorPrimitives</c> (sigmoid about 2×, tanh about 1.2×).
 /// Accuracy (checked against float64 over the whole range in the tests): exp ≤ 1.2 ulp, tanh ≤ 1.3 ulp,
 /// sigmoid ≤ 2.4 ulp.
 /// <list type="bullet">
