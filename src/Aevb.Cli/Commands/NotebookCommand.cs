@@ -1,17 +1,203 @@
 using System.CommandLine;
+using System.Globalization;
+using Aevb.Notebooks;
+using Aevb.Notebooks.Documents;
+using Aevb.Notebooks.Export;
+using Aevb.Notebooks.Running;
 
 namespace Aevb.Cli.Commands;
 
-/// <summary><c>aevb notebook</c> (placeholder until its issue lands).</summary>
+/// <summary>
+/// <c>aevb notebook run|check|export|new</c>: the headless Polyglot-compatible notebook runner
+/// (DESIGN §6), the metadata checker, exporters to HTML and to a .NET 10 file-based app, and a
+/// new-notebook template.
+/// </summary>
 internal static class NotebookCommand
 {
     public static Command Create()
     {
-        var command = new Command("notebook", "Not implemented yet.");
-        command.SetAction(_ =>
+        var command = new Command("notebook", "Run, check, export or create .ipynb notebooks (Polyglot Notebooks format, C#) without Polyglot Notebooks.");
+        command.Subcommands.Add(CreateRun());
+        command.Subcommands.Add(CreateCheck());
+        command.Subcommands.Add(CreateExport());
+        command.Subcommands.Add(CreateNew());
+        return command;
+    }
+
+    private static Argument<string> FileArgument(string description) => new("file") { Description = description };
+
+    private static Command CreateRun()
+    {
+        var file = FileArgument("The notebook to execute (.ipynb).");
+        var output = new Option<string?>("--out") { Description = "Write the executed notebook here instead of over the input." };
+        var quick = new Option<bool>("--quick") { Description = "Set AEVB_QUICK=1 so the notebook's Quick switch picks small settings (as CI does)." };
+        var timeout = new Option<double?>("--timeout-per-cell") { Description = "Stop the run if a cell takes longer than this many seconds." };
+        var allowErrors = new Option<bool>("--allow-errors") { Description = "Keep running after a failing cell (its error is recorded); still exits non-zero." };
+        var command = new Command("run", "Execute the notebook's C# cells in order and write it back with outputs (stdout/stderr, displays, results, errors).")
         {
-            Console.Error.WriteLine("aevb notebook: not implemented yet.");
-            return 2;
+            file, output, quick, timeout, allowErrors,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var path = parseResult.GetValue(file)!;
+            var seconds = parseResult.GetValue(timeout);
+            if (seconds is <= 0)
+            {
+                Console.Error.WriteLine($"aevb notebook run: --timeout-per-cell must be a positive number of seconds (got {seconds?.ToString(CultureInfo.InvariantCulture)}).");
+                return 2;
+            }
+            try
+            {
+                var options = new NotebookRunOptions
+                {
+                    OutputPath = parseResult.GetValue(output),
+                    Quick = parseResult.GetValue(quick),
+                    TimeoutPerCell = seconds is double s ? TimeSpan.FromSeconds(s) : null,
+                    AllowErrors = parseResult.GetValue(allowErrors),
+                    Progress = Console.Error,
+                    EchoOutput = true,
+                };
+                var result = await NotebookRunner.RunAsync(path, options, cancellationToken);
+                if (result.Rejected)
+                {
+                    Console.Error.WriteLine($"{path}: not run: {result.Problems.Count} cell problem(s) above. Fix them (see `aevb notebook check {path}`) or pass --allow-errors to record them as errors and run the rest.");
+                    return result.ExitCode;
+                }
+                var failed = result.Cells.Where(c => c.Error is not null).ToList();
+                var where = result.WrittenTo is null ? "" : $"; wrote {result.WrittenTo}";
+                if (failed.Count == 0)
+                    Console.Error.WriteLine($"{path}: {result.Cells.Count} code cell(s) ran{where}.");
+                else
+                    Console.Error.WriteLine($"{path}: cell(s) {string.Join(", ", failed.Select(f => f.CellNumber))} failed ({failed[0].Error!.EValue}){where}.");
+                return result.ExitCode;
+            }
+            catch (NotebookFormatException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateCheck()
+    {
+        var file = FileArgument("The notebook to check (.ipynb).");
+        var fix = new Option<bool>("--fix") { Description = "Add missing Polyglot metadata (kernelspec, kernel info, per-cell kernel names) and save." };
+        var command = new Command("check", "Validate a notebook's metadata and report cells the runner cannot execute (other kernels, magics, NuGet references).")
+        {
+            file, fix,
+        };
+        command.SetAction(parseResult =>
+        {
+            var path = parseResult.GetValue(file)!;
+            try
+            {
+                var notebook = Notebook.Load(path);
+                if (parseResult.GetValue(fix))
+                {
+                    var edits = NotebookValidator.Fix(notebook);
+                    if (edits > 0)
+                    {
+                        notebook.Save(path);
+                        Console.Error.WriteLine($"{path}: added missing Polyglot metadata ({edits} edit(s)).");
+                    }
+                }
+                var problems = NotebookValidator.Check(notebook);
+                foreach (var p in problems) Console.Error.WriteLine($"{path}: {p}");
+                if (problems.Count == 0)
+                {
+                    var code = notebook.Cells.Count(c => c.IsCode);
+                    Console.WriteLine($"{path}: ok ({notebook.Cells.Count} cells, {code} C# code cells).");
+                    return 0;
+                }
+                if (problems.Any(p => p.Fixable))
+                    Console.Error.WriteLine($"{path}: `aevb notebook check --fix {path}` adds the missing metadata.");
+                return 1;
+            }
+            catch (NotebookFormatException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateExport()
+    {
+        var file = FileArgument("The notebook to export (.ipynb), usually an executed one.");
+        var html = new Option<string?>("--html") { Description = "Write a self-contained HTML page (markdown and LaTeX rendered, code highlighted, outputs shown)." };
+        var app = new Option<string?>("--app") { Description = "Write a .NET 10 file-based app (run with `dotnet run OUT.cs`) with the notebook's code." };
+        var project = new Option<string?>("--project") { Description = "For --app: the library project to reference (default: src/Aevb/Aevb.csproj found above the notebook)." };
+        var katex = new Option<string?>("--katex") { Description = "For --html: folder of the npm package katex to inline (default: node_modules/katex found above the notebook or the current folder; else the CDN)." };
+        var command = new Command("export", "Export a notebook to a self-contained HTML page (--html) and/or a .NET 10 file-based app (--app).")
+        {
+            file, html, app, project, katex,
+        };
+        command.SetAction(parseResult =>
+        {
+            var path = parseResult.GetValue(file)!;
+            var htmlOut = parseResult.GetValue(html);
+            var appOut = parseResult.GetValue(app);
+            if (htmlOut is null && appOut is null)
+            {
+                Console.Error.WriteLine($"aevb notebook export: say what to write: --html OUT.html and/or --app OUT.cs (e.g. `aevb notebook export {path} --html {Path.ChangeExtension(path, ".html")}`).");
+                return 2;
+            }
+            try
+            {
+                var notebook = Notebook.Load(path);
+                if (htmlOut is not null)
+                {
+                    var options = new HtmlExportOptions { KatexDirectory = parseResult.GetValue(katex) };
+                    var page = HtmlExporter.Export(notebook, options);
+                    Aevb.IO.AtomicFile.WriteAllText(htmlOut, page.Html);
+                    Console.Error.WriteLine($"{path}: wrote {htmlOut} ({(page.KatexInlined ? "KaTeX inlined" : "KaTeX from the CDN")}).");
+                }
+                if (appOut is not null)
+                {
+                    var projectPath = parseResult.GetValue(project) ?? FileAppExporter.FindLibraryProject(notebook.Path!)
+                        ?? throw new NotebookFormatException($"{path}: cannot find src/Aevb/Aevb.csproj above the notebook; pass --project PATH/TO/Aevb.csproj.");
+                    if (!File.Exists(projectPath))
+                        throw new NotebookFormatException($"{projectPath}: no such project file (--project).");
+                    var export = FileAppExporter.Export(notebook, appOut, projectPath);
+                    Aevb.IO.AtomicFile.WriteAllText(appOut, export.Code);
+                    foreach (var w in export.Warnings) Console.Error.WriteLine($"{path}: warning: {w}");
+                    Console.Error.WriteLine($"{path}: wrote {appOut}; run it with `dotnet run {appOut}`.");
+                }
+                return 0;
+            }
+            catch (NotebookFormatException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateNew()
+    {
+        var file = FileArgument("The notebook to create (.ipynb).");
+        var title = new Option<string?>("--title") { Description = "Title for the first markdown cell (default: from the file name)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing file." };
+        var command = new Command("new", "Create a Polyglot Notebooks C# notebook that loads the Aevb library and has the Quick switch.")
+        {
+            file, title, force,
+        };
+        command.SetAction(parseResult =>
+        {
+            var path = parseResult.GetValue(file)!;
+            if (File.Exists(path) && !parseResult.GetValue(force))
+            {
+                Console.Error.WriteLine($"{path}: already exists; pass --force to overwrite it.");
+                return 2;
+            }
+            var notebook = NotebookTemplate.Create(path, parseResult.GetValue(title));
+            notebook.Save(path);
+            Console.Error.WriteLine($"{path}: created; run it with `aevb notebook run {path}`.");
+            return 0;
         });
         return command;
     }

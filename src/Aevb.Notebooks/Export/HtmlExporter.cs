@@ -1,0 +1,274 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Aevb.Notebooks.Documents;
+using Markdig;
+
+namespace Aevb.Notebooks.Export;
+
+/// <summary>Settings for <see cref="HtmlExporter.Export"/>.</summary>
+public sealed class HtmlExportOptions
+{
+    /// <summary>The npm package <c>katex</c> folder to inline; null = look for node_modules/katex above the notebook and the current folder.</summary>
+    public string? KatexDirectory { get; init; }
+
+    /// <summary>Load KaTeX from the CDN even when a local copy exists (smaller page, needs a network).</summary>
+    public bool KatexFromCdn { get; init; }
+
+    /// <summary>Page title; null = the notebook's first heading, else its file name.</summary>
+    public string? Title { get; init; }
+}
+
+/// <summary>The page and how it was built.</summary>
+public sealed record HtmlExportResult(string Html, bool KatexInlined);
+
+/// <summary>
+/// Renders a notebook as one self-contained, readable HTML page: markdown (Markdig, with pipe tables
+/// and math) with LaTeX typeset by KaTeX, C# highlighted, and every output shown (text/html inline,
+/// images embedded, streams, errors, plain text). Local images referenced from markdown and cell
+/// attachments are embedded as data URIs.
+/// </summary>
+public static partial class HtmlExporter
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseAdvancedExtensions() // pipe and grid tables, $math$, task lists, auto-links, footnotes…
+        .Build();
+
+    /// <summary>Output types in the order a reader is best served by (interactive first, plain text last).</summary>
+    public static readonly string[] MimePreference =
+        ["text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/markdown", "text/latex", "application/json", "text/plain"];
+
+    public static HtmlExportResult Export(Notebook notebook, HtmlExportOptions? options = null)
+    {
+        options ??= new HtmlExportOptions();
+        var notebookDir = notebook.Path is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(notebook.Path)!;
+        string? katex = null;
+        if (!options.KatexFromCdn)
+        {
+            if (options.KatexDirectory is { } explicitDir)
+            {
+                katex = KatexAssets.IsKatexPackage(explicitDir) ? explicitDir
+                    : throw new NotebookFormatException($"{explicitDir}: not the npm package katex (no dist/katex.min.js, dist/katex.min.css and dist/contrib/auto-render.min.js); install it with `npm install katex`.");
+            }
+            else
+            {
+                katex = KatexAssets.Find(notebookDir, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+            }
+        }
+
+        var cells = notebook.Cells;
+        var title = options.Title ?? FirstHeading(cells) ?? (notebook.Path is null ? "Notebook" : Path.GetFileNameWithoutExtension(notebook.Path));
+        var body = new StringBuilder();
+        foreach (var cell in cells)
+        {
+            switch (cell.CellType)
+            {
+                case "markdown":
+                    body.Append("<section class=\"cell markdown\" id=\"cell-").Append(cell.Number).Append("\">\n")
+                        .Append(RenderMarkdown(cell, notebookDir)).Append("</section>\n");
+                    break;
+                case "code":
+                    body.Append(RenderCode(cell));
+                    break;
+                default:
+                    body.Append("<section class=\"cell raw\" id=\"cell-").Append(cell.Number).Append("\"><pre>")
+                        .Append(Html.Escape(cell.Source)).Append("</pre></section>\n");
+                    break;
+            }
+        }
+
+        var page = new StringBuilder();
+        page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<meta name=\"generator\" content=\"aevb notebook export\">\n")
+            .Append("<title>").Append(Html.Escape(title)).Append("</title>\n")
+            .Append("<style>").Append(Css).Append("</style>\n")
+            .Append(KatexAssets.HeadMarkup(katex))
+            .Append("</head>\n<body>\n<main>\n")
+            .Append(body)
+            .Append("</main>\n")
+            .Append(RenderMathScript)
+            .Append("</body>\n</html>\n");
+        return new HtmlExportResult(page.ToString(), katex is not null);
+    }
+
+    private static string? FirstHeading(IEnumerable<NotebookCell> cells)
+    {
+        foreach (var cell in cells.Where(c => c.IsMarkdown))
+            foreach (var line in cell.Source.Split('\n'))
+                if (line.StartsWith('#') && line.TrimStart('#').StartsWith(' '))
+                    return line.TrimStart('#').Trim();
+        return null;
+    }
+
+    private static string RenderMarkdown(NotebookCell cell, string notebookDir)
+    {
+        var source = cell.Source;
+        // Jupyter cell attachments: ![x](attachment:name.png) -> data URI.
+        if (cell.Node["attachments"] is JsonObject attachments)
+        {
+            foreach (var (name, bundle) in attachments)
+            {
+                if (bundle is not JsonObject b) continue;
+                var first = b.FirstOrDefault();
+                if (first.Value is null) continue;
+                var data = NotebookCell.JoinMultiline(first.Value).Replace("\n", "");
+                source = source.Replace($"attachment:{name}", $"data:{first.Key};base64,{data}", StringComparison.Ordinal);
+            }
+        }
+        var html = Markdown.ToHtml(source, Pipeline);
+        // Local images: embed, so the page stays self-contained wherever it is copied.
+        return LocalImage().Replace(html, m =>
+        {
+            var src = System.Net.WebUtility.HtmlDecode(m.Groups["src"].Value);
+            var file = Path.Combine(notebookDir, Uri.UnescapeDataString(src));
+            if (!File.Exists(file)) return m.Value;
+            var mime = Path.GetExtension(file).ToLowerInvariant() switch
+            {
+                ".png" => "image/png", ".jpg" or ".jpeg" => "image/jpeg", ".gif" => "image/gif", ".svg" => "image/svg+xml", ".webp" => "image/webp",
+                _ => null,
+            };
+            return mime is null ? m.Value : $"<img{m.Groups["pre"].Value}src=\"data:{mime};base64,{Convert.ToBase64String(File.ReadAllBytes(file))}\"";
+        });
+    }
+
+    private static string RenderCode(NotebookCell cell)
+    {
+        var sb = new StringBuilder();
+        var count = cell.ExecutionCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? " ";
+        sb.Append("<section class=\"cell code\" id=\"cell-").Append(cell.Number).Append("\">\n")
+          .Append("<div class=\"prompt\">In&nbsp;[").Append(count).Append("]:</div>\n")
+          .Append("<pre class=\"source\"><code class=\"language-csharp\">").Append(CSharpHighlighter.ToHtml(cell.Source)).Append("</code></pre>\n");
+        var outputs = cell.Node["outputs"] as JsonArray;
+        if (outputs is { Count: > 0 })
+        {
+            sb.Append("<div class=\"outputs\">\n");
+            foreach (var o in outputs.OfType<JsonObject>()) sb.Append(RenderOutput(o));
+            sb.Append("</div>\n");
+        }
+        sb.Append("</section>\n");
+        return sb.ToString();
+    }
+
+    private static string RenderOutput(JsonObject output)
+    {
+        var type = output["output_type"]?.GetValue<string>();
+        switch (type)
+        {
+            case "stream":
+            {
+                var name = output["name"]?.GetValue<string>() == "stderr" ? "stderr" : "stdout";
+                return $"<pre class=\"output stream {name}\">{Html.Escape(ApplyCarriageReturns(NotebookCell.JoinMultiline(output["text"])))}</pre>\n";
+            }
+            case "error":
+            {
+                var ename = output["ename"]?.GetValue<string>() ?? "Error";
+                var evalue = output["evalue"]?.GetValue<string>() ?? "";
+                var traceback = output["traceback"] is JsonArray tb
+                    ? string.Join("\n", tb.Select(t => t is JsonValue v && v.TryGetValue<string>(out var s) ? s : ""))
+                    : "";
+                var text = traceback.Length > 0 ? traceback : $"{ename}: {evalue}";
+                return $"<pre class=\"output error\">{Html.Escape(StripAnsi(text))}</pre>\n";
+            }
+            case "execute_result" or "display_data":
+            {
+                var data = NotebookOutputs.ReadData(output);
+                var prompt = type == "execute_result" && output["execution_count"] is JsonValue ec && ec.TryGetValue<int>(out var n)
+                    ? $"<div class=\"prompt out\">Out[{n}]:</div>\n" : "";
+                return prompt + RenderBundle(data);
+            }
+            default:
+                return "";
+        }
+    }
+
+    /// <summary>The best representation of a mime bundle as HTML (see <see cref="MimePreference"/>).</summary>
+    public static string RenderBundle(IReadOnlyDictionary<string, string> data)
+    {
+        var mime = MimePreference.FirstOrDefault(data.ContainsKey) ?? data.Keys.FirstOrDefault();
+        if (mime is null) return "";
+        var value = data[mime];
+        return mime switch
+        {
+            "text/html" => $"<div class=\"output html\">{value}</div>\n",
+            "image/svg+xml" => $"<div class=\"output image\">{value}</div>\n",
+            "text/markdown" => $"<div class=\"output markdown\">{Markdown.ToHtml(value, Pipeline)}</div>\n",
+            "text/latex" => $"<div class=\"output latex\">{Html.Escape(value)}</div>\n",
+            "application/json" => $"<pre class=\"output json\">{Html.Escape(value)}</pre>\n",
+            "text/plain" => $"<pre class=\"output text\">{Html.Escape(value)}</pre>\n",
+            _ when mime.StartsWith("image/", StringComparison.Ordinal)
+                => $"<div class=\"output image\"><img alt=\"output\" src=\"data:{mime};base64,{string.Concat(value.Where(c => !char.IsWhiteSpace(c)))}\"></div>\n",
+            _ => $"<pre class=\"output text\">{Html.Escape(value)}</pre>\n",
+        };
+    }
+
+    /// <summary>A terminal shows only what follows the last '\r' of a line (progress bars); so does the page.</summary>
+    internal static string ApplyCarriageReturns(string text)
+    {
+        if (!text.Contains('\r')) return text;
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var parts = lines[i].Split('\r');
+            lines[i] = parts.LastOrDefault(p => p.Length > 0) ?? "";
+        }
+        return string.Join('\n', lines);
+    }
+
+    private static string StripAnsi(string text) => Ansi().Replace(text, "");
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial Regex Ansi();
+
+    [GeneratedRegex(@"<img(?<pre>[^>]*?\s)src=""(?<src>(?![a-zA-Z][a-zA-Z0-9+.\-]*:|//)[^""]+)""")]
+    private static partial Regex LocalImage();
+
+    private const string RenderMathScript = """
+<script>
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof renderMathInElement !== "function") return; // KaTeX unavailable (offline, CDN): leave the TeX readable
+  document.querySelectorAll(".markdown .math, .output.markdown .math, .output.latex").forEach(function (el) {
+    renderMathInElement(el, {
+      delimiters: [
+        { left: "$$", right: "$$", display: true },
+        { left: "\\[", right: "\\]", display: true },
+        { left: "\\(", right: "\\)", display: false },
+        { left: "$", right: "$", display: false }
+      ],
+      throwOnError: false
+    });
+  });
+});
+</script>
+
+""";
+
+    private const string Css = """
+:root { color-scheme: light; --fg: #1f2328; --muted: #656d76; --border: #d0d7de; --code-bg: #f6f8fa; --err-bg: #ffebe9; --err-fg: #82071e; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--fg); background: #fff; font: 16px/1.6 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
+main { max-width: 960px; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+.cell { margin: 1.1rem 0; }
+.markdown h1, .markdown h2, .markdown h3 { line-height: 1.25; margin: 1.6rem 0 .6rem; }
+.markdown h1 { font-size: 2rem; border-bottom: 1px solid var(--border); padding-bottom: .3rem; }
+.markdown h2 { font-size: 1.5rem; border-bottom: 1px solid var(--border); padding-bottom: .3rem; }
+.markdown table { border-collapse: collapse; margin: .8rem 0; }
+.markdown th, .markdown td { border: 1px solid var(--border); padding: .3rem .7rem; }
+.markdown code { background: var(--code-bg); padding: .1em .35em; border-radius: 4px; font-size: 90%; }
+.markdown pre code { background: none; padding: 0; }
+.markdown blockquote { margin: 0; padding: 0 1em; color: var(--muted); border-left: .25em solid var(--border); }
+.markdown img { max-width: 100%; }
+.math.block, div.math { overflow-x: auto; }
+pre { font: 13.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-x: auto; margin: 0; white-space: pre-wrap; word-break: break-word; }
+.prompt { color: var(--muted); font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin-bottom: .2rem; }
+.source { background: var(--code-bg); border: 1px solid var(--border); border-radius: 6px; padding: .75rem 1rem; }
+.outputs { border-left: 3px solid var(--border); margin-top: .4rem; padding-left: .8rem; }
+.output { margin: .35rem 0; }
+.output.stream.stderr { color: #9a6700; }
+.output.error { background: var(--err-bg); color: var(--err-fg); border-radius: 6px; padding: .6rem .8rem; }
+.output.image img { max-width: 100%; }
+.output.html { overflow-x: auto; }
+.kw { color: #cf222e; } .str { color: #0a3069; } .com { color: #6e7781; font-style: italic; }
+.num { color: #0550ae; } .pp { color: #8250df; } .type { color: #953800; }
+""";
+}

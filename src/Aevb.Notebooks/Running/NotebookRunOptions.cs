@@ -1,0 +1,33 @@
+namespace Aevb.Notebooks.Running;
+
+/// <summary>Settings for <see cref="NotebookRunner.RunAsync(string, NotebookRunOptions?, CancellationToken)"/>.</summary>
+public sealed class NotebookRunOptions
+{
+    /// <summary>Where to write the executed notebook; null = over the input file. Ignored when <see cref="Save"/> is false.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Write the executed notebook (atomically) when the run ends, whether it succeeded or not. Default true.</summary>
+    public bool Save { get; init; } = true;
+
+    /// <summary>Sets <c>AEVB_QUICK=1</c> while the notebook runs, for the notebook's own Quick switch.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>
+    /// Longest a single cell may run; null = no limit. A cell that overruns gets a TimeoutException
+    /// error output and the run stops even with <see cref="AllowErrors"/> (the cell's code cannot be
+    /// interrupted safely, so later cells would race with it).
+    /// </summary>
+    public TimeSpan? TimeoutPerCell { get; init; }
+
+    /// <summary>Keep going after a failing cell (its error output is recorded), as <c>jupyter nbconvert --allow-errors</c>.</summary>
+    public bool AllowErrors { get; init; }
+
+    /// <summary>Where "[cell 3/12] running" lines go; null = nowhere. The CLI passes Console.Error.</summary>
+    public TextWriter? Progress { get; init; }
+
+    /// <summary>Echo each cell's stdout/stderr (and the plain text of displayed values) live to the process's own console. The CLI sets it.</summary>
+    public bool EchoOutput { get; init; }
+
+    /// <summary>Extra environment variables set for the duration of the run (restored afterwards).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+}
