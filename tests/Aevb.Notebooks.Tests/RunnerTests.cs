@@ -32,6 +32,7 @@ public class RunnerTests
         Assert.Equal("42", OutputsOf.Text(output));
         Assert.Equal([1, 2, 3], saved.Cells.Where(c => c.IsCode).Select(c => c.ExecutionCount ?? 0));
         Assert.Equal(3, output["execution_count"]!.GetValue<int>());
+        Assert.Equal(21, result.Variables["x"]); // the last value, for tests that check a notebook's numbers
     }
 
     [Fact]

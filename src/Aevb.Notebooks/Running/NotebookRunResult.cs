@@ -5,9 +5,11 @@ namespace Aevb.Notebooks.Running;
 /// <summary>What a notebook run did.</summary>
 public sealed class NotebookRunResult
 {
-    internal NotebookRunResult(Notebook notebook, IReadOnlyList<CellRunResult> cells, IReadOnlyList<NotebookProblem> problems, bool rejected, string? writtenTo)
+    internal NotebookRunResult(Notebook notebook, IReadOnlyList<CellRunResult> cells, IReadOnlyList<NotebookProblem> problems, bool rejected, string? writtenTo,
+        IReadOnlyDictionary<string, object?>? variables = null)
     {
         Notebook = notebook;
+        Variables = variables ?? new Dictionary<string, object?>();
         Cells = cells;
         Problems = problems;
         Rejected = rejected;
@@ -28,6 +30,12 @@ public sealed class NotebookRunResult
 
     /// <summary>The file the executed notebook was written to, or null when not written.</summary>
     public string? WrittenTo { get; }
+
+    /// <summary>
+    /// The notebook's top-level variables after the run (the last value of each name), so tests can
+    /// check the numbers a notebook computed without parsing its printed output.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Variables { get; }
 
     /// <summary>The first failing cell, or null.</summary>
     public CellRunResult? FirstFailure => Cells.FirstOrDefault(c => c.Error is not null);

@@ -62,6 +62,7 @@ public static class NotebookRunner
         }
 
         var results = new List<CellRunResult>();
+        var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var savedOut = Console.Out;
         var savedErr = Console.Error;
@@ -189,6 +190,8 @@ public static class NotebookRunner
                 results.Add(new CellRunResult(cell.Number, executionCount, clock.Elapsed, error));
                 if (error is not null && (abandoned || !options.AllowErrors)) break;
             }
+            // Later submissions shadow earlier ones; Roslyn lists them oldest first.
+            foreach (var v in state.Variables) variables[v.Name] = v.Value;
         }
         finally
         {
@@ -207,6 +210,6 @@ public static class NotebookRunner
             writtenTo = Path.GetFullPath(options.OutputPath ?? notebookPath);
             notebook.Save(writtenTo);
         }
-        return new NotebookRunResult(notebook, results, problems, rejected: false, writtenTo);
+        return new NotebookRunResult(notebook, results, problems, rejected: false, writtenTo, variables);
     }
 }
