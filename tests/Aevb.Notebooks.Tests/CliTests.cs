@@ -56,5 +56,12 @@ public class CliTests
             "--project", Path.Combine(OutputsOf.RepositoryRoot(), "src", "Aevb", "Aevb.csproj")));
         Assert.Contains("<h1", File.ReadAllText(dir.PathOf("e.html")));
         Assert.StartsWith("#:project ", File.ReadAllText(dir.PathOf("e.cs")));
+        Assert.Equal(2, Aevb("export", path, "--html", dir.PathOf("both.html"), "--offline", "--cdn"));
+        Assert.False(File.Exists(dir.PathOf("both.html")));
+        var math = dir.Write("m.ipynb", "md:# Title\n\n$x^2$");
+        Assert.Equal(0, Aevb("export", math, "--html", dir.PathOf("cdn.html"), "--cdn"));
+        Assert.Contains("cdn.jsdelivr.net/npm/katex@", File.ReadAllText(dir.PathOf("cdn.html")));
+        Assert.Equal(0, Aevb("export", math, "--html", dir.PathOf("offline.html"), "--offline"));   // the repository's node_modules/katex
+        Assert.DoesNotContain("cdn.jsdelivr.net", File.ReadAllText(dir.PathOf("offline.html")));
     }
 }

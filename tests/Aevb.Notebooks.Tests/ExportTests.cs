@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aevb.Notebooks.Documents;
 using Aevb.Notebooks.Export;
 using Aevb.Notebooks.Running;
+using Aevb.Plotting;
 
 namespace Aevb.Notebooks.Tests;
 
@@ -30,7 +31,7 @@ public class ExportTests
     public void HtmlPageRendersMarkdownMathCodeAndEveryOutput()
     {
         using var dir = new TempNotebookDir();
-        var page = HtmlExporter.Export(ExecutedSample(dir), new HtmlExportOptions { KatexFromCdn = true });
+        var page = HtmlExporter.Export(ExecutedSample(dir), new HtmlExportOptions { Assets = HtmlAssets.Cdn });
         var html = page.Html;
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("<title>The ELBO</title>", html);
@@ -79,6 +80,113 @@ public class ExportTests
         Assert.Contains("<\\/script> */", page.Html);
 
         Assert.Throws<NotebookFormatException>(() => HtmlExporter.Export(ExecutedSample(dir), new HtmlExportOptions { KatexDirectory = dir.Dir }));
+    }
+
+    [Fact]
+    public void DoubleDollarMathIsDisplayMathAsInJupyterAndSingleDollarStaysInline()
+    {
+        var notebook = Notebook.CreatePolyglot();
+        notebook.AddMarkdownCell("Inline $a^2$, display in a paragraph $$\\sum_i x_i$$ and on its own lines:\n\n$$\n\\int f\n$$");
+        var html = HtmlExporter.Export(notebook, new HtmlExportOptions { Assets = HtmlAssets.Cdn }).Html;
+        Assert.Contains("<span class=\"math\">\\(a^2\\)</span>", html);
+        Assert.Contains("<span class=\"math\">\\[\\sum_i x_i\\]</span>", html);
+        Assert.Matches(@"<div class=""math"">\s*\\\[\s*\\int f\s*\\\]\s*</div>", html);
+    }
+
+    /// <summary>A notebook with two chart outputs (HTML fragment + static PNG) and no math.</summary>
+    private static Notebook ChartNotebook(TempNotebookDir dir)
+    {
+        var notebook = Notebook.CreatePolyglot();
+        var code = notebook.AddCodeCell("display(a);\ndisplay(b);");
+        code.ExecutionCount = 1;
+        foreach (var chart in new[] { Chart.Line(new[] { 1, 10, 100 }, new[] { 3, 2, 1 }, name: "a").WithXAxis(log: true), Chart.Histogram(new[] { 1, 2, 2 }) })
+            code.Outputs.Add(NotebookOutputs.DisplayData(new Dictionary<string, string>
+            {
+                ["text/html"] = chart.ToHtmlFragment(), ["image/png"] = Png1x1, ["text/plain"] = chart.ToString(),
+            }));
+        var path = dir.PathOf("charts.ipynb");
+        notebook.Save(path);
+        return Notebook.Load(path);
+    }
+
+    private static int Count(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
+    [Fact]
+    public void ChartPagesCarryPlotlyOnceInTheHeadAndEachChartsImageForReadersWithoutScripts()
+    {
+        using var dir = new TempNotebookDir();
+        var plotly = dir.PathOf("stand-in-plotly.min.js");
+        File.WriteAllText(plotly, "window.Plotly = { version: 'stand-in' }; /* </script> */");
+        var page = HtmlExporter.Export(ChartNotebook(dir), new HtmlExportOptions { PlotlyJsPath = plotly });
+        var html = page.Html;
+        var headEnd = html.IndexOf("</head>", StringComparison.Ordinal);
+        Assert.True(page.HasCharts && page.PlotlyInlined && page.SelfContained);
+        Assert.False(page.HasMath);
+        Assert.Equal(1, Count(html, "window.Plotly = { version: 'stand-in' }"));
+        Assert.True(html.IndexOf("window.Plotly = { version: 'stand-in' }", StringComparison.Ordinal) < headEnd, "plotly.js belongs in the head, before the charts");
+        Assert.Contains("<\\/script> */", html);
+        Assert.DoesNotContain("katex", html, StringComparison.OrdinalIgnoreCase);         // no math, no KaTeX
+        Assert.DoesNotContain("renderMathInElement", html);
+        // Interactive HTML first, the PNG in a <noscript> (and swapped in if plotly.js cannot load).
+        Assert.Equal(2, Count(html, "<div class=\"output rich\">"));
+        Assert.Equal(2, Count(html, $"<noscript class=\"fallback\"><div class=\"output image\"><img alt=\"output\" src=\"data:image/png;base64,{Png1x1}\"></div></noscript>"));
+        Assert.True(html.IndexOf("data-aevb-chart", StringComparison.Ordinal) < html.IndexOf("<noscript class=\"fallback\">", StringComparison.Ordinal));
+        Assert.Contains(".output.rich", html[headEnd..]);   // the fallback script
+
+        var cdn = HtmlExporter.Export(ChartNotebook(dir), new HtmlExportOptions { Assets = HtmlAssets.Cdn });
+        Assert.False(cdn.PlotlyInlined || cdn.SelfContained);
+        Assert.Empty(cdn.Notes);   // asked for: nothing to warn about
+        Assert.Contains($"<script src=\"{PlotlyJs.CdnUrl}\" charset=\"utf-8\"></script>\n</head>", cdn.Html);
+        Assert.DoesNotContain("stand-in", cdn.Html);
+    }
+
+    [Fact]
+    public void PlotlyIsFoundAboveTheNotebookAndAMissingCopyIsAnErrorOnlyWhenOfflineIsRequired()
+    {
+        using var dir = new TempNotebookDir();
+        var previous = Environment.GetEnvironmentVariable(PlotlyJs.EnvironmentVariable);
+        try
+        {
+            // A copy in node_modules above the notebook is found first.
+            Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, null);
+            var package = Path.Combine(dir.Dir, "node_modules", PlotlyJs.PackageName);
+            Directory.CreateDirectory(package);
+            File.WriteAllText(Path.Combine(package, "plotly.min.js"), "window.Plotly = { version: 'beside the notebook' };");
+            Assert.Contains("beside the notebook", HtmlExporter.Export(ChartNotebook(dir)).Html);
+
+            // None anywhere (the variable names a missing file, which disables the search).
+            Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, dir.PathOf("missing.js"));
+            var e = Assert.Throws<NotebookFormatException>(() => HtmlExporter.Export(ChartNotebook(dir), new HtmlExportOptions { Assets = HtmlAssets.Inline }));
+            Assert.Contains("offline", e.Message);
+            Assert.Contains("npm ci", e.Message);
+            Assert.Contains("--cdn", e.Message);
+            var auto = HtmlExporter.Export(ChartNotebook(dir));
+            Assert.True(auto.HasCharts);
+            Assert.False(auto.PlotlyInlined);
+            Assert.Contains($"<script src=\"{PlotlyJs.CdnUrl}\"", auto.Html);
+            var note = Assert.Single(auto.Notes);
+            Assert.Contains("need a network", note);
+            Assert.Contains(PlotlyJs.EnvironmentVariable, note);
+
+            // A page without charts needs no plotly.js, so offline export works regardless.
+            var plain = Notebook.CreatePolyglot();
+            plain.AddMarkdownCell("# No charts");
+            var page = HtmlExporter.Export(plain, new HtmlExportOptions { Assets = HtmlAssets.Inline });
+            Assert.True(page.SelfContained);
+            Assert.False(page.HasCharts || page.HasMath);
+            Assert.DoesNotContain("<script", page.Html);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, previous);
+        }
+    }
+
+    [Fact]
+    public void KatexCdnVersionIsThePinnedPackage()
+    {
+        var pkg = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(OutputsOf.RepositoryRoot(), "package.json"))).RootElement;
+        Assert.Equal(KatexAssets.CdnVersion, pkg.GetProperty("dependencies").GetProperty("katex").GetString());
     }
 
     [Fact]

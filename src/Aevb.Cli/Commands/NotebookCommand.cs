@@ -131,9 +131,11 @@ internal static class NotebookCommand
         var app = new Option<string?>("--app") { Description = "Write a .NET 10 file-based app (run with `dotnet run OUT.cs`) with the notebook's code." };
         var project = new Option<string?>("--project") { Description = "For --app: the library project to reference (default: src/Aevb/Aevb.csproj found above the notebook)." };
         var katex = new Option<string?>("--katex") { Description = "For --html: folder of the npm package katex to inline (default: node_modules/katex found above the notebook or the current folder; else the CDN)." };
+        var offline = new Option<bool>("--offline") { Description = "For --html: the page must work offline: inline plotly.js and KaTeX, and fail if a local copy is missing (default: inline what is found, the CDN for the rest)." };
+        var cdn = new Option<bool>("--cdn") { Description = "For --html: load plotly.js and KaTeX from their CDNs (a small page that needs a network for charts and math)." };
         var command = new Command("export", "Export a notebook to a self-contained HTML page (--html) and/or a .NET 10 file-based app (--app).")
         {
-            file, html, app, project, katex,
+            file, html, app, project, katex, offline, cdn,
         };
         command.SetAction(parseResult =>
         {
@@ -145,15 +147,29 @@ internal static class NotebookCommand
                 Console.Error.WriteLine($"aevb notebook export: say what to write: --html OUT.html and/or --app OUT.cs (e.g. `aevb notebook export {path} --html {Path.ChangeExtension(path, ".html")}`).");
                 return 2;
             }
+            if (parseResult.GetValue(offline) && parseResult.GetValue(cdn))
+            {
+                Console.Error.WriteLine("aevb notebook export: --offline and --cdn contradict each other; pass one (or neither: inline what is found locally).");
+                return 2;
+            }
             try
             {
                 var notebook = Notebook.Load(path);
                 if (htmlOut is not null)
                 {
-                    var options = new HtmlExportOptions { KatexDirectory = parseResult.GetValue(katex) };
+                    var options = new HtmlExportOptions
+                    {
+                        KatexDirectory = parseResult.GetValue(katex),
+                        Assets = parseResult.GetValue(offline) ? HtmlAssets.Inline : parseResult.GetValue(cdn) ? HtmlAssets.Cdn : HtmlAssets.Auto,
+                    };
                     var page = HtmlExporter.Export(notebook, options);
                     Aevb.IO.AtomicFile.WriteAllText(htmlOut, page.Html);
-                    Console.Error.WriteLine($"{path}: wrote {htmlOut} ({(page.KatexInlined ? "KaTeX inlined" : "KaTeX from the CDN")}).");
+                    foreach (var note in page.Notes) Console.Error.WriteLine($"{path}: note: {note}");
+                    var scripts = new List<string>();
+                    if (page.HasMath) scripts.Add(page.KatexInlined ? "KaTeX inlined" : "KaTeX from the CDN");
+                    if (page.HasCharts) scripts.Add(page.PlotlyInlined ? "plotly.js inlined" : "plotly.js from the CDN");
+                    var how = page.SelfContained ? "self-contained, works offline" : "needs a network";
+                    Console.Error.WriteLine($"{path}: wrote {htmlOut} ({(scripts.Count == 0 ? how : string.Join(", ", scripts) + "; " + how)}).");
                 }
                 if (appOut is not null)
                 {

@@ -2,36 +2,68 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Aevb.Notebooks.Documents;
+using Aevb.Plotting;
 using Markdig;
 
 namespace Aevb.Notebooks.Export;
 
+/// <summary>Where an exported page gets its scripts (plotly.js, KaTeX) from.</summary>
+public enum HtmlAssets
+{
+    /// <summary>Inline the local npm copies when they are found (offline page), the CDN for any that is not.</summary>
+    Auto,
+    /// <summary>Inline the local npm copies; a missing one is an error that says how to install it (a page that must work offline).</summary>
+    Inline,
+    /// <summary>Link both from their CDNs (a small page that needs a network to draw charts and math).</summary>
+    Cdn,
+}
+
 /// <summary>Settings for <see cref="HtmlExporter.Export"/>.</summary>
 public sealed class HtmlExportOptions
 {
+    /// <summary>Where plotly.js and KaTeX come from; default: inline local copies when found, else the CDN.</summary>
+    public HtmlAssets Assets { get; init; } = HtmlAssets.Auto;
+
     /// <summary>The npm package <c>katex</c> folder to inline; null = look for node_modules/katex above the notebook and the current folder.</summary>
     public string? KatexDirectory { get; init; }
 
-    /// <summary>Load KaTeX from the CDN even when a local copy exists (smaller page, needs a network).</summary>
-    public bool KatexFromCdn { get; init; }
+    /// <summary>
+    /// The plotly.min.js to inline; null = <see cref="PlotlyJs.TryFindLocal(string?[])"/> (AEVB_PLOTLY_JS, else
+    /// node_modules/plotly.js-dist-min above the notebook, the current folder or Aevb.dll).
+    /// </summary>
+    public string? PlotlyJsPath { get; init; }
 
     /// <summary>Page title; null = the notebook's first heading, else its file name.</summary>
     public string? Title { get; init; }
 }
 
 /// <summary>The page and how it was built.</summary>
-public sealed record HtmlExportResult(string Html, bool KatexInlined);
+/// <param name="Html">The page.</param>
+/// <param name="KatexInlined">KaTeX is inlined (math renders offline); false when it comes from the CDN or the page has no math.</param>
+/// <param name="HasMath">The page has math, so it carries KaTeX.</param>
+/// <param name="PlotlyInlined">plotly.js is inlined (charts draw offline); false when it comes from the CDN or the page has no chart.</param>
+/// <param name="HasCharts">The page has chart outputs, so it carries plotly.js.</param>
+/// <param name="Notes">What a reader of the page should know (e.g. it needs a network for charts), one sentence each.</param>
+public sealed record HtmlExportResult(string Html, bool KatexInlined, bool HasMath, bool PlotlyInlined, bool HasCharts, IReadOnlyList<string> Notes)
+{
+    /// <summary>Every script the page uses is inside it: it reads the same offline.</summary>
+    public bool SelfContained => (!HasMath || KatexInlined) && (!HasCharts || PlotlyInlined);
+}
 
 /// <summary>
 /// Renders a notebook as one self-contained, readable HTML page: markdown (Markdig, with pipe tables
 /// and math) with LaTeX typeset by KaTeX, C# highlighted, and every output shown (text/html inline,
 /// images embedded, streams, errors, plain text). Local images referenced from markdown and cell
-/// attachments are embedded as data URIs.
+/// attachments are embedded as data URIs. The scripts the page needs are put in its head once:
+/// KaTeX when it has math, plotly.js when it has charts (<see cref="Chart.ToHtmlFragment"/> outputs
+/// draw with the page's plotly.js instead of loading their own), inlined from the local npm
+/// packages or linked from the CDN (<see cref="HtmlExportOptions.Assets"/>).
 /// </summary>
 public static partial class HtmlExporter
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UseAdvancedExtensions() // pipe and grid tables, $math$, task lists, auto-links, footnotes…
+        .Use<JupyterMathExtension>()
         .Build();
 
     /// <summary>Output types in the order a reader is best served by (interactive first, plain text last).</summary>
@@ -42,19 +74,6 @@ public static partial class HtmlExporter
     {
         options ??= new HtmlExportOptions();
         var notebookDir = notebook.Path is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(notebook.Path)!;
-        string? katex = null;
-        if (!options.KatexFromCdn)
-        {
-            if (options.KatexDirectory is { } explicitDir)
-            {
-                katex = KatexAssets.IsKatexPackage(explicitDir) ? explicitDir
-                    : throw new NotebookFormatException($"{explicitDir}: not the npm package katex (no dist/katex.min.js, dist/katex.min.css and dist/contrib/auto-render.min.js); install it with `npm install katex`.");
-            }
-            else
-            {
-                katex = KatexAssets.Find(notebookDir, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
-            }
-        }
 
         var cells = notebook.Cells;
         var title = options.Title ?? FirstHeading(cells) ?? (notebook.Path is null ? "Notebook" : Path.GetFileNameWithoutExtension(notebook.Path));
@@ -77,19 +96,67 @@ public static partial class HtmlExporter
             }
         }
 
+        // Only what the page uses goes in: KaTeX is ~0.6 MB inlined, plotly.js ~4.8 MB.
+        var text = body.ToString();
+        var notes = new List<string>();
+        var hasMath = text.Contains("class=\"math", StringComparison.Ordinal) || text.Contains("class=\"output latex\"", StringComparison.Ordinal);
+        var hasCharts = text.Contains(ChartMarker, StringComparison.Ordinal);
+        var name = notebook.Path ?? title;
+        var katex = hasMath ? FindKatex(options, name, notebookDir, notes) : null;
+        var plotly = hasCharts ? FindPlotly(options, name, notebookDir, notes) : null;
+
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"generator\" content=\"aevb notebook export\">\n")
             .Append("<title>").Append(Html.Escape(title)).Append("</title>\n")
-            .Append("<style>").Append(Css).Append("</style>\n")
-            .Append(KatexAssets.HeadMarkup(katex))
-            .Append("</head>\n<body>\n<main>\n")
-            .Append(body)
-            .Append("</main>\n")
-            .Append(RenderMathScript)
-            .Append("</body>\n</html>\n");
-        return new HtmlExportResult(page.ToString(), katex is not null);
+            .Append("<style>").Append(Css).Append("</style>\n");
+        if (hasMath) page.Append(KatexAssets.HeadMarkup(katex));
+        // In the head, before any chart fragment runs: each finds window.Plotly and draws with it.
+        if (hasCharts) page.Append(plotly is null ? PlotlyJs.ScriptElement(PlotlyJsSource.Cdn) : PlotlyJs.InlineScriptElement(plotly)).Append('\n');
+        page.Append("</head>\n<body>\n<main>\n")
+            .Append(text)
+            .Append("</main>\n");
+        if (hasMath) page.Append(RenderMathScript);
+        if (text.Contains(FallbackMarker, StringComparison.Ordinal)) page.Append(ImageFallbackScript);
+        page.Append("</body>\n</html>\n");
+        return new HtmlExportResult(page.ToString(), katex is not null, hasMath, plotly is not null, hasCharts, notes);
+    }
+
+    /// <summary>The local KaTeX package to inline, or null for the CDN (with a note), per <see cref="HtmlExportOptions.Assets"/>.</summary>
+    private static string? FindKatex(HtmlExportOptions options, string name, string notebookDir, List<string> notes)
+    {
+        if (options.Assets == HtmlAssets.Cdn) return null;
+        if (options.KatexDirectory is { } explicitDir)
+        {
+            return KatexAssets.IsKatexPackage(explicitDir) ? explicitDir
+                : throw new NotebookFormatException($"{explicitDir}: not the npm package katex (no dist/katex.min.js, dist/katex.min.css and dist/contrib/auto-render.min.js); install it with `npm install katex`.");
+        }
+        var found = KatexAssets.Find(notebookDir, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+        if (found is not null) return found;
+        var problem = $"KaTeX was not found (node_modules/katex in or above '{notebookDir}', the current folder or the program's folder)";
+        if (options.Assets == HtmlAssets.Inline)
+            throw new NotebookFormatException($"{name}: {problem}, so the page cannot typeset math offline. Run `npm ci` in the repository root, pass the package folder (--katex), or export with the CDN (--cdn).");
+        notes.Add($"{problem}: math is typeset by KaTeX from the CDN, so it needs a network (`npm ci` in the repository root makes the page self-contained).");
+        return null;
+    }
+
+    /// <summary>The local plotly.min.js to inline, or null for the CDN (with a note), per <see cref="HtmlExportOptions.Assets"/>.</summary>
+    private static string? FindPlotly(HtmlExportOptions options, string name, string notebookDir, List<string> notes)
+    {
+        if (options.Assets == HtmlAssets.Cdn) return null;
+        if (options.PlotlyJsPath is { } explicitPath)
+        {
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath)
+                : throw new NotebookFormatException($"{explicitPath}: no such file (plotly.min.js to inline); {PlotlyJs.InstallHint}.");
+        }
+        var found = PlotlyJs.TryFindLocal(notebookDir);
+        if (found is not null) return found;
+        var problem = PlotlyJs.MissingReason(notebookDir) ?? "plotly.js was not found.";
+        if (options.Assets == HtmlAssets.Inline)
+            throw new NotebookFormatException($"{name}: the page cannot draw its charts offline: {problem} Or export with the CDN (--cdn).");
+        notes.Add($"Charts load plotly.js from the CDN ({PlotlyJs.CdnUrl}), so they need a network (without one, a chart that has a static image shows that). {problem}");
+        return null;
     }
 
     private static string? FirstHeading(IEnumerable<NotebookCell> cells)
@@ -182,12 +249,18 @@ public static partial class HtmlExporter
         }
     }
 
-    /// <summary>The best representation of a mime bundle as HTML (see <see cref="MimePreference"/>).</summary>
+    /// <summary>
+    /// The best representation of a mime bundle as HTML (see <see cref="MimePreference"/>). Scripted
+    /// HTML (a chart) that comes with a PNG keeps the PNG in a &lt;noscript&gt;, so the page reads with
+    /// scripts off, and shows it in place of a chart whose plotly.js could not be loaded.
+    /// </summary>
     public static string RenderBundle(IReadOnlyDictionary<string, string> data)
     {
         var mime = MimePreference.FirstOrDefault(data.ContainsKey) ?? data.Keys.FirstOrDefault();
         if (mime is null) return "";
         var value = data[mime];
+        if (mime == "text/html" && data.TryGetValue("image/png", out var png) && value.Contains("<script", StringComparison.OrdinalIgnoreCase))
+            return $"<div class=\"output rich\">\n<div class=\"output html\">{value}</div>\n{FallbackMarker}{Image("image/png", png)}</noscript>\n</div>\n";
         return mime switch
         {
             "text/html" => $"<div class=\"output html\">{value}</div>\n",
@@ -196,11 +269,18 @@ public static partial class HtmlExporter
             "text/latex" => $"<div class=\"output latex\">{Html.Escape(value)}</div>\n",
             "application/json" => $"<pre class=\"output json\">{Html.Escape(value)}</pre>\n",
             "text/plain" => $"<pre class=\"output text\">{Html.Escape(value)}</pre>\n",
-            _ when mime.StartsWith("image/", StringComparison.Ordinal)
-                => $"<div class=\"output image\"><img alt=\"output\" src=\"data:{mime};base64,{string.Concat(value.Where(c => !char.IsWhiteSpace(c)))}\"></div>\n",
+            _ when mime.StartsWith("image/", StringComparison.Ordinal) => Image(mime, value) + "\n",
             _ => $"<pre class=\"output text\">{Html.Escape(value)}</pre>\n",
         };
     }
+
+    private static string Image(string mime, string base64)
+        => $"<div class=\"output image\"><img alt=\"output\" src=\"data:{mime};base64,{string.Concat(base64.Where(c => !char.IsWhiteSpace(c)))}\"></div>";
+
+    /// <summary>What <see cref="Chart.ToHtmlFragment"/> output carries; a page with it needs plotly.js.</summary>
+    private const string ChartMarker = "data-aevb-chart=\"";
+
+    private const string FallbackMarker = "<noscript class=\"fallback\">";
 
     /// <summary>A terminal shows only what follows the last '\r' of a line (progress bars); so does the page.</summary>
     internal static string ApplyCarriageReturns(string text)
@@ -237,6 +317,20 @@ document.addEventListener("DOMContentLoaded", function () {
       ],
       throwOnError: false
     });
+  });
+});
+</script>
+
+""";
+
+    // With scripts on, a <noscript>'s content is text: the markup of the static image.
+    private const string ImageFallbackScript = """
+<script>
+window.addEventListener("load", function () {
+  // A chart whose plotly.js could not be loaded (a CDN page read offline) shows its static image instead.
+  document.querySelectorAll(".output.rich").forEach(function (rich) {
+    var fallback = rich.querySelector("noscript.fallback"), html = rich.querySelector(".output.html");
+    if (fallback && html && html.querySelector('.aevb-chart[data-aevb-status="error"]')) html.outerHTML = fallback.textContent;
   });
 });
 </script>

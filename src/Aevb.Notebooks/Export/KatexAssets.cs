@@ -9,8 +9,8 @@ namespace Aevb.Notebooks.Export;
 /// </summary>
 public static partial class KatexAssets
 {
-    /// <summary>The version loaded from the CDN when no local copy is found.</summary>
-    public const string CdnVersion = "0.16.22";
+    /// <summary>The version loaded from the CDN when no local copy is found: the one pinned in the repository's package.json.</summary>
+    public const string CdnVersion = "0.19.1";
 
     /// <summary>
     /// The <c>node_modules/katex</c> folder at or above any of <paramref name="startDirs"/>, or null.

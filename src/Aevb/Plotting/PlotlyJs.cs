@@ -40,15 +40,24 @@ public static class PlotlyJs
     /// the repository's build output finds the repository's node_modules that way).
     /// Returns null when there is none.
     /// </summary>
-    public static string? TryFindLocal() => Search(out _);
+    public static string? TryFindLocal() => Search([], out _);
 
-    /// <summary>Like <see cref="TryFindLocal"/>, but a missing copy is an error that says how to install it.</summary>
-    public static string FindLocal() => Search(out var problem) ?? throw new FileNotFoundException(problem);
+    /// <summary>
+    /// Like <see cref="TryFindLocal()"/>, but also looks in and above <paramref name="searchFirst"/>
+    /// (before the current folder; e.g. a notebook's folder) once the environment variable is not set.
+    /// </summary>
+    public static string? TryFindLocal(params string?[] searchFirst) => Search(searchFirst, out _);
 
-    /// <summary>Why <see cref="TryFindLocal"/> found nothing (null when it finds a copy).</summary>
-    public static string? MissingReason() => Search(out var problem) is null ? problem : null;
+    /// <summary>Like <see cref="TryFindLocal()"/>, but a missing copy is an error that says how to install it.</summary>
+    public static string FindLocal() => Search([], out var problem) ?? throw new FileNotFoundException(problem);
 
-    private static string? Search(out string problem)
+    /// <summary>Why <see cref="TryFindLocal()"/> found nothing (null when it finds a copy).</summary>
+    public static string? MissingReason() => Search([], out var problem) is null ? problem : null;
+
+    /// <summary>Why <see cref="TryFindLocal(string?[])"/> with the same folders found nothing (null when it finds a copy).</summary>
+    public static string? MissingReason(params string?[] searchFirst) => Search(searchFirst, out var problem) is null ? problem : null;
+
+    private static string? Search(string?[] searchFirst, out string problem)
     {
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env))
@@ -59,7 +68,8 @@ public static class PlotlyJs
             return File.Exists(file) ? Path.GetFullPath(file) : null;
         }
 
-        var starts = new List<string> { Directory.GetCurrentDirectory() };
+        var starts = searchFirst.Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.GetFullPath(d!)).ToList();
+        starts.Add(Directory.GetCurrentDirectory());
         var assemblyDir = Path.GetDirectoryName(typeof(PlotlyJs).Assembly.Location);
         if (!string.IsNullOrEmpty(assemblyDir)) starts.Add(assemblyDir);
         starts.Add(AppContext.BaseDirectory);
@@ -80,10 +90,13 @@ public static class PlotlyJs
     private static readonly ConcurrentDictionary<(string Path, DateTime Stamp), string> Cache = new();
 
     /// <summary>The text of the local plotly.min.js (read once per file version).</summary>
-    public static string ReadLocal()
+    public static string ReadLocal() => Read(FindLocal());
+
+    // Pages with many charts, and test runs, inline the same 4.8 MB file again and again.
+    private static string Read(string path)
     {
-        var path = FindLocal();
-        var key = (path, File.GetLastWriteTimeUtc(path));
+        var full = Path.GetFullPath(path);
+        var key = (full, File.GetLastWriteTimeUtc(full));
         return Cache.GetOrAdd(key, k => File.ReadAllText(k.Path));
     }
 
@@ -96,8 +109,16 @@ public static class PlotlyJs
     {
         if (source == PlotlyJsSource.Cdn)
             return $"<script src=\"{WebUtility.HtmlEncode(CdnUrl)}\" charset=\"utf-8\"></script>";
+        return InlineScriptElement(FindLocal());
+    }
+
+    /// <summary>A &lt;script&gt; element with the plotly.js file <paramref name="plotlyJsPath"/> inlined (for offline pages).</summary>
+    public static string InlineScriptElement(string plotlyJsPath)
+    {
+        if (!File.Exists(plotlyJsPath))
+            throw new FileNotFoundException($"plotly.js file '{plotlyJsPath}' does not exist; {InstallHint}.", plotlyJsPath);
         // "</script" inside the code would end the element early; in a JS string or regex "<\/" is the same text.
-        var code = ReadLocal().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+        var code = Read(plotlyJsPath).Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
         return $"<script type=\"text/javascript\">/* plotly.js from the npm package {PackageName}, inlined */\n{code}\n</script>";
     }
 }

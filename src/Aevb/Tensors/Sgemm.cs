@@ -1,15 +1,324 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Aevb.Tensors;
+
+/// <summary>The instruction sets the GEMM has kernels for.</summary>
+internal enum SgemmIsa
+{
+    Scalar,
+    Avx2,
+    Avx512,
+}
 
 /// <summary>
 /// BLAS-style single-precision GEMM on row-major storage:
 /// <c>C[M,N] (+)= op(A)[M,K] · op(B)[K,N]</c>, with <c>op(A)[i,k] = transA ? A[k*lda+i] : A[i*lda+k]</c>.
-/// This is the straightforward reference version; <see cref="Gemm"/> routes every product through here.
+/// <para>
+/// The fast path is the usual BLIS structure cut down to what fits this engine's shapes
+/// (M = batch ≈ 100, K and N up to a few thousand): op(A) is packed once into MR-row panels (its
+/// whole K range fits in L2 for these shapes; very long K is cut into KC blocks), then each thread
+/// walks its share of NR-column panels of op(B), packing one panel at a time into a buffer that stays
+/// in cache while every MR-row panel of A streams past it through the register-tiled micro-kernel.
+/// Transposed operands cost nothing extra: the packing absorbs them. Work is split over N (or over M
+/// when N is narrow) between the caller and the persistent <see cref="WorkerPool"/> threads.
+/// </para>
+/// <see cref="Reference"/> is the plain triple loop the tests hold the fast path to.
 /// </summary>
-internal static class Sgemm
+internal static unsafe class Sgemm
 {
+    /// <summary>The best instruction set of this machine, chosen once.</summary>
+    public static readonly SgemmIsa Best =
+        Engine.HasAvx512 ? SgemmIsa.Avx512
+        : Avx2.IsSupported && Fma.IsSupported ? SgemmIsa.Avx2
+        : SgemmIsa.Scalar;
+
+    /// <summary>Products smaller than this many multiply-adds run on the calling thread only (splitting costs ~2 µs).</summary>
+    internal const long ParallelMinMacs = 1L << 17;
+
+    /// <summary>Longest K for which operands whose layout fits are read in place instead of packed.</summary>
+    internal const int DirectMaxK = 256;
+
+    /// <summary>Longest K range packed and multiplied in one block.</summary>
+    internal const int MaxKc = 1024;
+
+    public static bool IsSupported(SgemmIsa isa) => isa switch
+    {
+        SgemmIsa.Avx512 => Engine.HasAvx512,
+        SgemmIsa.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        _ => true,
+    };
+
     public static void Run(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
-        => Reference(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        => Run(Best, (long)m * n * k < ParallelMinMacs ? 1 : Engine.NumThreads,
+            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+
+    /// <summary>
+    /// The fast path with an explicit instruction set and thread count (tests force each; the count is
+    /// used even for small products, so the parallel edge cases can be tested on small shapes).
+    /// <paramref name="packAll"/> packs operands that would otherwise be read in place (tests cover both).
+    /// </summary>
+    internal static void Run(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool packAll = false)
+    {
+        if (!IsSupported(isa)) throw new PlatformNotSupportedException($"This CPU has no {isa} support.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (var i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new GemmArgs
+            {
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
+                TransA = transA, TransB = transB, Accumulate = accumulate, Simd = isa != SgemmIsa.Scalar,
+                DirectA = transA && !packAll, DirectB = !transB && !packAll,
+            };
+            // In place pays only while a tile's rows stay in L1 across its reuses (short K): a long
+            // strided panel is slower to stream than its packed copy is to make.
+            if (k > DirectMaxK) args.DirectA = args.DirectB = false;
+            switch (isa)
+            {
+                case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads); break;
+                case SgemmIsa.Avx2: Execute<SgemmKernels.Avx2Kernel>(ref args, isa, threads); break;
+                default: Execute<SgemmKernels.ScalarKernel>(ref args, isa, threads); break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Execute<TK>(ref GemmArgs g, SgemmIsa isa, int threads) where TK : struct, IMicroKernel
+    {
+        g.MTiles = (g.M + TK.MR - 1) / TK.MR;
+        g.Panels = (g.N + TK.NR - 1) / TK.NR;
+        var kBlocks = (g.K + MaxKc - 1) / MaxKc;
+        g.Kc = (g.K + kBlocks - 1) / kBlocks;
+        // Share out column panels when there are enough of them (the usual case: op(A) is packed once,
+        // for everyone); for narrow products share out row tiles instead and pack op(B) once.
+        g.SplitN = g.Panels >= g.MTiles || g.Panels >= 2 * threads;
+        threads = Math.Min(threads, g.SplitN ? g.Panels : g.MTiles);
+
+        var ws = Workspace.Current;
+        g.Shared = g.SplitN ? ws.Shared.Get(g.MTiles * TK.MR * g.K) : ws.Shared.Get(g.Panels * TK.NR * g.K);
+        if (threads > 1 && WorkerPool.TryEnter())
+        {
+            var job = ws.Job;
+            try
+            {
+                job.Open(ref g, isa);
+                WorkerPool.Post(job, threads - 1);
+                job.RunAsCaller("The matrix product failed.");
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+            return;
+        }
+        var counters = new Counters();
+        Part<TK>(ref g, ref counters, null);
+    }
+
+    /// <summary>Work claimed so far: shared packing units, finished ones, and compute units.</summary>
+    internal struct Counters
+    {
+        public int NextShared, DoneShared, NextUnit;
+    }
+
+    /// <summary>
+    /// One participant's loop. Units are claimed one at a time from shared counters, so a participant
+    /// that is late (its thread not scheduled on a busy machine) simply gets fewer, and the caller never
+    /// waits for a worker that has not started: it can do all of the work itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Part<TK>(ref GemmArgs g, ref Counters c, GemmJob? job) where TK : struct, IMicroKernel
+    {
+        var ws = Workspace.Current;
+        var scratch = ws.Scratch;
+        var sharedUnits = g.SplitN ? g.MTiles : g.Panels;
+        // Phase 1: the operand everyone reads, packed cooperatively (units read in place are skipped).
+        while (true)
+        {
+            var u = Claim(ref c.NextShared, job);
+            if (u >= sharedUnits) break;
+            if (g.SplitN)
+            {
+                if (!ADirect<TK>(ref g, u)) PackATile<TK>(ref g, u, g.Shared);
+            }
+            else if (!BDirect<TK>(ref g, u))
+            {
+                PackBPanel<TK>(ref g, u, g.Shared);
+            }
+            if (job is null) c.DoneShared++;
+            else Interlocked.Increment(ref c.DoneShared);
+        }
+        if (job is not null)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref c.DoneShared) < sharedUnits) spin.SpinOnce(sleep1Threshold: -1);
+        }
+        // Phase 2: one unit of the other operand at a time (packed privately unless read in place), then its tiles.
+        if (g.SplitN)
+        {
+            var bp = ws.Private.Get(TK.NR * g.Kc);
+            while (true)
+            {
+                var j = Claim(ref c.NextUnit, job);
+                if (j >= g.Panels) break;
+                ColumnPanel<TK>(ref g, j, bp, scratch);
+            }
+        }
+        else
+        {
+            var ap = ws.Private.Get(TK.MR * g.K);
+            while (true)
+            {
+                var i = Claim(ref c.NextUnit, job);
+                if (i >= g.MTiles) break;
+                RowTile<TK>(ref g, i, ap, scratch);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Claim(ref int counter, GemmJob? job)
+        => job is null ? counter++ : Interlocked.Increment(ref counter) - 1;
+
+    /// <summary>
+    /// Whether row tile <paramref name="i"/> of op(A) is read in place: op(A) = Aᵀ stores the tile's MR
+    /// values of each k contiguously (stride lda between k), exactly the packed layout but for the stride.
+    /// Edge tiles are still packed (zero padding; reading past the edge could leave the buffer).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ADirect<TK>(ref GemmArgs g, int i) where TK : struct, IMicroKernel
+        => g.DirectA && (i + 1) * TK.MR <= g.M;
+
+    /// <summary>Whether column panel <paramref name="j"/> of op(B) = B is read in place (NR contiguous floats per k, stride ldb).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool BDirect<TK>(ref GemmArgs g, int j) where TK : struct, IMicroKernel
+        => g.DirectB && (j + 1) * TK.NR <= g.N;
+
+    /// <summary>
+    /// Packs rows <c>[i·MR, i·MR + MR)</c> of op(A), every K block, into <paramref name="dst"/>
+    /// (layout [K block][row tile][kc][MR]); with <paramref name="tileOnly"/> just this tile's blocks, back to back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackATile<TK>(ref GemmArgs g, int i, float* dst, bool tileOnly = false) where TK : struct, IMicroKernel
+    {
+        var row0 = i * TK.MR;
+        var lanes = Math.Min(TK.MR, g.M - row0);
+        var mPad = g.MTiles * TK.MR;
+        for (var k0 = 0; k0 < g.K; k0 += g.Kc)
+        {
+            var kc = Math.Min(g.Kc, g.K - k0);
+            var src = g.TransA ? g.A + (nint)k0 * g.Lda + row0 : g.A + (nint)row0 * g.Lda + k0;
+            var at = tileOnly ? dst + (nint)k0 * TK.MR : dst + (nint)k0 * mPad + (nint)row0 * kc;
+            SgemmPacking.Pack(src, g.Lda, strided: !g.TransA, lanes, kc, TK.MR, at, g.Simd);
+        }
+    }
+
+    /// <summary>Packs columns <c>[j·NR, j·NR + NR)</c> of op(B), every K block (layout [K block][panel][kc][NR]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBPanel<TK>(ref GemmArgs g, int j, float* dst) where TK : struct, IMicroKernel
+    {
+        var col0 = j * TK.NR;
+        var lanes = Math.Min(TK.NR, g.N - col0);
+        var nPad = g.Panels * TK.NR;
+        for (var k0 = 0; k0 < g.K; k0 += g.Kc)
+        {
+            var kc = Math.Min(g.Kc, g.K - k0);
+            var src = g.TransB ? g.B + (nint)col0 * g.Ldb + k0 : g.B + (nint)k0 * g.Ldb + col0;
+            SgemmPacking.Pack(src, g.Ldb, strided: g.TransB, lanes, kc, TK.NR, dst + (nint)k0 * nPad + (nint)col0 * kc, g.Simd);
+        }
+    }
+
+    /// <summary>Column panel <paramref name="j"/> of C over all row tiles (A shared): B packed once per K block unless read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnPanel<TK>(ref GemmArgs g, int j, float* bp, float* scratch) where TK : struct, IMicroKernel
+    {
+        var col0 = j * TK.NR;
+        var nValid = Math.Min(TK.NR, g.N - col0);
+        var mPad = g.MTiles * TK.MR;
+        var bDirect = BDirect<TK>(ref g, j);
+        for (var k0 = 0; k0 < g.K; k0 += g.Kc)
+        {
+            var kc = Math.Min(g.Kc, g.K - k0);
+            float* b;
+            nint bStride;
+            if (bDirect)
+            {
+                b = g.B + (nint)k0 * g.Ldb + col0;
+                bStride = g.Ldb;
+            }
+            else
+            {
+                var src = g.TransB ? g.B + (nint)col0 * g.Ldb + k0 : g.B + (nint)k0 * g.Ldb + col0;
+                SgemmPacking.Pack(src, g.Ldb, strided: g.TransB, nValid, kc, TK.NR, bp, g.Simd);
+                b = bp;
+                bStride = TK.NR;
+            }
+            var accumulate = g.Accumulate || k0 > 0;
+            var ap = g.Shared + (nint)k0 * mPad;
+            for (var i = 0; i < g.MTiles; i++)
+            {
+                var row0 = i * TK.MR;
+                var direct = ADirect<TK>(ref g, i);
+                TK.Run(direct ? g.A + (nint)k0 * g.Lda + row0 : ap + (nint)row0 * kc, direct ? g.Lda : TK.MR, b, bStride, kc,
+                    g.C + (nint)row0 * g.Ldc + col0, g.Ldc, Math.Min(TK.MR, g.M - row0), nValid, accumulate, scratch);
+            }
+        }
+    }
+
+    /// <summary>Row tile <paramref name="i"/> of C over all column panels (B shared): A packed unless read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowTile<TK>(ref GemmArgs g, int i, float* ap, float* scratch) where TK : struct, IMicroKernel
+    {
+        var row0 = i * TK.MR;
+        var mValid = Math.Min(TK.MR, g.M - row0);
+        var nPad = g.Panels * TK.NR;
+        var aDirect = ADirect<TK>(ref g, i);
+        if (!aDirect) PackATile<TK>(ref g, i, ap, tileOnly: true);
+        for (var k0 = 0; k0 < g.K; k0 += g.Kc)
+        {
+            var kc = Math.Min(g.Kc, g.K - k0);
+            var accumulate = g.Accumulate || k0 > 0;
+            var a = aDirect ? g.A + (nint)k0 * g.Lda + row0 : ap + (nint)k0 * TK.MR;
+            nint aStride = aDirect ? g.Lda : TK.MR;
+            var bp = g.Shared + (nint)k0 * nPad;
+            for (var j = 0; j < g.Panels; j++)
+            {
+                var col0 = j * TK.NR;
+                var direct = BDirect<TK>(ref g, j);
+                TK.Run(a, aStride, direct ? g.B + (nint)k0 * g.Ldb + col0 : bp + (nint)col0 * kc, direct ? g.Ldb : TK.NR, kc,
+                    g.C + (nint)row0 * g.Ldc + col0, g.Ldc, mValid, Math.Min(TK.NR, g.N - col0), accumulate, scratch);
+            }
+        }
+    }
+
+    private static void Validate(bool transA, bool transB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (m == 0 || n == 0) return;
+        Operand("A", transA ? k : m, transA ? m : k, aLength, lda);
+        Operand("B", transB ? n : k, transB ? k : n, bLength, ldb);
+        Operand("C", m, n, cLength, ldc);
+
+        static void Operand(string name, int rows, int cols, int length, int ld)
+        {
+            if (rows == 0 || cols == 0) return;
+            if (ld < cols || (long)(rows - 1) * ld + cols > length)
+                throw new ArgumentException($"GEMM operand {name}: a [{rows}, {cols}] view with leading dimension {ld} does not fit in {length} elements.");
+        }
+    }
 
     /// <summary>Triple loop, float accumulation; the yardstick the fast kernels are tested against.</summary>
     public static void Reference(bool transA, bool transB, int m, int n, int k,
@@ -33,6 +342,94 @@ internal static class Sgemm
                     for (var j = 0; j < n; j++) row[j] += aip * b[j * ldb + p];
                 }
             }
+        }
+    }
+
+    /// <summary>One product's operands, shapes and blocking (a struct: copied into the job, never boxed).</summary>
+    internal struct GemmArgs
+    {
+        public float* A, B, C, Shared;
+        public int Lda, Ldb, Ldc, M, N, K, Kc, MTiles, Panels;
+        public bool TransA, TransB, Accumulate, Simd, SplitN, DirectA, DirectB;
+    }
+
+    /// <summary>The parallel form of one product; one per calling thread, reused.</summary>
+    internal sealed class GemmJob : PoolJob
+    {
+        private GemmArgs _args;
+        private SgemmIsa _isa;
+        private Counters _counters;
+
+        public void Open(ref GemmArgs g, SgemmIsa isa)
+        {
+            _args = g;
+            _isa = isa;
+            _counters = default;
+            Open();
+        }
+
+        protected override void Work()
+        {
+            switch (_isa)
+            {
+                case SgemmIsa.Avx512: Part<SgemmKernels.Avx512Kernel>(ref _args, ref _counters, this); break;
+                case SgemmIsa.Avx2: Part<SgemmKernels.Avx2Kernel>(ref _args, ref _counters, this); break;
+                default: Part<SgemmKernels.ScalarKernel>(ref _args, ref _counters, this); break;
+            }
+        }
+
+        /// <summary>After a failure: no unit is left to claim and nobody waits for packing, so everyone leaves.</summary>
+        protected override void Abandon()
+        {
+            Volatile.Write(ref _counters.NextShared, int.MaxValue / 2);
+            Volatile.Write(ref _counters.DoneShared, int.MaxValue / 2);
+            Volatile.Write(ref _counters.NextUnit, int.MaxValue / 2);
+        }
+    }
+
+    /// <summary>Per-thread packing buffers (64-byte aligned, pinned, grown on demand and then reused).</summary>
+    internal sealed class Workspace
+    {
+        [ThreadStatic] private static Workspace? _current;
+
+        public static Workspace Current => _current ??= new Workspace();
+
+        /// <summary>The operand all participants read (this thread's products only).</summary>
+        public readonly AlignedBuffer Shared = new();
+        /// <summary>This thread's own panel or tile of the other operand.</summary>
+        public readonly AlignedBuffer Private = new();
+        public readonly GemmJob Job = new();
+        public readonly float* Scratch;
+        private readonly float[] _scratch;
+
+        private Workspace()
+        {
+            _scratch = GC.AllocateArray<float>(512 + 16, pinned: true);
+            Scratch = AlignedBuffer.Align(_scratch);
+        }
+    }
+
+    internal sealed class AlignedBuffer
+    {
+        private float[]? _array;
+        private float* _pointer;
+        private int _capacity;
+
+        public float* Get(int floats)
+        {
+            if (floats > _capacity)
+            {
+                _array = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+                _pointer = Align(_array);
+                _capacity = floats;
+            }
+            return _pointer;
+        }
+
+        public static float* Align(float[] pinned)
+        {
+            var p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+            return (float*)((p + 63) & ~(nint)63);
         }
     }
 }

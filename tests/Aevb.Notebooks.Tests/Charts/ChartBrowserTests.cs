@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Xml.Linq;
+using Aevb.Notebooks.Tests.Browser;
 using Aevb.Plotting;
 
 namespace Aevb.Notebooks.Tests.Charts;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Aevb.Notebooks.Tests.Browser;
 using Aevb.Plotting;
 
 namespace Aevb.Notebooks.Tests.Charts;

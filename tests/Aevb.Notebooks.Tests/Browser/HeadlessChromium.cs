@@ -4,13 +4,14 @@ using System.Text;
 using System.Text.Json;
 using Aevb.Plotting;
 
-namespace Aevb.Notebooks.Tests.Charts;
+namespace Aevb.Notebooks.Tests.Browser;
 
 /// <summary>
-/// Runs pages in the real headless Chromium that CI installs. Without Chromium or the npm
-/// package plotly.js-dist-min these tests fail (not skip) with the command that installs them:
-/// they are the project's only check that charts really draw, and a skip would hide exactly
-/// the breakage they exist to catch.
+/// Runs pages in the real headless Chromium that CI installs, offline (a fresh profile, background
+/// networking off). Without Chromium or the npm packages plotly.js-dist-min and katex these tests
+/// fail (not skip) with the command that installs them: they are the project's only check that
+/// charts and math really render, and a skip would hide exactly the breakage they exist to catch.
+/// Used by the chart tests (Charts/) and the exported-notebook tests (Export/).
 /// </summary>
 internal static class HeadlessChromium
 {
@@ -20,6 +21,16 @@ internal static class HeadlessChromium
             Assert.Fail("The browser chart tests need headless Chromium and the local plotly.js, which CI's .ci/run installs " +
                 "(`apt-get install chromium` and `npm ci` in the repository root). " + reason);
         return ChartRenderer.Default.ChromiumPath!;
+    }
+
+    /// <summary>The repository's node_modules/katex (what the HTML export inlines); fails with the npm command when missing.</summary>
+    public static string RequireKatex()
+    {
+        var katex = Aevb.Notebooks.Export.KatexAssets.Find(AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+        if (katex is null)
+            Assert.Fail("The exported-notebook browser tests need the npm package katex, which CI's .ci/run installs " +
+                "(`npm ci` in the repository root); no node_modules/katex was found above " + AppContext.BaseDirectory + ".");
+        return katex;
     }
 
     /// <summary>Loads <paramref name="htmlPath"/> and returns the DOM after scripts have settled.</summary>
@@ -62,13 +73,18 @@ internal static class HeadlessChromium
     }
 
     /// <summary>
-    /// A script put first in the page's head: records uncaught errors and console.error calls,
-    /// so a test can assert the page ran cleanly.
+    /// A script put first in the page's head: records uncaught errors, unhandled rejections,
+    /// console.error calls and resources that failed to load (a script, stylesheet or image that
+    /// could not be fetched; these never reach console.error), so a test can assert the page ran cleanly.
     /// </summary>
     public const string ErrorRecorder = """
         <script>
         window.__errors = [];
-        window.addEventListener('error', function (e) { window.__errors.push('error: ' + e.message); });
+        window.addEventListener('error', function (e) {
+          var t = e.target;
+          if (t && t !== window && t.tagName) window.__errors.push('resource: <' + t.tagName.toLowerCase() + '> ' + (t.src || t.href || '(inline)'));
+          else window.__errors.push('error: ' + e.message);
+        }, true);
         window.addEventListener('unhandledrejection', function (e) { window.__errors.push('rejection: ' + e.reason); });
         (function () { var original = console.error; console.error = function () { window.__errors.push('console: ' + Array.prototype.join.call(arguments, ' ')); return original.apply(console, arguments); }; })();
         </script>
@@ -107,25 +123,49 @@ internal static class HeadlessChromium
                 axes: axes
               });
             }
-            return { charts: charts, errors: window.__errors || [], plotly: window.Plotly ? window.Plotly.version : null };
+            var result = { charts: charts, errors: window.__errors || [], plotly: window.Plotly ? window.Plotly.version : null };
+            /*EXTRA*/
+            return result;
           }
-          function report() { out.textContent = JSON.stringify(facts()); }
-          function settle() { Promise.all(window.aevbRendered || []).then(report, function (e) { (window.__errors = window.__errors || []).push('draw: ' + e); report(); }); }
+          function report() { try { out.textContent = JSON.stringify(facts()); } catch (e) { out.textContent = JSON.stringify({ probeError: String(e) }); } }
+          // After the charts have drawn, wait for the load event (and its handlers) and for web
+          // fonts (KaTeX's), so what the page shows and the fonts' load status are final.
+          function loaded() {
+            return new Promise(function (done) {
+              if (document.readyState === 'complete') setTimeout(done, 0);
+              else window.addEventListener('load', function () { setTimeout(done, 0); });
+            });
+          }
+          function fonts() { return loaded().then(function () { document.body.offsetHeight; return document.fonts ? document.fonts.ready : null; }); }
+          function settle() {
+            Promise.all(window.aevbRendered || []).then(fonts, function (e) { (window.__errors = window.__errors || []).push('draw: ' + e); return fonts(); })
+              .then(report, report);
+          }
           // Charts whose plotly.js is still loading register later; wait for the loader to finish.
           (function wait(n) { if (window.aevbPlotlyWaiting && n < 200) setTimeout(function () { wait(n + 1); }, 50); else settle(); })(0);
         })();
         </script>
         """;
 
-    /// <summary>Writes <paramref name="html"/> with the recorder and probe added, loads it, and returns the probe's facts.</summary>
-    public static JsonElement Probe(string html, string directory)
+    /// <summary>
+    /// Writes <paramref name="html"/> with the recorder and probe added, loads it, and returns the
+    /// probe's facts: <c>charts</c>, <c>errors</c>, <c>plotly</c> (the version loaded), and, when
+    /// <paramref name="extraFacts"/> (a JavaScript expression evaluated once everything has
+    /// settled) is given, its value as <c>extra</c>.
+    /// </summary>
+    public static JsonElement Probe(string html, string directory, string? extraFacts = null)
     {
-        var headEnd = html.IndexOf("<head>", StringComparison.Ordinal);
-        Assert.True(headEnd >= 0, "page has no <head>");
-        html = html.Insert(headEnd + "<head>".Length, "\n" + ErrorRecorder);
+        var head = html.IndexOf("<head>", StringComparison.Ordinal);
+        Assert.True(head >= 0, "page has no <head>");
+        // Right after <meta charset> when there is one: the charset must come in the first 1024 bytes.
+        var charset = html.IndexOf("<meta charset=\"utf-8\">", head, StringComparison.OrdinalIgnoreCase);
+        var at = charset >= 0 && charset < html.IndexOf("</head>", head, StringComparison.Ordinal)
+            ? charset + "<meta charset=\"utf-8\">".Length : head + "<head>".Length;
+        html = html.Insert(at, "\n" + ErrorRecorder);
         var bodyEnd = html.LastIndexOf("</body>", StringComparison.Ordinal);
         Assert.True(bodyEnd >= 0, "page has no </body>");
-        html = html.Insert(bodyEnd, ChartProbe + "\n");
+        var probe = extraFacts is null ? ChartProbe : ChartProbe.Replace("/*EXTRA*/", "result.extra = (" + extraFacts + ");", StringComparison.Ordinal);
+        html = html.Insert(bodyEnd, probe + "\n");
         var path = Path.Combine(directory, "probe-" + Guid.NewGuid().ToString("N") + ".html");
         File.WriteAllText(path, html);
         var dom = DumpDom(path);
@@ -135,6 +175,8 @@ internal static class HeadlessChromium
         int end = dom.IndexOf("</pre>", start, StringComparison.Ordinal);
         var text = WebUtility.HtmlDecode(dom[(start + open.Length)..end]);
         Assert.True(text != "pending", "the page's charts never finished drawing (probe still 'pending')");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        var facts = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.False(facts.TryGetProperty("probeError", out var error), "the probe itself failed: " + error);
+        return facts;
     }
 }

@@ -1,0 +1,364 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Aevb.Tensors;
+
+/// <summary>
+/// A register-tiled GEMM micro-kernel: <c>C[MR, NR] (+)= Ap · Bp</c> over <c>kc</c> steps, where
+/// step k reads MR floats at <c>a + k·aStride</c> and NR floats at <c>b + k·bStride</c>: a packed panel
+/// (stride MR or NR, see <see cref="SgemmPacking"/>) or the operand itself where its layout already fits.
+/// The whole C tile lives in registers for the k loop; edge tiles (<c>mValid &lt; MR</c> or
+/// <c>nValid &lt; NR</c>) are computed in full on zero-padded panels and stored through a scratch tile.
+/// </summary>
+internal unsafe interface IMicroKernel
+{
+    static abstract int MR { get; }
+    static abstract int NR { get; }
+    static abstract void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch);
+}
+
+/// <summary>The micro-kernels, one per instruction set (tile sizes chosen for the register file).</summary>
+internal static unsafe class SgemmKernels
+{
+    /// <summary>AVX-512: a 8×32 tile of C in zmm registers, one broadcast of A per row and k.</summary>
+    internal readonly struct Avx512Kernel : IMicroKernel
+    {
+        public static int MR => 8;
+        public static int NR => 32;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        {
+            if (mValid <= 4)
+            {
+                // Edge tile of at most half the rows (e.g. the last 4 of a batch of 100): skip the padding rows' work.
+                Avx512HalfKernel.Run(a, aStride, b, bStride, kc, c, ldc, mValid, nValid, accumulate, scratch);
+                return;
+            }
+            var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero; var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
+            var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero; var c30 = Vector512<float>.Zero; var c31 = Vector512<float>.Zero;
+            var c40 = Vector512<float>.Zero; var c41 = Vector512<float>.Zero; var c50 = Vector512<float>.Zero; var c51 = Vector512<float>.Zero;
+            var c60 = Vector512<float>.Zero; var c61 = Vector512<float>.Zero; var c70 = Vector512<float>.Zero; var c71 = Vector512<float>.Zero;
+            for (var p = 0; p < kc; p++)
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 16);
+                var a0 = Vector512.Create(a[0]);
+                c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+                c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+                var a1 = Vector512.Create(a[1]);
+                c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+                var a2 = Vector512.Create(a[2]);
+                c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+                c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+                var a3 = Vector512.Create(a[3]);
+                c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+                c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+                var a4 = Vector512.Create(a[4]);
+                c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+                c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+                var a5 = Vector512.Create(a[5]);
+                c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+                c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+                var a6 = Vector512.Create(a[6]);
+                c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+                c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+                var a7 = Vector512.Create(a[7]);
+                c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+                c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+                a += aStride;
+                b += bStride;
+            }
+            if (nValid == 32)
+            {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
+                if (accumulate)
+                {
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c), c00), c);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + 16), c01), c + 16);
+                    if (mValid == 1) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
+                    if (mValid == 4) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)4 * ldc), c40), c + (nint)4 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)4 * ldc + 16), c41), c + (nint)4 * ldc + 16);
+                    if (mValid == 5) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)5 * ldc), c50), c + (nint)5 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)5 * ldc + 16), c51), c + (nint)5 * ldc + 16);
+                    if (mValid == 6) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)6 * ldc), c60), c + (nint)6 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)6 * ldc + 16), c61), c + (nint)6 * ldc + 16);
+                    if (mValid == 7) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)7 * ldc), c70), c + (nint)7 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)7 * ldc + 16), c71), c + (nint)7 * ldc + 16);
+                }
+                else
+                {
+                    Vector512.Store(c00, c);
+                    Vector512.Store(c01, c + 16);
+                    if (mValid == 1) return;
+                    Vector512.Store(c10, c + (nint)1 * ldc);
+                    Vector512.Store(c11, c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector512.Store(c20, c + (nint)2 * ldc);
+                    Vector512.Store(c21, c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector512.Store(c30, c + (nint)3 * ldc);
+                    Vector512.Store(c31, c + (nint)3 * ldc + 16);
+                    if (mValid == 4) return;
+                    Vector512.Store(c40, c + (nint)4 * ldc);
+                    Vector512.Store(c41, c + (nint)4 * ldc + 16);
+                    if (mValid == 5) return;
+                    Vector512.Store(c50, c + (nint)5 * ldc);
+                    Vector512.Store(c51, c + (nint)5 * ldc + 16);
+                    if (mValid == 6) return;
+                    Vector512.Store(c60, c + (nint)6 * ldc);
+                    Vector512.Store(c61, c + (nint)6 * ldc + 16);
+                    if (mValid == 7) return;
+                    Vector512.Store(c70, c + (nint)7 * ldc);
+                    Vector512.Store(c71, c + (nint)7 * ldc + 16);
+                }
+                return;
+            }
+            Vector512.Store(c00, scratch + 0);
+            Vector512.Store(c01, scratch + 16);
+            Vector512.Store(c10, scratch + 32);
+            Vector512.Store(c11, scratch + 48);
+            Vector512.Store(c20, scratch + 64);
+            Vector512.Store(c21, scratch + 80);
+            Vector512.Store(c30, scratch + 96);
+            Vector512.Store(c31, scratch + 112);
+            Vector512.Store(c40, scratch + 128);
+            Vector512.Store(c41, scratch + 144);
+            Vector512.Store(c50, scratch + 160);
+            Vector512.Store(c51, scratch + 176);
+            Vector512.Store(c60, scratch + 192);
+            Vector512.Store(c61, scratch + 208);
+            Vector512.Store(c70, scratch + 224);
+            Vector512.Store(c71, scratch + 240);
+            StoreEdge(scratch, 32, c, ldc, mValid, nValid, accumulate);
+        }
+    }
+
+    /// <summary>AVX-512 edge tiles of at most 4 rows (A panels still 8 wide): 4×32.</summary>
+    internal readonly struct Avx512HalfKernel : IMicroKernel
+    {
+        public static int MR => 4;
+        public static int NR => 32;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        {
+            var c00 = Vector512<float>.Zero; var c01 = Vector512<float>.Zero; var c10 = Vector512<float>.Zero; var c11 = Vector512<float>.Zero;
+            var c20 = Vector512<float>.Zero; var c21 = Vector512<float>.Zero; var c30 = Vector512<float>.Zero; var c31 = Vector512<float>.Zero;
+            for (var p = 0; p < kc; p++)
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 16);
+                var a0 = Vector512.Create(a[0]);
+                c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+                c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+                var a1 = Vector512.Create(a[1]);
+                c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+                var a2 = Vector512.Create(a[2]);
+                c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+                c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+                var a3 = Vector512.Create(a[3]);
+                c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+                c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+                a += aStride;
+                b += bStride;
+            }
+            if (nValid == 32)
+            {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
+                if (accumulate)
+                {
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c), c00), c);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + 16), c01), c + 16);
+                    if (mValid == 1) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
+                }
+                else
+                {
+                    Vector512.Store(c00, c);
+                    Vector512.Store(c01, c + 16);
+                    if (mValid == 1) return;
+                    Vector512.Store(c10, c + (nint)1 * ldc);
+                    Vector512.Store(c11, c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector512.Store(c20, c + (nint)2 * ldc);
+                    Vector512.Store(c21, c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector512.Store(c30, c + (nint)3 * ldc);
+                    Vector512.Store(c31, c + (nint)3 * ldc + 16);
+                }
+                return;
+            }
+            Vector512.Store(c00, scratch + 0);
+            Vector512.Store(c01, scratch + 16);
+            Vector512.Store(c10, scratch + 32);
+            Vector512.Store(c11, scratch + 48);
+            Vector512.Store(c20, scratch + 64);
+            Vector512.Store(c21, scratch + 80);
+            Vector512.Store(c30, scratch + 96);
+            Vector512.Store(c31, scratch + 112);
+            StoreEdge(scratch, 32, c, ldc, mValid, nValid, accumulate);
+        }
+    }
+
+    /// <summary>AVX2+FMA: a 4×24 tile of C in 16 ymm registers.</summary>
+    internal readonly struct Avx2Kernel : IMicroKernel
+    {
+        public static int MR => 4;
+        public static int NR => 24;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        {
+            var c00 = Vector256<float>.Zero; var c01 = Vector256<float>.Zero; var c02 = Vector256<float>.Zero; var c10 = Vector256<float>.Zero;
+            var c11 = Vector256<float>.Zero; var c12 = Vector256<float>.Zero; var c20 = Vector256<float>.Zero; var c21 = Vector256<float>.Zero;
+            var c22 = Vector256<float>.Zero; var c30 = Vector256<float>.Zero; var c31 = Vector256<float>.Zero; var c32 = Vector256<float>.Zero;
+            for (var p = 0; p < kc; p++)
+            {
+                var b0 = Vector256.Load(b + 0);
+                var b1 = Vector256.Load(b + 8);
+                var b2 = Vector256.Load(b + 16);
+                var a0 = Vector256.Create(a[0]);
+                c00 = Fma.MultiplyAdd(a0, b0, c00);
+                c01 = Fma.MultiplyAdd(a0, b1, c01);
+                c02 = Fma.MultiplyAdd(a0, b2, c02);
+                var a1 = Vector256.Create(a[1]);
+                c10 = Fma.MultiplyAdd(a1, b0, c10);
+                c11 = Fma.MultiplyAdd(a1, b1, c11);
+                c12 = Fma.MultiplyAdd(a1, b2, c12);
+                var a2 = Vector256.Create(a[2]);
+                c20 = Fma.MultiplyAdd(a2, b0, c20);
+                c21 = Fma.MultiplyAdd(a2, b1, c21);
+                c22 = Fma.MultiplyAdd(a2, b2, c22);
+                var a3 = Vector256.Create(a[3]);
+                c30 = Fma.MultiplyAdd(a3, b0, c30);
+                c31 = Fma.MultiplyAdd(a3, b1, c31);
+                c32 = Fma.MultiplyAdd(a3, b2, c32);
+                a += aStride;
+                b += bStride;
+            }
+            if (nValid == 24)
+            {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
+                if (accumulate)
+                {
+                    Vector256.Store(Avx.Add(Vector256.Load(c), c00), c);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + 8), c01), c + 8);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + 16), c02), c + 16);
+                    if (mValid == 1) return;
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)1 * ldc + 8), c11), c + (nint)1 * ldc + 8);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)1 * ldc + 16), c12), c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)2 * ldc + 8), c21), c + (nint)2 * ldc + 8);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)2 * ldc + 16), c22), c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)3 * ldc + 8), c31), c + (nint)3 * ldc + 8);
+                    Vector256.Store(Avx.Add(Vector256.Load(c + (nint)3 * ldc + 16), c32), c + (nint)3 * ldc + 16);
+                }
+                else
+                {
+                    Vector256.Store(c00, c);
+                    Vector256.Store(c01, c + 8);
+                    Vector256.Store(c02, c + 16);
+                    if (mValid == 1) return;
+                    Vector256.Store(c10, c + (nint)1 * ldc);
+                    Vector256.Store(c11, c + (nint)1 * ldc + 8);
+                    Vector256.Store(c12, c + (nint)1 * ldc + 16);
+                    if (mValid == 2) return;
+                    Vector256.Store(c20, c + (nint)2 * ldc);
+                    Vector256.Store(c21, c + (nint)2 * ldc + 8);
+                    Vector256.Store(c22, c + (nint)2 * ldc + 16);
+                    if (mValid == 3) return;
+                    Vector256.Store(c30, c + (nint)3 * ldc);
+                    Vector256.Store(c31, c + (nint)3 * ldc + 8);
+                    Vector256.Store(c32, c + (nint)3 * ldc + 16);
+                }
+                return;
+            }
+            Vector256.Store(c00, scratch + 0);
+            Vector256.Store(c01, scratch + 8);
+            Vector256.Store(c02, scratch + 16);
+            Vector256.Store(c10, scratch + 24);
+            Vector256.Store(c11, scratch + 32);
+            Vector256.Store(c12, scratch + 40);
+            Vector256.Store(c20, scratch + 48);
+            Vector256.Store(c21, scratch + 56);
+            Vector256.Store(c22, scratch + 64);
+            Vector256.Store(c30, scratch + 72);
+            Vector256.Store(c31, scratch + 80);
+            Vector256.Store(c32, scratch + 88);
+            StoreEdge(scratch, 24, c, ldc, mValid, nValid, accumulate);
+        }
+    }
+
+    /// <summary>Portable fallback: a 4×4 tile in scalar registers.</summary>
+    internal readonly struct ScalarKernel : IMicroKernel
+    {
+        public static int MR => 4;
+        public static int NR => 4;
+
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        {
+            float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+            float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+            for (var p = 0; p < kc; p++)
+            {
+                float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+                var a0 = a[0];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                var a1 = a[1];
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                var a2 = a[2];
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                var a3 = a[3];
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                a += aStride;
+                b += bStride;
+            }
+            scratch[0] = c00; scratch[1] = c01; scratch[2] = c02; scratch[3] = c03;
+            scratch[4] = c10; scratch[5] = c11; scratch[6] = c12; scratch[7] = c13;
+            scratch[8] = c20; scratch[9] = c21; scratch[10] = c22; scratch[11] = c23;
+            scratch[12] = c30; scratch[13] = c31; scratch[14] = c32; scratch[15] = c33;
+            StoreEdge(scratch, 4, c, ldc, mValid, nValid, accumulate);
+        }
+    }
+
+    /// <summary>Copies (or adds) the valid <c>mValid × nValid</c> corner of a scratch tile into C.</summary>
+    private static void StoreEdge(float* scratch, int nr, float* c, int ldc, int mValid, int nValid, bool accumulate)
+    {
+        for (var r = 0; r < mValid; r++)
+        {
+            var s = scratch + r * nr;
+            var d = c + (nint)r * ldc;
+            if (accumulate)
+                for (var j = 0; j < nValid; j++) d[j] += s[j];
+            else
+                for (var j = 0; j < nValid; j++) d[j] = s[j];
+        }
+    }
+}

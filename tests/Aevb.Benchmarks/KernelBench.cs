@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Aevb.Tensors;
+using Tensor = Aevb.Tensors.Tensor;
+
+namespace Aevb.Benchmarks;
+
+/// <summary>µs per call of the elementwise kernels on the paper's activation shapes ([100, 500] and [100, 784]).</summary>
+internal static class KernelBench
+{
+    public static void Run(Options options)
+    {
+        var rng = new Rng(1);
+        var h = new Tensor(100, 500);
+        var h2 = new Tensor(100, 500);
+        var g = new Tensor(100, 500);
+        var o = new Tensor(100, 784);
+        var o2 = new Tensor(100, 784);
+        var bias = new float[784];
+        var sums = new float[784];
+        rng.FillNormal(h.Span);
+        rng.FillNormal(g.Span);
+        rng.FillNormal(o.Span);
+        rng.FillNormal(bias);
+        Console.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector<float>.Count = {System.Numerics.Vector<float>.Count}");
+        Time("Tanh [100,500]", options, () => Kernels.Tanh(h.Span, h2.Span));
+        Time("TanhBackward [100,500]", options, () => Kernels.TanhBackward(h2.Span, g.Span, h.Span));
+        Time("Sigmoid [100,784]", options, () => Kernels.Sigmoid(o.Span, o2.Span));
+        Time("SigmoidBackward [100,784]", options, () => Kernels.SigmoidBackward(o2.Span, o.Span, o.Span));
+        Time("AddRowVector [100,784]", options, () => Kernels.AddRowVector(o, bias));
+        Time("AddColumnSums [100,784]", options, () => Kernels.AddColumnSums(o, sums));
+    }
+
+    private static void Time(string name, Options options, Action action)
+    {
+        for (var i = 0; i < 200; i++) action();
+        var samples = new List<double>(options.Repeats);
+        for (var r = 0; r < options.Repeats; r++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < 100; i++) action();
+            samples.Add(Stats.Seconds(Stopwatch.GetTimestamp() - start) / 100 * 1e6);
+        }
+        Console.WriteLine($"{name,-28} median {Stats.Median(samples),8:F2} µs, best {samples.Min(),8:F2} µs");
+    }
+}

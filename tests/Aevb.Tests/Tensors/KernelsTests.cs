@@ -1,0 +1,129 @@
+using Aevb.Tensors;
+
+namespace Aevb.Tests.Tensors;
+
+public class KernelsTests
+{
+    [Fact]
+    public void TanhIsAccurateToAFewUlpEverywhere()
+    {
+        var x = Grid();
+        var y = new float[x.Length];
+        Kernels.Tanh(x, y);
+        for (var i = 0; i < x.Length; i++) AssertUlp(Math.Tanh(x[i]), y[i], 2, $"tanh({x[i]})");
+    }
+
+    [Fact]
+    public void SigmoidIsAccurateToAFewUlpDownToItsLowerTail()
+    {
+        var x = Grid();
+        var y = new float[x.Length];
+        Kernels.Sigmoid(x, y);
+        for (var i = 0; i < x.Length; i++)
+        {
+            var exact = 1 / (1 + Math.Exp(-(double)x[i]));
+            if (exact < 1e-37) Assert.InRange(y[i], 0f, 1e-37f); // below float's normal range
+            else AssertUlp(exact, y[i], 3, $"sigmoid({x[i]})");
+        }
+    }
+
+    [Fact]
+    public void SpecialValues()
+    {
+        float[] x = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e-30f, -1e-30f, 100f, -100f];
+        var t = new float[x.Length];
+        var s = new float[x.Length];
+        Kernels.Tanh(x, t);
+        Kernels.Sigmoid(x, s);
+        // Also through the vector path: the same values inside a 32-element span.
+        var wide = Enumerable.Repeat(0.5f, 32).ToArray();
+        x.CopyTo(wide, 3);
+        var tw = new float[32];
+        var sw = new float[32];
+        Kernels.Tanh(wide, tw);
+        Kernels.Sigmoid(wide, sw);
+        foreach (var (tanh, sigmoid, offset) in new[] { (t, s, 0), (tw, sw, 3) })
+        {
+            Assert.True(float.IsNaN(tanh[offset]), "tanh(NaN) must stay NaN so training can detect it");
+            Assert.True(float.IsNaN(sigmoid[offset]), "sigmoid(NaN) must stay NaN");
+            Assert.Equal(1f, tanh[offset + 1]);
+            Assert.Equal(-1f, tanh[offset + 2]);
+            Assert.Equal(1f, sigmoid[offset + 1]);
+            Assert.Equal(0f, sigmoid[offset + 2]);
+            Assert.Equal(0f, tanh[offset + 3]);
+            Assert.Equal(0.5f, sigmoid[offset + 3]);
+            Assert.Equal(1e-30f, tanh[offset + 5]);
+            Assert.Equal(-1e-30f, tanh[offset + 6]);
+            Assert.Equal(1f, tanh[offset + 7]);
+            Assert.Equal(-1f, tanh[offset + 8]);
+            Assert.Equal(1f, sigmoid[offset + 7]);
+            Assert.InRange(sigmoid[offset + 8], 0f, 1e-37f);
+        }
+    }
+
+    [Fact]
+    public void BackwardKernelsMatchTheirFormulasOnEveryLength()
+    {
+        var rng = new Rng(1);
+        foreach (var n in new[] { 0, 1, 7, 8, 15, 16, 17, 33, 1000 })
+        {
+            var y = new float[n];
+            var dy = new float[n];
+            for (var i = 0; i < n; i++)
+            {
+                y[i] = 2 * rng.NextFloat() - 1;
+                dy[i] = rng.NextGaussian();
+            }
+            var dx = new float[n];
+            Kernels.TanhBackward(y, dy, dx);
+            for (var i = 0; i < n; i++) Assert.Equal(dy[i] * (1 - y[i] * y[i]), dx[i], 6);
+            Kernels.SigmoidBackward(y, dy, dx);
+            for (var i = 0; i < n; i++) Assert.Equal(dy[i] * y[i] * (1 - y[i]), dx[i], 6);
+            // In place.
+            var copy = (float[])dy.Clone();
+            Kernels.TanhBackward(y, copy, copy);
+            for (var i = 0; i < n; i++) Assert.Equal(dy[i] * (1 - y[i] * y[i]), copy[i], 6);
+        }
+        Assert.Throws<ArgumentException>(() => Kernels.TanhBackward(new float[3], new float[3], new float[2]));
+    }
+
+    [Fact]
+    public void BiasKernels()
+    {
+        var t = Tensor.FromArray(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } });
+        Kernels.AddRowVector(t, [10, 20, 30]);
+        Assert.Equal(new float[] { 11, 22, 33, 14, 25, 36 }, t.Data);
+        var sums = new float[] { 1, 1, 1 };
+        Kernels.AddColumnSums(t, sums);
+        Assert.Equal(new float[] { 26, 48, 70 }, sums);
+        Assert.Throws<ArgumentException>(() => Kernels.AddRowVector(t, [1, 2]));
+    }
+
+    /// <summary>Dense around 0 and the branch points, then out to the saturated range; odd length so the scalar tail runs too.</summary>
+    private static float[] Grid()
+    {
+        var values = new List<float>();
+        for (var i = -200_000; i <= 200_000; i++) values.Add(i * 1e-4f);        // [-20, 20], step 1e-4
+        for (var e = -40; e <= 2; e++)
+            for (var m = 1; m < 100; m++)
+            {
+                var v = m / 10f * MathF.Pow(10, e);
+                values.Add(v);
+                values.Add(-v);
+            }
+        for (var v = -100f; v <= 100f; v += 0.37f) values.Add(v);
+        values.Add(0.625f);
+        values.Add(-0.625f);
+        values.Add(MathF.BitDecrement(0.625f));
+        return values.ToArray();
+    }
+
+    private static void AssertUlp(double exact, float actual, int maxUlp, string what)
+    {
+        var rounded = (float)exact;
+        var ulp = MathF.BitIncrement(MathF.Abs(rounded)) - MathF.Abs(rounded);
+        var error = Math.Abs(actual - exact);
+        if (!(error <= maxUlp * ulp + 1e-45))
+            Assert.Fail($"{what} = {actual}, exact {exact}: error {error / ulp:F2} ulp (limit {maxUlp}).");
+    }
+}
