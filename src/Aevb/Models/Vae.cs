@@ -67,10 +67,10 @@ public sealed class Vae
         return Decoder.Forward(z).Clone();
     }
 
-    /// <summary>Clears every gradient (no allocation: safe inside the training step).</summary>
+    /// <summary>Clears every gradient (no allocation once warm: safe inside the training step).</summary>
     public void ZeroGrad()
     {
-        foreach (var p in _parameters) p.Grad.Zero();
+        foreach (var p in _parameters) p.ZeroGrad();
     }
 
     /// <summary>The parameter named <paramref name="name"/> (e.g. <c>decoder.out.weight</c>).</summary>

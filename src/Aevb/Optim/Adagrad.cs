@@ -28,9 +28,9 @@ public sealed class Adagrad : Optimizer
     /// <summary>The running sum of squared gradients of parameter <paramref name="index"/>.</summary>
     public ReadOnlySpan<float> SumOfSquares(int index) => _sumSquares[index];
 
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> grad)
+    protected override void Update(int index, int start, Span<float> value, ReadOnlySpan<float> grad)
     {
-        Span<float> sum = _sumSquares[index];
+        var sum = _sumSquares[index].AsSpan(start, value.Length);
         float lr = LearningRate, wd = WeightDecay, eps = Epsilon;
         var i = 0;
         if (Vector.IsHardwareAccelerated)

@@ -30,9 +30,10 @@ public sealed class Adam : Optimizer
     public float Beta2 { get; }
     public float Epsilon { get; }
 
-    protected override void Update(int index, Span<float> value, ReadOnlySpan<float> grad)
+    protected override void Update(int index, int start, Span<float> value, ReadOnlySpan<float> grad)
     {
-        Span<float> m = _m[index], v = _v[index];
+        var m = _m[index].AsSpan(start, value.Length);
+        var v = _v[index].AsSpan(start, value.Length);
         float b1 = Beta1, b2 = Beta2, wd = WeightDecay, eps = Epsilon;
         var t = (double)StepCount;
         var stepSize = (float)(LearningRate / (1 - Math.Pow(b1, t)));

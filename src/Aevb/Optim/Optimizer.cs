@@ -1,4 +1,5 @@
 using Aevb.Nn;
+using Aevb.Tensors;
 
 namespace Aevb.Optim;
 
@@ -19,6 +20,7 @@ namespace Aevb.Optim;
 public abstract class Optimizer
 {
     private readonly Parameter[] _parameters;
+    private readonly UpdateBody[] _bodies;
 
     protected Optimizer(IEnumerable<Parameter> parameters, float learningRate, float weightDecay)
     {
@@ -28,6 +30,7 @@ public abstract class Optimizer
         if (!(weightDecay >= 0) || !float.IsFinite(weightDecay)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Weight decay must be zero or positive.");
         LearningRate = learningRate;
         WeightDecay = weightDecay;
+        _bodies = _parameters.Select((_, i) => new UpdateBody(this, i)).ToArray();
     }
 
     public IReadOnlyList<Parameter> Parameters => _parameters;
@@ -41,21 +44,40 @@ public abstract class Optimizer
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>Updates every parameter from its current <c>Grad</c> (which is left as it is). Allocation-free.</summary>
+    /// <summary>
+    /// Updates every parameter from its current <c>Grad</c> (which is left as it is). Allocation-free; large
+    /// parameters are split between the engine's threads (<see cref="Engine.ParallelFor"/>). The update is
+    /// elementwise, so the result does not depend on how the range is split.
+    /// </summary>
     public void Step()
     {
         StepCount++;
         for (var i = 0; i < _parameters.Length; i++)
-            Update(i, _parameters[i].Value.Span, _parameters[i].Grad.Span);
+            Engine.ParallelFor(_parameters[i].Value.Length, _bodies[i], MinChunk);
     }
 
     public void ZeroGrad()
     {
-        foreach (var p in _parameters) p.Grad.Zero();
+        foreach (var p in _parameters) p.ZeroGrad();
     }
 
-    /// <summary>Updates parameter number <paramref name="index"/> in place.</summary>
-    protected abstract void Update(int index, Span<float> value, ReadOnlySpan<float> grad);
+    /// <summary>
+    /// Updates elements <c>[start, start + value.Length)</c> of parameter number <paramref name="index"/> in place;
+    /// <paramref name="value"/> and <paramref name="grad"/> are those slices. Called concurrently for disjoint ranges.
+    /// </summary>
+    protected abstract void Update(int index, int start, Span<float> value, ReadOnlySpan<float> grad);
+
+    /// <summary>Below this many elements per thread an update runs on the calling thread alone.</summary>
+    private const int MinChunk = 64 * 1024;
+
+    private sealed class UpdateBody(Optimizer optimizer, int index) : IRangeBody
+    {
+        public void Invoke(int start, int end)
+        {
+            var p = optimizer._parameters[index];
+            optimizer.Update(index, start, p.Value.Data.AsSpan(start, end - start), p.Grad.Data.AsSpan(start, end - start));
+        }
+    }
 
     /// <summary>One state buffer per parameter, shaped like it, starting at zero.</summary>
     protected float[][] NewState() => _parameters.Select(p => new float[p.Value.Length]).ToArray();
