@@ -22,6 +22,7 @@ internal static class Datasets
     /// </summary>
     public static Dataset Load(string dataset, DataSplit split, Binarization binarization, ulong seed, string? dataDirectory)
     {
+        FetchIfMissing(dataset, dataDirectory, Console.Out);
         if (dataset == FreyFace.DatasetName)
         {
             if (binarization != Binarization.None)
@@ -30,5 +31,24 @@ internal static class Datasets
         }
         if (dataset == Mnist.DatasetName) return Mnist.Load(split, binarization, seed, dataDirectory);
         throw new ArgumentException($"Unknown data set '{dataset}' (expected {string.Join(" or ", Names)}).");
+    }
+
+    /// <summary>
+    /// On a fresh clone the README's main command must just work: when no file of the data set is
+    /// found anywhere on the search path (and no folder was named explicitly), fetch it into the
+    /// repository's data/cache first, exactly as <c>aevb data fetch --dataset NAME</c> does. A present
+    /// but damaged file is not refetched silently: loading reports it.
+    /// </summary>
+    public static void FetchIfMissing(string dataset, string? dataDirectory, TextWriter output)
+    {
+        if (dataDirectory is not null || !Names.Contains(dataset)) return;
+        var entry = DataManifest.Default.FindDataset(dataset);
+        var search = DataDirectories.SearchPath();
+        if (entry.Files.Any(f => DataFiles.Locate(f, search) is not null)) return;
+        if (DataDirectories.DefaultCacheDirectory() is not { } cache) return;
+
+        output.WriteLine($"{dataset}: not found ({string.Join("; ", DataDirectories.Describe(search))}); fetching it into {cache} (as `aevb data fetch --dataset {dataset}`)...");
+        using var fetcher = new DataFetcher { Log = line => output.WriteLine("  " + line) };
+        fetcher.FetchAsync([dataset], cache).GetAwaiter().GetResult();
     }
 }
