@@ -115,7 +115,7 @@ internal static class ReproduceCommand
                 var (settings, dir, _) = plan[i];
                 var run = new FigureRun(settings, dir, figure);
                 var header = $"[{i + 1}/{plan.Count}] {settings.Name}";
-                if (FigureRun.IsCompleted(dir))
+                if (run.IsDone)
                 {
                     Console.WriteLine($"{header}: already complete, skipped");
                     continue;

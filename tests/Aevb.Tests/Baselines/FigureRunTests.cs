@@ -110,6 +110,31 @@ public class FigureRunTests
     }
 
     [Fact]
+    public void ACompletedRunAskedForMoreSamplesIsExtendedToTheSameNumbersAsAStraightRun()
+    {
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound);
+        using var straight = new TempDir();
+        new FigureRun(settings, straight.Path).Run(s_mnist.Value);
+        var expected = RunLog.ReadCsv(Path.Combine(straight.Path, FigureRun.LogFile));
+
+        // 1000 is on the evaluation grid of the 3000-sample run, so the extended run evaluates at the same points.
+        using var dir = new TempDir();
+        var shorter = new FigureRun(settings with { Samples = 1000 }, dir.Path);
+        Assert.Equal(RunOutcome.Completed, shorter.Run(s_mnist.Value).Outcome);
+        var longer = new FigureRun(settings, dir.Path);
+        Assert.False(longer.IsDone);
+        var result = longer.Run(s_mnist.Value);
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        Assert.Equal(1000, result.ResumedFrom);
+        Assert.True(longer.IsDone);
+        var extended = RunLog.ReadCsv(Path.Combine(dir.Path, FigureRun.LogFile));
+        Assert.Equal(expected.Samples, extended.Samples);
+        Assert.Equal(expected.Column("test_bound"), extended.Column("test_bound"));
+        // Asking for fewer samples than done is a different run, not a truncation.
+        Assert.Throws<InvalidOperationException>(() => new FigureRun(settings with { Samples = 2000 }, dir.Path).Run(s_mnist.Value));
+    }
+
+    [Fact]
     public void RefusesAFolderHoldingOtherSettings()
     {
         using var dir = new TempDir();

@@ -38,7 +38,8 @@ public sealed record RunProgress(string Name, long Samples, long TotalSamples, d
 /// <item><c>model.safetensors</c>: the model in the format of <c>aevb train</c> (PyTorch names), for notebooks.</item>
 /// </list>
 /// Resumable: a completed run is skipped; otherwise the run continues from its last checkpoint, taken at every
-/// evaluation point and every <see cref="RunSettings.CheckpointInterval"/> samples. The minibatch-order and noise
+/// evaluation point and every <see cref="RunSettings.CheckpointInterval"/> samples. A completed run asked for more
+/// <see cref="RunSettings.Samples"/> (and nothing else changed) is extended from its final checkpoint. The minibatch-order and noise
 /// streams are re-seeded from (seed, samples) at each of those points, so a resumed run produces the same numbers
 /// as one that was never interrupted (each segment starts a fresh shuffle of the training set).
 /// </summary>
@@ -77,6 +78,12 @@ public sealed class FigureRun
         return File.Exists(path) && ReadInfo(path)["status"]?.GetValue<string>() == "completed";
     }
 
+    /// <summary>Whether this run is already complete with exactly these settings (so <see cref="Run"/> would skip it).</summary>
+    public bool IsDone => IsCompleted(Directory) && StoredSettings(ReadInfo(InfoPath), InfoPath) == Settings;
+
+    private static RunSettings StoredSettings(JsonObject info, string path)
+        => RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{path}: no 'settings' object."), path);
+
     /// <summary>Trains (or resumes, or skips) the run on <paramref name="data"/> (the full data set; the run takes its subset).</summary>
     public RunResult Run(RunData data, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -88,11 +95,14 @@ public sealed class FigureRun
         var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
         if (info is not null)
         {
-            var stored = RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{InfoPath}: no 'settings' object."), InfoPath);
+            var stored = StoredSettings(info, InfoPath);
             var diff = stored.Differences(s);
-            if (diff.Count > 0)
+            var extending = diff.Count > 0 && stored with { Samples = s.Samples } == s && s.Samples > stored.Samples;
+            if (diff.Count > 0 && !extending)
                 throw new InvalidOperationException($"{Directory} holds a run with other settings ({string.Join("; ", diff)}). Use another --out folder, or delete this one to start over.");
-            if (info["status"]?.GetValue<string>() == "completed")
+            if (extending && !File.Exists(CheckpointPath))
+                throw new InvalidOperationException($"{Directory} holds a run to {stored.Samples} samples without a checkpoint to extend it from; delete the folder to start over.");
+            if (!extending && info["status"]?.GetValue<string>() == "completed")
             {
                 var log = RunLog.ReadCsv(LogPath);
                 return new RunResult(RunOutcome.Skipped, Directory, log.LastSamples, log.LastSamples,
