@@ -17,6 +17,7 @@ foreach (var command in new[]
     EvalCommand.Create(),
     BenchCommand.Create(),
     NotebookCommand.Create(),
+    ReproduceCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -1,0 +1,228 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Aevb.Data;
+using Aevb.Plotting;
+using Aevb.Training;
+using Aevb.Training.Runs;
+
+namespace Aevb.Cli.Commands;
+
+/// <summary>
+/// <c>aevb reproduce fig2|fig3</c>: the runs behind the paper's Figures 2 and 3 (AEVB vs wake-sleep, and vs Monte
+/// Carlo EM), each in its own resumable folder with <c>log.csv</c> and <c>run.json</c>, then the figure as HTML
+/// (and PNG where headless Chromium is available).
+/// </summary>
+internal static class ReproduceCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("reproduce", "Run the experiments of the paper's Figure 2 (lower bound) or Figure 3 (marginal likelihood) and chart them; resumable.");
+        command.Subcommands.Add(CreateFigure2());
+        command.Subcommands.Add(CreateFigure3());
+        return command;
+    }
+
+    private static Option<long?> SamplesOption() => new("--samples")
+    {
+        HelpName = "S",
+        Description = "Training samples per run (default: 1e8, the paper's x axis; 1e5 with --quick). Accepts 1e6 notation.",
+        CustomParser = r => ParseCount(r.Tokens[0].Value, r),
+    };
+
+    private static Option<bool> QuickOption() => new("--quick") { Description = "Small settings that finish in a few minutes here (fewer samples, smaller evaluation subsets)." };
+
+    private static Option<string> OutOption() => new("--out")
+    {
+        HelpName = "DIR",
+        Description = "Output folder; runs go to DIR/fig2/<run> and DIR/fig3/<run>.",
+        DefaultValueFactory = _ => "runs",
+    };
+
+    private static Option<ulong> SeedOption() => new("--seed") { Description = "Seed of every run.", DefaultValueFactory = _ => 1UL };
+
+    private static Option<string?> DataDirOption() => new("--data-dir") { HelpName = "DIR", Description = "Folder with the data files (default: AEVB_DATA_DIR, then data/cache)." };
+
+    private static Command CreateFigure2()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Data set.", DefaultValueFactory = _ => "mnist" };
+        dataset.AcceptOnlyFromAmong("mnist", "frey");
+        var latent = new Option<int[]?>("--latent")
+        {
+            HelpName = "N,N,...",
+            Description = "Latent sizes (default: the paper's, 3,5,10,20,200 for MNIST and 2,5,10,20 for Frey Face).",
+            CustomParser = r => ParseList(r.Tokens[0].Value, r, "--latent"),
+        };
+        var samples = SamplesOption();
+        var quick = QuickOption();
+        var output = OutOption();
+        var seed = SeedOption();
+        var dataDir = DataDirOption();
+        var command = new Command("fig2", "Figure 2: AEVB and wake-sleep, train and test lower bound vs training samples, one panel per latent size.")
+        {
+            dataset, latent, samples, quick, output, seed, dataDir,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var name = parseResult.GetValue(dataset)!;
+            var plan = FigurePlan.Figure2(name, NullIfEmpty(parseResult.GetValue(latent)), parseResult.GetValue(samples), parseResult.GetValue(quick),
+                parseResult.GetValue(output)!, parseResult.GetValue(seed));
+            return Task.FromResult(Execute("fig2", plan, parseResult.GetValue(dataDir), cancellationToken,
+                results => ($"figure2-{name}", FigureCharts.Figure2(results))));
+        });
+        return command;
+    }
+
+    private static Command CreateFigure3()
+    {
+        var ntrain = new Option<int[]?>("--ntrain")
+        {
+            HelpName = "N,N,...",
+            Description = "Training-set sizes (default: the paper's 1000,50000).",
+            CustomParser = r => ParseList(r.Tokens[0].Value, r, "--ntrain"),
+        };
+        var samples = SamplesOption();
+        var quick = QuickOption();
+        var output = OutOption();
+        var seed = SeedOption();
+        var dataDir = DataDirOption();
+        var command = new Command("fig3", "Figure 3: AEVB, wake-sleep and Monte Carlo EM (Nz = 3, 100 hidden units), estimated marginal likelihood vs training samples.")
+        {
+            ntrain, samples, quick, output, seed, dataDir,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var plan = FigurePlan.Figure3(NullIfEmpty(parseResult.GetValue(ntrain)), parseResult.GetValue(samples), parseResult.GetValue(quick),
+                parseResult.GetValue(output)!, parseResult.GetValue(seed));
+            return Task.FromResult(Execute("fig3", plan, parseResult.GetValue(dataDir), cancellationToken,
+                results => ("figure3", FigureCharts.Figure3(results))));
+        });
+        return command;
+    }
+
+    private static int Execute(string figure, IReadOnlyList<PlannedRun> plan, string? dataDirectory, CancellationToken cancellationToken,
+        Func<IReadOnlyList<FigureRunResult>, (string Name, Chart Chart)> chart)
+    {
+        var verb = $"aevb reproduce {figure}";
+        var figureDir = Path.GetDirectoryName(Path.GetFullPath(plan[0].Directory))!;
+        Console.WriteLine($"{figure}: {plan.Count} runs into {figureDir}");
+        var wall = Stopwatch.StartNew();
+        try
+        {
+            var data = new Dictionary<string, RunData>();
+            for (var i = 0; i < plan.Count; i++)
+            {
+                var (settings, dir, _) = plan[i];
+                var run = new FigureRun(settings, dir, figure);
+                var header = $"[{i + 1}/{plan.Count}] {settings.Name}";
+                if (run.IsDone)
+                {
+                    Console.WriteLine($"{header}: already complete, skipped");
+                    continue;
+                }
+                if (!data.TryGetValue(settings.Dataset, out var runData))
+                    data[settings.Dataset] = runData = RunData.Load(settings.Dataset, dataDirectory);
+                Console.WriteLine($"{header}: {settings.Samples:N0} samples{(File.Exists(run.CheckpointPath) ? " (resuming from its checkpoint)" : "")}");
+                var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
+                if (result.Outcome == RunOutcome.Interrupted)
+                {
+                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; the last checkpoint is kept. Run the same command again to resume.");
+                    return 130;
+                }
+                var perMillion = result.TrainSeconds > 0 ? result.TrainSeconds / (result.Samples - result.ResumedFrom) * 1e6 / 60 : double.NaN;
+                Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s; {perMillion:F2} min per million samples)");
+            }
+
+            var results = FigureResults.Load(figureDir);
+            var (name, figureChart) = chart(results.Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList());
+            var html = Path.Combine(figureDir, name + ".html");
+            figureChart.SaveHtml(html);
+            Console.WriteLine($"Chart: {html}");
+            if (ChartRenderer.Default.IsAvailable)
+            {
+                var png = Path.Combine(figureDir, name + ".png");
+                figureChart.SavePng(png);
+                Console.WriteLine($"Chart: {png}");
+            }
+            else
+            {
+                Console.WriteLine($"No PNG: {ChartRenderer.Default.UnavailableReason}");
+            }
+            PrintSummary(results.Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList());
+            Console.WriteLine($"Wall time {Format(wall.Elapsed)}.");
+            return 0;
+        }
+        catch (Exception e) when (e is DataFileException or InvalidDataException or InvalidOperationException or TrainingDivergedException
+                                      or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"{verb}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void PrintSummary(IReadOnlyList<FigureRunResult> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"run",-34} {"samples",12} {"last train",11} {"last test",11} {"min/1M",8}");
+        foreach (var r in results)
+        {
+            var (train, test) = r.Settings.Evaluation == RunEvaluation.LowerBound ? ("train_bound", "test_bound") : ("train_log_px", "test_log_px");
+            var trainValues = r.Log.Column(train);
+            var testValues = r.Log.Column(test);
+            Console.WriteLine($"{r.Settings.Name,-34} {r.Log.LastSamples,12:N0} {Last(trainValues),11:F2} {Last(testValues),11:F2} {r.MinutesPerMillionSamples,8:F2}");
+        }
+    }
+
+    /// <summary>An option not given reads as an empty array: that means "the paper's values".</summary>
+    private static int[]? NullIfEmpty(int[]? values) => values is { Length: > 0 } ? values : null;
+
+    private static double Last(double[] values) => values.Length == 0 ? double.NaN : values[^1];
+
+    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:D2}s" : $"{t.TotalSeconds:F1}s";
+
+    /// <summary>One line per evaluation; a status line (rewritten in place on a terminal) in between.</summary>
+    private sealed class ConsoleProgress : IProgress<RunProgress>
+    {
+        private readonly bool _interactive = !Console.IsOutputRedirected;
+
+        public void Report(RunProgress p)
+        {
+            if (p.IsEvaluation)
+            {
+                if (_interactive) Console.Write("\r" + new string(' ', 100) + "\r");
+                var values = p.Evaluation is null ? "" : string.Join("  ", p.Evaluation.Where(kv => !kv.Key.EndsWith("_se", StringComparison.Ordinal))
+                    .Select(kv => $"{kv.Key} {kv.Value.ToString("F2", CultureInfo.InvariantCulture)}"));
+                Console.WriteLine($"    {p.Samples,12:N0}  {values}  ({p.SamplesPerSecond:N0} samples/s)");
+            }
+            else if (_interactive)
+            {
+                Console.Write($"\r    {p.Samples,12:N0} / {p.TotalSamples:N0}  objective {p.Objective:F2}  {p.SamplesPerSecond:N0} samples/s   ");
+            }
+        }
+    }
+
+    private static long? ParseCount(string text, System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= 1e12 && Math.Abs(v - Math.Round(v)) < 1e-9)
+            return (long)Math.Round(v);
+        result.AddError($"--samples: '{text}' is not a positive whole number (e.g. 100000 or 1e6).");
+        return null;
+    }
+
+    private static int[]? ParseList(string text, System.CommandLine.Parsing.ArgumentResult result, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var values = new List<int>();
+        foreach (var p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v <= 0)
+            {
+                result.AddError($"{option}: '{p}' is not a positive integer (give a comma-separated list such as 3,5,10).");
+                return null;
+            }
+            values.Add(v);
+        }
+        if (values.Count == 0) result.AddError($"{option}: give at least one value.");
+        return values.Distinct().ToArray();
+    }
+}

@@ -1,0 +1,48 @@
+using Aevb.Models;
+using Aevb.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Aevb.Inference;
+
+/// <summary>
+/// The generative half of the paper's model as an <see cref="ILatentVariableModel"/>: prior <c>N(0, I)</c> and a
+/// <see cref="Decoder"/> <c>p(x|z)</c>, so <c>log p(x, z) = log N(z; 0, I) + log p(x|z)</c> and
+/// <c>∇z log p(x, z) = −z + ∇z log p(x|z)</c> (the decoder's backward pass with <c>parameterGrads: false</c>, so HMC
+/// never touches the parameters' gradients). Uses the decoder's buffers: not to be interleaved with a training
+/// step's forward/backward on the same decoder.
+/// </summary>
+public sealed class DecoderLatentModel(Decoder decoder) : ILatentVariableModel
+{
+    public Decoder Decoder { get; } = decoder;
+
+    public int InputDim => Decoder.OutputSize;
+
+    public int LatentDim => Decoder.LatentSize;
+
+    public void LogJoint(Tensor x, Tensor z, Span<float> logJoint, Tensor? gradZ)
+    {
+        Decoder.Forward(z);
+        Decoder.LogLikelihood(x, logJoint);
+        for (var i = 0; i < z.Rows; i++) logJoint[i] += GaussianMath.LogStandardNormal(z.Row(i));
+        if (gradZ is null) return;
+        var dz = Decoder.Backward(x, 1f, parameterGrads: false);
+        TensorPrimitives.Subtract(dz.Data, z.Data, gradZ.Data);
+    }
+}
+
+/// <summary>The VAE's recognition model <see cref="GaussianMlpEncoder"/> as an importance-sampling proposal.</summary>
+public sealed class EncoderProposal(GaussianMlpEncoder encoder) : IGaussianEncoder
+{
+    public GaussianMlpEncoder Encoder { get; } = encoder;
+
+    public int InputDim => Encoder.InputSize;
+
+    public int LatentDim => Encoder.LatentSize;
+
+    public void Encode(Tensor x, Tensor mu, Tensor logVar)
+    {
+        var (m, lv) = Encoder.Forward(x);
+        mu.CopyFrom(m);
+        logVar.CopyFrom(lv);
+    }
+}

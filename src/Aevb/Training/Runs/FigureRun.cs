@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aevb.IO;
+using Aevb.Models;
+using Aevb.Tensors;
+
+namespace Aevb.Training.Runs;
+
+/// <summary>How <see cref="FigureRun.Run"/> ended.</summary>
+public enum RunOutcome
+{
+    /// <summary>Trained to the end in this call (possibly after resuming).</summary>
+    Completed,
+
+    /// <summary>The folder already held the completed run: nothing was done.</summary>
+    Skipped,
+
+    /// <summary>Cancelled; the folder keeps the last checkpoint, and the next call resumes from it.</summary>
+    Interrupted,
+}
+
+/// <param name="ResumedFrom">Samples of the checkpoint this call started from (0 for a fresh run).</param>
+public sealed record RunResult(RunOutcome Outcome, string Directory, long Samples, long ResumedFrom, double TrainSeconds, double EvalSeconds, TimeSpan Wall);
+
+/// <summary>Progress of a run: sent every half second and after each evaluation.</summary>
+public sealed record RunProgress(string Name, long Samples, long TotalSamples, double SamplesPerSecond, double Objective,
+    IReadOnlyDictionary<string, double>? Evaluation, bool IsEvaluation);
+
+/// <summary>
+/// One curve of a figure: trains one method with fixed <see cref="RunSettings"/> in its own folder, evaluating at
+/// log-spaced sample counts, and writes
+/// <list type="bullet">
+/// <item><c>log.csv</c>: a row per evaluation (<see cref="RunLog"/>);</item>
+/// <item><c>run.json</c>: settings, seed, git revision, machine, status, durations and throughput;</item>
+/// <item><c>checkpoint.safetensors</c>: parameters, optimiser state, MCEM chains and counters (resume state);</item>
+/// <item><c>model.safetensors</c>: the model in the format of <c>aevb train</c> (PyTorch names), for notebooks.</item>
+/// </list>
+/// Resumable: a completed run is skipped; otherwise the run continues from its last checkpoint, taken at every
+/// evaluation point and every <see cref="RunSettings.CheckpointInterval"/> samples. A completed run asked for more
+/// <see cref="RunSettings.Samples"/> (and nothing else changed) is extended from its final checkpoint. The minibatch-order and noise
+/// streams are re-seeded from (seed, samples) at each of those points, so a resumed run produces the same numbers
+/// as one that was never interrupted (each segment starts a fresh shuffle of the training set).
+/// </summary>
+public sealed class FigureRun
+{
+    public const string LogFile = "log.csv";
+    public const string InfoFile = "run.json";
+    public const string CheckpointFile = "checkpoint.safetensors";
+    public const string ModelFile = "model.safetensors";
+
+    public FigureRun(RunSettings settings, string directory, string figure = "")
+    {
+        settings.Validate();
+        Settings = settings;
+        Directory = Path.GetFullPath(directory);
+        Figure = figure;
+    }
+
+    public RunSettings Settings { get; }
+
+    public string Directory { get; }
+
+    /// <summary>The figure this run belongs to (<c>fig2</c>, <c>fig3</c>), recorded in run.json.</summary>
+    public string Figure { get; }
+
+    public string LogPath => Path.Combine(Directory, LogFile);
+
+    public string InfoPath => Path.Combine(Directory, InfoFile);
+
+    public string CheckpointPath => Path.Combine(Directory, CheckpointFile);
+
+    /// <summary>Whether <paramref name="directory"/> holds a completed run (run.json with status "completed").</summary>
+    public static bool IsCompleted(string directory)
+    {
+        var path = Path.Combine(directory, InfoFile);
+        return File.Exists(path) && ReadInfo(path)["status"]?.GetValue<string>() == "completed";
+    }
+
+    /// <summary>Whether this run is already complete with exactly these settings (so <see cref="Run"/> would skip it).</summary>
+    public bool IsDone => IsCompleted(Directory) && StoredSettings(ReadInfo(InfoPath), InfoPath) == Settings;
+
+    private static RunSettings StoredSettings(JsonObject info, string path)
+        => RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{path}: no 'settings' object."), path);
+
+    /// <summary>Trains (or resumes, or skips) the run on <paramref name="data"/> (the full data set; the run takes its subset).</summary>
+    public RunResult Run(RunData data, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var s = Settings;
+        if (data.Dataset != s.Dataset) throw new ArgumentException($"The run is for {s.Dataset} but got {data.Dataset} data.");
+        data = data.WithTrainCount(s.TrainCount);
+        System.IO.Directory.CreateDirectory(Directory);
+
+        var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
+        if (info is not null)
+        {
+            var stored = StoredSettings(info, InfoPath);
+            var diff = stored.Differences(s);
+            var extending = diff.Count > 0 && stored with { Samples = s.Samples } == s && s.Samples > stored.Samples;
+            if (diff.Count > 0 && !extending)
+                throw new InvalidOperationException($"{Directory} holds a run with other settings ({string.Join("; ", diff)}). Use another --out folder, or delete this one to start over.");
+            if (extending && !File.Exists(CheckpointPath))
+                throw new InvalidOperationException($"{Directory} holds a run to {stored.Samples} samples without a checkpoint to extend it from; delete the folder to start over.");
+            if (!extending && info["status"]?.GetValue<string>() == "completed")
+            {
+                var log = RunLog.ReadCsv(LogPath);
+                return new RunResult(RunOutcome.Skipped, Directory, log.LastSamples, log.LastSamples,
+                    info["training_seconds"]?.GetValue<double>() ?? double.NaN, info["evaluation_seconds"]?.GetValue<double>() ?? double.NaN, TimeSpan.Zero);
+            }
+        }
+
+        var n = data.Train.Rows;
+        var root = new Rng(s.Seed);
+        var model = Vae.Create(new VaeConfig(data.Features, s.Hidden, s.Latent, data.Decoder), s.InitStd, root.Fork());
+        var learner = RunLearner.Create(s, model, n, root.Fork());
+        var evaluator = new RunEvaluator(s, data);
+        var runLog = new RunLog(evaluator.Metrics);
+        long samples = 0, steps = 0;
+        double trainSeconds = 0, evalSeconds = 0;
+        var resumes = info?["resumes"]?.GetValue<int>() ?? 0;
+        if (File.Exists(CheckpointPath))
+        {
+            (samples, steps, trainSeconds, evalSeconds) = LoadCheckpoint(learner);
+            runLog = RunLog.ReadCsv(LogPath);
+            if (!runLog.Metrics.SequenceEqual(evaluator.Metrics))
+                throw new InvalidDataException($"{LogPath}: columns {string.Join(",", runLog.Metrics)} do not match this run's {string.Join(",", evaluator.Metrics)}; delete {Directory} to start over.");
+            runLog.TruncateAfter(samples);
+            resumes++;
+        }
+        var resumedFrom = samples;
+        var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+
+        var points = s.EvaluationPoints();
+        var next = 0;
+        while (next < points.Length && points[next] <= samples) next++;
+        var nextCheckpoint = (samples / s.CheckpointInterval + 1) * s.CheckpointInterval;
+
+        var m = s.BatchSize;
+        var scale = (float)n / m;
+        var batch = new Tensor(m, data.Features);
+        var order = Enumerable.Range(0, n).ToArray();
+        var indices = new int[m];
+        var position = n;
+        Rng batchRng = null!, noiseRng = null!;
+        void Reseed()
+        {
+            batchRng = new Rng(Mix(s.Seed, samples, 1));
+            noiseRng = new Rng(Mix(s.Seed, samples, 2));
+            for (var i = 0; i < n; i++) order[i] = i; // a fresh permutation at every segment, independent of the last
+            position = n;
+        }
+        Reseed();
+
+        var wall = Stopwatch.StartNew();
+        var train = new Stopwatch();
+        var lastReport = TimeSpan.Zero;
+        double objectiveSum = 0;
+        long objectiveCount = 0;
+        IReadOnlyDictionary<string, double>? lastEvaluation = null;
+        while (samples < s.Samples)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                return new RunResult(RunOutcome.Interrupted, Directory, samples, resumedFrom, trainSeconds + train.Elapsed.TotalSeconds, evalSeconds, wall.Elapsed);
+
+            train.Start();
+            for (var r = 0; r < m; r++)
+            {
+                if (position == n)
+                {
+                    batchRng.Shuffle(order);
+                    position = 0;
+                }
+                indices[r] = order[position++];
+                data.Train.Row(indices[r]).CopyTo(batch.Row(r));
+            }
+            var objective = learner.Step(batch, indices, scale, noiseRng);
+            train.Stop();
+            if (!double.IsFinite(objective))
+                throw new TrainingDivergedException(steps + 1, samples, objective, s.LearningRate);
+            steps++;
+            samples += m;
+            objectiveSum += objective;
+            objectiveCount++;
+
+            var evaluate = next < points.Length && samples >= points[next];
+            if (evaluate || samples >= nextCheckpoint || samples >= s.Samples)
+            {
+                var t = trainSeconds + train.Elapsed.TotalSeconds;
+                if (evaluate || samples >= s.Samples)
+                {
+                    var evalWatch = Stopwatch.StartNew();
+                    var values = evaluator.Evaluate(learner, new Rng(Mix(s.Seed, samples, 3)));
+                    evalSeconds += evalWatch.Elapsed.TotalSeconds;
+                    runLog.Add(samples, t, evalSeconds, values);
+                    runLog.WriteCsv(LogPath);
+                    lastEvaluation = values;
+                    while (next < points.Length && points[next] <= samples) next++;
+                }
+                SaveCheckpoint(learner, samples, steps, t, evalSeconds);
+                trainSeconds = t;
+                train.Reset();
+                WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                while (nextCheckpoint <= samples) nextCheckpoint += s.CheckpointInterval;
+                Reseed();
+                progress?.Report(Snapshot(true));
+            }
+            else if (progress is not null && wall.Elapsed - lastReport >= TimeSpan.FromSeconds(0.5))
+            {
+                lastReport = wall.Elapsed;
+                progress.Report(Snapshot(false));
+                objectiveSum = 0;
+                objectiveCount = 0;
+            }
+        }
+        WriteInfo("completed", started, resumes, samples, trainSeconds, evalSeconds);
+        return new RunResult(RunOutcome.Completed, Directory, samples, resumedFrom, trainSeconds, evalSeconds, wall.Elapsed);
+
+        RunProgress Snapshot(bool isEvaluation)
+        {
+            var seconds = trainSeconds + train.Elapsed.TotalSeconds;
+            var rate = seconds > 0 ? samples / seconds : 0;
+            return new RunProgress(s.Name, samples, s.Samples, rate, objectiveCount > 0 ? objectiveSum / objectiveCount : double.NaN, lastEvaluation, isEvaluation);
+        }
+    }
+
+    private void SaveCheckpoint(RunLearner learner, long samples, long steps, double trainSeconds, double evalSeconds)
+    {
+        var tensors = new List<Aevb.Training.SafeTensor>();
+        foreach (var (name, p) in learner.Model.NamedParameters)
+            tensors.Add(new Aevb.Training.SafeTensor("model." + name, [p.Value.Rows, p.Value.Cols], p.Value.Data.ToArray()));
+        foreach (var (name, buffer) in learner.StateBuffers())
+        {
+            var data = buffer().ToArray();
+            tensors.Add(new Aevb.Training.SafeTensor("state." + name, [data.Length], data));
+        }
+        var metadata = new Dictionary<string, string>
+        {
+            ["run"] = Settings.Name,
+            ["samples_seen"] = samples.ToString(CultureInfo.InvariantCulture),
+            ["steps"] = steps.ToString(CultureInfo.InvariantCulture),
+            ["train_seconds"] = trainSeconds.ToString("R", CultureInfo.InvariantCulture),
+            ["eval_seconds"] = evalSeconds.ToString("R", CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in learner.StateMetadata()) metadata[k] = v;
+        SafeTensors.Write(CheckpointPath, tensors, metadata);
+        Checkpoint.Save(Path.Combine(Directory, ModelFile), learner.Model, new CheckpointInfo(Settings.Dataset, samples),
+            new Dictionary<string, string> { ["method"] = Settings.Method.Name() });
+    }
+
+    private (long Samples, long Steps, double TrainSeconds, double EvalSeconds) LoadCheckpoint(RunLearner learner)
+    {
+        var path = CheckpointPath;
+        var file = SafeTensors.Read(path);
+        string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
+            : throw new InvalidDataException($"{path}: metadata lacks '{key}'; delete {Directory} to start over.");
+        foreach (var (name, p) in learner.Model.NamedParameters)
+        {
+            var t = file.Find("model." + name) ?? throw new InvalidDataException($"{path}: tensor 'model.{name}' is missing; delete {Directory} to start over.");
+            if (t.Data.Length != p.Value.Length)
+                throw new InvalidDataException($"{path}: tensor 'model.{name}' has {t.Data.Length} values, the model {p.Value.Length}; delete {Directory} to start over.");
+            t.Data.AsSpan().CopyTo(p.Value.Span);
+        }
+        foreach (var (name, buffer) in learner.StateBuffers())
+        {
+            var t = file.Find("state." + name) ?? throw new InvalidDataException($"{path}: tensor 'state.{name}' is missing; delete {Directory} to start over.");
+            var span = buffer();
+            if (t.Data.Length != span.Length)
+                throw new InvalidDataException($"{path}: tensor 'state.{name}' has {t.Data.Length} values, expected {span.Length}; delete {Directory} to start over.");
+            t.Data.AsSpan().CopyTo(span);
+        }
+        learner.RestoreMetadata(file.Metadata);
+        return (long.Parse(Meta("samples_seen"), CultureInfo.InvariantCulture), long.Parse(Meta("steps"), CultureInfo.InvariantCulture),
+            double.Parse(Meta("train_seconds"), CultureInfo.InvariantCulture), double.Parse(Meta("eval_seconds"), CultureInfo.InvariantCulture));
+    }
+
+    private void WriteInfo(string status, string started, int resumes, long samples, double trainSeconds, double evalSeconds)
+    {
+        var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var perSecond = trainSeconds > 0 ? samples / trainSeconds : double.NaN;
+        var json = new JsonObject
+        {
+            ["run"] = Settings.Name,
+            ["figure"] = Figure,
+            ["method"] = Settings.Method.Name(),
+            ["status"] = status,
+            ["seed"] = Settings.Seed,
+            ["settings"] = Settings.ToJson(),
+            ["git_revision"] = RunProvenance.GitRevision(),
+            ["machine"] = RunProvenance.Machine(),
+            ["started_utc"] = started,
+            ["updated_utc"] = now,
+            ["finished_utc"] = status == "completed" ? now : null,
+            ["resumes"] = resumes,
+            ["samples_seen"] = samples,
+            ["training_seconds"] = trainSeconds,
+            ["evaluation_seconds"] = evalSeconds,
+            ["duration_seconds"] = trainSeconds + evalSeconds,
+            ["samples_per_second"] = double.IsFinite(perSecond) ? perSecond : null,
+            ["minutes_per_million_samples"] = double.IsFinite(perSecond) ? 1e6 / perSecond / 60 : null,
+        };
+        AtomicFile.WriteAllText(InfoPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>Reads run.json; errors name the file.</summary>
+    public static JsonObject ReadInfo(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}); delete its folder to start the run over.", e);
+        }
+    }
+
+    /// <summary>A 64-bit seed from (seed, samples, stream), SplitMix64-style, so each segment's streams are independent.</summary>
+    internal static ulong Mix(ulong seed, long samples, int stream)
+    {
+        var z = seed * 0x9E3779B97F4A7C15UL ^ (ulong)samples * 0xBF58476D1CE4E5B9UL ^ (ulong)stream * 0x94D049BB133111EBUL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

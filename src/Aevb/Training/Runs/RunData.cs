@@ -1,0 +1,57 @@
+using Aevb.Data;
+using Aevb.Models;
+using Aevb.Tensors;
+
+namespace Aevb.Training.Runs;
+
+/// <summary>The data a figure run trains and evaluates on: training rows, test rows, and the decoder that fits them.</summary>
+public sealed class RunData
+{
+    public RunData(string dataset, Tensor train, Tensor test, DecoderKind decoder)
+    {
+        if (train.Cols != test.Cols) throw new ArgumentException($"Train rows have {train.Cols} values, test rows {test.Cols}.");
+        Dataset = dataset;
+        Train = train;
+        Test = test;
+        Decoder = decoder;
+    }
+
+    public string Dataset { get; }
+
+    /// <summary><c>[N, D]</c> in [0, 1].</summary>
+    public Tensor Train { get; }
+
+    public Tensor Test { get; }
+
+    /// <summary>Bernoulli for MNIST (intensities as Bernoulli means, as in the paper), Gaussian for Frey Face.</summary>
+    public DecoderKind Decoder { get; }
+
+    public int Features => Train.Cols;
+
+    /// <summary>
+    /// Loads a data set by name (<c>mnist</c> or <c>frey</c>) from <paramref name="dataDirectory"/>, else
+    /// <c>AEVB_DATA_DIR</c>, else <c>data/cache</c>; a missing file raises the data layer's error naming the fix.
+    /// </summary>
+    public static RunData Load(string dataset, string? dataDirectory = null) => dataset switch
+    {
+        "mnist" => new RunData("mnist", Mnist.Train(dataDirectory: dataDirectory).AsTensor(), Mnist.Test(dataDirectory: dataDirectory).AsTensor(), DecoderKind.Bernoulli),
+        "frey" => new RunData("frey", FreyFace.Train(dataDirectory).AsTensor(), FreyFace.Test(dataDirectory).AsTensor(), DecoderKind.Gaussian),
+        _ => throw new ArgumentException($"Unknown dataset '{dataset}' (expected mnist or frey)."),
+    };
+
+    /// <summary>The same data with only the first <paramref name="count"/> training rows (null: all).</summary>
+    public RunData WithTrainCount(int? count)
+    {
+        if (count is null || count == Train.Rows) return this;
+        if (count > Train.Rows) throw new ArgumentException($"{Dataset} has {Train.Rows} training rows; {count} were asked for.");
+        return new RunData(Dataset, FirstRows(Train, count.Value), Test, Decoder);
+    }
+
+    internal static Tensor FirstRows(Tensor t, int count)
+    {
+        if (count >= t.Rows) return t;
+        var copy = new Tensor(count, t.Cols);
+        t.Data.AsSpan(0, count * t.Cols).CopyTo(copy.Span);
+        return copy;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Aevb.Training.Runs;
+
+/// <summary>What a run measures at each evaluation point.</summary>
+public enum RunEvaluation
+{
+    /// <summary>Figure 2: average lower bound per datapoint (estimator B, L = 1) on the train and test sets.</summary>
+    LowerBound,
+
+    /// <summary>Figure 3: estimated marginal likelihood per datapoint on fixed train and test subsets.</summary>
+    MarginalLikelihood,
+}
+
+/// <summary>
+/// Everything that determines a figure run's numbers (two runs with equal settings produce the same log, bit for
+/// bit). Stored in <c>run.json</c>; a folder holding a run with other settings is never resumed.
+/// </summary>
+public sealed record RunSettings
+{
+    public required RunMethod Method { get; init; }
+
+    /// <summary><c>mnist</c> (Bernoulli decoder) or <c>frey</c> (Gaussian decoder).</summary>
+    public required string Dataset { get; init; }
+
+    public required int Hidden { get; init; }
+
+    public required int Latent { get; init; }
+
+    /// <summary>Training datapoints used (the first N of the training split); null for all of it.</summary>
+    public int? TrainCount { get; init; }
+
+    /// <summary>Training datapoints to process in all (the x axis of the figures).</summary>
+    public required long Samples { get; init; }
+
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>Adagrad's global step size (the paper picks from {0.01, 0.02, 0.1}).</summary>
+    public float LearningRate { get; init; } = 0.02f;
+
+    /// <summary>Precision λ of the <c>N(0, 1/λ)</c> prior on the parameters (1: the paper's <c>N(0, I)</c>).</summary>
+    public float WeightDecay { get; init; } = 1f;
+
+    /// <summary>Standard deviation of the <c>N(0, σ²)</c> initialisation (0.01, read as σ; see <see cref="TrainerOptions.InitStd"/>).</summary>
+    public float InitStd { get; init; } = 0.01f;
+
+    public ulong Seed { get; init; } = 1;
+
+    public RunEvaluation Evaluation { get; init; } = RunEvaluation.LowerBound;
+
+    /// <summary>First evaluation point; later ones are log-spaced, <see cref="EvaluationsPerDecade"/> per decade, ending at <see cref="Samples"/>.</summary>
+    public long FirstEvaluation { get; init; } = 10_000;
+
+    public int EvaluationsPerDecade { get; init; } = 5;
+
+    /// <summary>Checkpoint (and re-seed the minibatch and noise streams) at least this often, in samples.</summary>
+    public long CheckpointInterval { get; init; } = 1_000_000;
+
+    /// <summary>Lower bound on the first this-many training points (null: all of them).</summary>
+    public int? TrainEvaluationSize { get; init; }
+
+    /// <summary>Lower bound on the first this-many test points (null: all of them).</summary>
+    public int? TestEvaluationSize { get; init; }
+
+    /// <summary>Marginal likelihood: datapoints of each subset (the first ones of the training subset and of the test split).</summary>
+    public int MarginalPoints { get; init; } = 100;
+
+    /// <summary>Appendix D estimator: L posterior samples per stage, chains per datapoint, warm-up transitions.</summary>
+    public int HmcSamples { get; init; } = 200;
+
+    public int HmcChains { get; init; } = 10;
+
+    public int HmcWarmup { get; init; } = 100;
+
+    /// <summary>Importance samples per datapoint for the encoder-proposal cross-check (0: skip it).</summary>
+    public int ImportanceSamples { get; init; } = 5000;
+
+    /// <summary>Folder-friendly name, e.g. <c>mnist-n1000-h100-z3-mcem</c>.</summary>
+    public string Name => $"{Dataset}{(TrainCount is { } n ? $"-n{n}" : "")}-h{Hidden}-z{Latent}-{Method.Name()}";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (Dataset is not ("mnist" or "frey")) throw new ArgumentException($"Unknown dataset '{Dataset}' (expected mnist or frey).");
+        if (Hidden <= 0 || Latent <= 0) throw new ArgumentException($"Hidden ({Hidden}) and latent ({Latent}) sizes must be positive.");
+        if (TrainCount is <= 0) throw new ArgumentException($"The training subset size must be positive, got {TrainCount}.");
+        if (Samples <= 0) throw new ArgumentException($"Samples must be positive, got {Samples}.");
+        if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
+        if (TrainCount is { } n && n < BatchSize) throw new ArgumentException($"The training subset ({n}) is smaller than the batch size ({BatchSize}).");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"Learning rate must be positive, got {LearningRate}.");
+        if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new ArgumentException($"Weight decay must be zero or positive, got {WeightDecay}.");
+        if (!(InitStd >= 0) || !float.IsFinite(InitStd)) throw new ArgumentException($"Init std must be zero or positive, got {InitStd}.");
+        if (FirstEvaluation <= 0 || EvaluationsPerDecade <= 0 || CheckpointInterval <= 0)
+            throw new ArgumentException("First evaluation, evaluations per decade and checkpoint interval must be positive.");
+        if (TrainEvaluationSize is <= 0 || TestEvaluationSize is <= 0) throw new ArgumentException("Evaluation subset sizes must be positive.");
+        if (Evaluation == RunEvaluation.MarginalLikelihood && (MarginalPoints <= 0 || HmcSamples < Latent + 2 || HmcChains < 2 || HmcWarmup < 0 || ImportanceSamples < 0))
+            throw new ArgumentException($"Marginal-likelihood settings out of range (points {MarginalPoints}, HMC samples {HmcSamples} ≥ latent + 2, chains {HmcChains} ≥ 2, warm-up {HmcWarmup}, importance samples {ImportanceSamples}).");
+    }
+
+    /// <summary>The evaluation points: log-spaced from <see cref="FirstEvaluation"/>, then <see cref="Samples"/>.</summary>
+    public long[] EvaluationPoints() => EvaluationSchedule.LogSpaced(Math.Min(FirstEvaluation, Samples), Samples, EvaluationsPerDecade);
+
+    public JsonObject ToJson() => new()
+    {
+        ["method"] = Method.Name(),
+        ["dataset"] = Dataset,
+        ["hidden"] = Hidden,
+        ["latent"] = Latent,
+        ["train_count"] = TrainCount,
+        ["samples"] = Samples,
+        ["batch_size"] = BatchSize,
+        ["optimizer"] = "adagrad",
+        ["learning_rate"] = LearningRate,
+        ["weight_decay"] = WeightDecay,
+        ["init_std"] = InitStd,
+        ["seed"] = Seed,
+        ["evaluation"] = Evaluation == RunEvaluation.LowerBound ? "lower_bound" : "marginal_likelihood",
+        ["first_evaluation"] = FirstEvaluation,
+        ["evaluations_per_decade"] = EvaluationsPerDecade,
+        ["checkpoint_interval"] = CheckpointInterval,
+        ["train_evaluation_size"] = TrainEvaluationSize,
+        ["test_evaluation_size"] = TestEvaluationSize,
+        ["marginal_points"] = MarginalPoints,
+        ["hmc_samples"] = HmcSamples,
+        ["hmc_chains"] = HmcChains,
+        ["hmc_warmup"] = HmcWarmup,
+        ["importance_samples"] = ImportanceSamples,
+    };
+
+    /// <summary>Reads the object written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    public static RunSettings FromJson(JsonObject json, string source)
+    {
+        T Get<T>(string key)
+        {
+            try
+            {
+                var node = json[key] ?? throw new InvalidDataException($"{source}: settings lack '{key}'.");
+                return node.GetValue<T>();
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"{source}: setting '{key}' has the wrong type ({e.Message}).");
+            }
+        }
+        T? Opt<T>(string key) where T : struct => json[key] is null ? null : Get<T>(key);
+        return new RunSettings
+        {
+            Method = RunMethods.Parse(Get<string>("method")),
+            Dataset = Get<string>("dataset"),
+            Hidden = Get<int>("hidden"),
+            Latent = Get<int>("latent"),
+            TrainCount = Opt<int>("train_count"),
+            Samples = Get<long>("samples"),
+            BatchSize = Get<int>("batch_size"),
+            LearningRate = Get<float>("learning_rate"),
+            WeightDecay = Get<float>("weight_decay"),
+            InitStd = Get<float>("init_std"),
+            Seed = Get<ulong>("seed"),
+            Evaluation = Get<string>("evaluation") == "lower_bound" ? RunEvaluation.LowerBound : RunEvaluation.MarginalLikelihood,
+            FirstEvaluation = Get<long>("first_evaluation"),
+            EvaluationsPerDecade = Get<int>("evaluations_per_decade"),
+            CheckpointInterval = Get<long>("checkpoint_interval"),
+            TrainEvaluationSize = Opt<int>("train_evaluation_size"),
+            TestEvaluationSize = Opt<int>("test_evaluation_size"),
+            MarginalPoints = Get<int>("marginal_points"),
+            HmcSamples = Get<int>("hmc_samples"),
+            HmcChains = Get<int>("hmc_chains"),
+            HmcWarmup = Get<int>("hmc_warmup"),
+            ImportanceSamples = Get<int>("importance_samples"),
+        };
+    }
+
+    /// <summary>The settings that differ from <paramref name="other"/>, as <c>name: a → b</c> (for the mismatch error).</summary>
+    public IReadOnlyList<string> Differences(RunSettings other)
+    {
+        var a = ToJson();
+        var b = other.ToJson();
+        var result = new List<string>();
+        foreach (var (key, value) in a)
+        {
+            var x = value?.ToJsonString() ?? "null";
+            var y = b[key]?.ToJsonString() ?? "null";
+            if (x != y) result.Add($"{key}: {x} → {y}");
+        }
+        return result;
+    }
+
+    internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using Aevb.Tests.Data;
+using Aevb.Training;
+using Aevb.Training.Runs;
+
+namespace Aevb.Tests.Baselines;
+
+public class FigureRunTests
+{
+    private static readonly Lazy<RunData> s_mnist = new(() => RunData.Load("mnist", TestData.Directory));
+
+    /// <summary>A run small enough for a test: 500 training digits, a 784-20-2 model, 3000 samples.</summary>
+    private static RunSettings Tiny(RunMethod method, RunEvaluation evaluation = RunEvaluation.MarginalLikelihood) => new()
+    {
+        Method = method,
+        Dataset = "mnist",
+        Hidden = 20,
+        Latent = 2,
+        TrainCount = 500,
+        Samples = 3000,
+        Evaluation = evaluation,
+        FirstEvaluation = 300,
+        EvaluationsPerDecade = 4,
+        CheckpointInterval = 1000,
+        TrainEvaluationSize = 300,
+        TestEvaluationSize = 300,
+        MarginalPoints = 5,
+        HmcSamples = 20,
+        HmcChains = 4,
+        HmcWarmup = 30,
+        ImportanceSamples = 20,
+        LearningRate = 0.05f,
+    };
+
+    /// <summary>Reports synchronously (unlike <see cref="Progress{T}"/>), so a test can cancel at an exact point.</summary>
+    private sealed class Callback(Action<RunProgress> action) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => action(value);
+    }
+
+    [Fact]
+    public void WritesLogRunInfoAndAModelAndSkipsWhenDone()
+    {
+        using var dir = new TempDir();
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound);
+        var run = new FigureRun(settings, dir.Path, "fig2");
+        var result = run.Run(s_mnist.Value);
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+
+        var log = RunLog.ReadCsv(run.LogPath);
+        Assert.Equal(["train_bound", "test_bound"], log.Metrics);
+        // Evaluations at the first multiple of M = 100 at or after each point 10^(k/4) ≥ 300, then at the end:
+        // 316 → 400, 562 → 600, 1000, 1778 → 1800, 3000.
+        Assert.Equal([400L, 600L, 1000L, 1800L, 3000L], log.Samples);
+        var test = log.Column("test_bound");
+        Assert.All(test, v => Assert.True(double.IsFinite(v)));
+        Assert.True(test[^1] > test[0], $"test bound {test[0]:F1} → {test[^1]:F1}");
+
+        var info = FigureRun.ReadInfo(run.InfoPath);
+        Assert.Equal("completed", info["status"]!.GetValue<string>());
+        Assert.Equal(3000, info["samples_seen"]!.GetValue<long>());
+        Assert.Equal("fig2", info["figure"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(info["git_revision"]!.GetValue<string>()));
+        Assert.True(info["machine"]!["cores"]!.GetValue<int>() > 0);
+        Assert.True(info["minutes_per_million_samples"]!.GetValue<double>() > 0);
+        Assert.Equal(settings, RunSettings.FromJson((JsonObject)info["settings"]!, run.InfoPath));
+
+        var model = Checkpoint.Load(Path.Combine(dir.Path, FigureRun.ModelFile));
+        Assert.Equal(3000, model.Info.SamplesSeen);
+        Assert.Equal(2, model.Model.LatentSize);
+
+        var again = new FigureRun(settings, dir.Path, "fig2").Run(s_mnist.Value);
+        Assert.Equal(RunOutcome.Skipped, again.Outcome);
+        Assert.True(FigureRun.IsCompleted(dir.Path));
+        Assert.DoesNotContain(dir.Entries(), e => e.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(RunMethod.Aevb)]
+    [InlineData(RunMethod.WakeSleep)]
+    [InlineData(RunMethod.MonteCarloEm)]
+    public void AnInterruptedRunResumesToTheSameNumbers(RunMethod method)
+    {
+        var settings = Tiny(method);
+        using var straight = new TempDir();
+        new FigureRun(settings, straight.Path, "fig3").Run(s_mnist.Value);
+        var expected = RunLog.ReadCsv(Path.Combine(straight.Path, FigureRun.LogFile));
+
+        using var broken = new TempDir();
+        using var cancel = new CancellationTokenSource();
+        // Stop right after the checkpoint at 2000 samples (a checkpoint-interval point, not an evaluation).
+        var first = new FigureRun(settings, broken.Path, "fig3").Run(s_mnist.Value,
+            new Callback(p => { if (p.IsEvaluation && p.Samples >= 2000) cancel.Cancel(); }), cancel.Token);
+        Assert.Equal(RunOutcome.Interrupted, first.Outcome);
+        Assert.Equal("running", FigureRun.ReadInfo(Path.Combine(broken.Path, FigureRun.InfoFile))["status"]!.GetValue<string>());
+
+        var second = new FigureRun(settings, broken.Path, "fig3").Run(s_mnist.Value);
+        Assert.Equal(RunOutcome.Completed, second.Outcome);
+        Assert.Equal(2000, second.ResumedFrom);
+        var resumed = RunLog.ReadCsv(Path.Combine(broken.Path, FigureRun.LogFile));
+        Assert.Equal(expected.Samples, resumed.Samples);
+        foreach (var metric in expected.Metrics)
+            Assert.Equal(expected.Column(metric), resumed.Column(metric));
+        Assert.Equal(1, FigureRun.ReadInfo(Path.Combine(broken.Path, FigureRun.InfoFile))["resumes"]!.GetValue<int>());
+
+        var logPx = expected.Column("test_log_px");
+        Assert.All(logPx, v => Assert.True(double.IsFinite(v)));
+        Assert.True(logPx[^1] > logPx[0], $"{method}: test log p(x) {logPx[0]:F1} → {logPx[^1]:F1}");
+        Assert.Equal(method != RunMethod.MonteCarloEm, expected.Column("test_log_px_is").All(double.IsFinite));
+    }
+
+    [Fact]
+    public void ACompletedRunAskedForMoreSamplesIsExtendedToTheSameNumbersAsAStraightRun()
+    {
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound);
+        using var straight = new TempDir();
+        new FigureRun(settings, straight.Path).Run(s_mnist.Value);
+        var expected = RunLog.ReadCsv(Path.Combine(straight.Path, FigureRun.LogFile));
+
+        // 1000 is on the evaluation grid of the 3000-sample run, so the extended run evaluates at the same points.
+        using var dir = new TempDir();
+        var shorter = new FigureRun(settings with { Samples = 1000 }, dir.Path);
+        Assert.Equal(RunOutcome.Completed, shorter.Run(s_mnist.Value).Outcome);
+        var longer = new FigureRun(settings, dir.Path);
+        Assert.False(longer.IsDone);
+        var result = longer.Run(s_mnist.Value);
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        Assert.Equal(1000, result.ResumedFrom);
+        Assert.True(longer.IsDone);
+        var extended = RunLog.ReadCsv(Path.Combine(dir.Path, FigureRun.LogFile));
+        Assert.Equal(expected.Samples, extended.Samples);
+        Assert.Equal(expected.Column("test_bound"), extended.Column("test_bound"));
+        // Asking for fewer samples than done is a different run, not a truncation.
+        Assert.Throws<InvalidOperationException>(() => new FigureRun(settings with { Samples = 2000 }, dir.Path).Run(s_mnist.Value));
+    }
+
+    [Fact]
+    public void RefusesAFolderHoldingOtherSettings()
+    {
+        using var dir = new TempDir();
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound) with { Samples = 500 };
+        new FigureRun(settings, dir.Path).Run(s_mnist.Value);
+        var e = Assert.Throws<InvalidOperationException>(() => new FigureRun(settings with { LearningRate = 0.1f }, dir.Path).Run(s_mnist.Value));
+        Assert.Contains("learning_rate", e.Message);
+        Assert.Contains(dir.Path, e.Message);
+    }
+
+    [Fact]
+    public void ACorruptCheckpointIsReportedWithItsPath()
+    {
+        using var dir = new TempDir();
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound);
+        using var cancel = new CancellationTokenSource();
+        new FigureRun(settings, dir.Path).Run(s_mnist.Value, new Callback(p => { if (p.IsEvaluation) cancel.Cancel(); }), cancel.Token);
+        File.WriteAllBytes(Path.Combine(dir.Path, FigureRun.CheckpointFile), [1, 2, 3]);
+        var e = Assert.ThrowsAny<InvalidDataException>(() => new FigureRun(settings, dir.Path).Run(s_mnist.Value));
+        Assert.Contains(FigureRun.CheckpointFile, e.Message);
+    }
+
+    [Fact]
+    public void FigurePlansFollowThePaper()
+    {
+        var fig2 = FigurePlan.Figure2("mnist", null, null, quick: false, "out");
+        Assert.Equal(10, fig2.Count);
+        Assert.All(fig2, r => Assert.Equal(500, r.Settings.Hidden));
+        Assert.Equal([3, 5, 10, 20, 200], fig2.Select(r => r.Settings.Latent).Distinct());
+        Assert.Equal([4], FigurePlan.Figure2("frey", null, null, false, "out").Select(r => r.Settings.Latent).Distinct().Count() is var c ? [c] : []);
+        Assert.All(FigurePlan.Figure2("frey", null, null, false, "out"), r => Assert.Equal(200, r.Settings.Hidden));
+
+        var fig3 = FigurePlan.Figure3(null, null, quick: true, "out");
+        Assert.Equal(6, fig3.Count);
+        Assert.All(fig3, r => Assert.True(r.Settings is { Hidden: 100, Latent: 3, Dataset: "mnist", Evaluation: RunEvaluation.MarginalLikelihood }));
+        Assert.Equal([1000, 50000], fig3.Select(r => r.Settings.TrainCount!.Value).Distinct());
+        Assert.Equal(6, fig3.Select(r => r.Directory).Distinct().Count());
+    }
+}

@@ -1,0 +1,64 @@
+using Aevb.Cli.Commands;
+using Aevb.Tests.Data;
+using Aevb.Training.Runs;
+
+namespace Aevb.Tests.Baselines;
+
+/// <summary><c>aevb reproduce</c> end to end at its quick settings, cut to one evaluation per run by <c>--samples</c>.</summary>
+public class ReproduceCommandTests
+{
+    private static Task<int> Run(params string[] args) => ReproduceCommand.Create().Parse(args).InvokeAsync();
+
+    /// <summary>The chart page with the JSON's \uXXXX escapes (e.g. of &lt;) undone.</summary>
+    private static string Html(string path) => System.Text.RegularExpressions.Regex.Unescape(File.ReadAllText(path));
+
+    [Fact]
+    public async Task Figure3QuickRunsAllThreeMethodsChartsThemAndSkipsThemTheSecondTime()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, await Run("fig3", "--quick", "--samples", "1000", "--ntrain", "1000", "--out", dir.Path, "--data-dir", TestData.Directory));
+        var results = FigureResults.Load(Path.Combine(dir.Path, "fig3"));
+        Assert.Equal([RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm], results.Select(r => r.Settings.Method));
+        Assert.All(results, r =>
+        {
+            Assert.True(r.Completed);
+            Assert.Equal([1000L], r.Log.Samples);
+            Assert.True(double.IsFinite(r.Log.Column("test_log_px")[0]));
+            Assert.Equal(1000, r.Settings.TrainCount);
+        });
+        var html = Html(Path.Combine(dir.Path, "fig3", "figure3.html"));
+        Assert.Contains("MCEM (test)", html);
+        Assert.Contains("N<sub>train</sub> = 1000", html);
+
+        var before = results.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.Directory, FigureRun.LogFile))).ToArray();
+        Assert.Equal(0, await Run("fig3", "--quick", "--samples", "1000", "--ntrain", "1000", "--out", dir.Path, "--data-dir", TestData.Directory));
+        Assert.Equal(before, results.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.Directory, FigureRun.LogFile))));
+    }
+
+    [Fact]
+    public async Task Figure2QuickWritesOnePanelPerLatentSize()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, await Run("fig2", "--quick", "--samples", "1000", "--latent", "2,3", "--out", dir.Path, "--data-dir", TestData.Directory));
+        var results = FigureResults.Load(Path.Combine(dir.Path, "fig2"));
+        Assert.Equal(4, results.Count);
+        Assert.All(results, r => Assert.Equal(500, r.Settings.Hidden));
+        var html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
+        Assert.Contains("N<sub>z</sub> = 2", html);
+        Assert.Contains("N<sub>z</sub> = 3", html);
+        Assert.Contains("Wake-Sleep (train)", html);
+    }
+
+    [Fact]
+    public async Task BadArgumentsAndMissingDataFailCleanly()
+    {
+        using var dir = new TempDir();
+        Assert.NotEqual(0, await Run("fig2", "--latent", "3,x", "--out", dir.Path));
+        Assert.NotEqual(0, await Run("fig2", "--samples", "0", "--out", dir.Path));
+        Assert.NotEqual(0, await Run("fig2", "--dataset", "cifar", "--out", dir.Path));
+        using var empty = new TempDir();
+        Assert.Equal(1, await Run("fig3", "--quick", "--samples", "1000", "--out", dir.Path, "--data-dir", empty.Path));
+        // Nothing was trained, so no run folder claims to be complete.
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "fig3")) && Directory.GetDirectories(Path.Combine(dir.Path, "fig3")).Any(FigureRun.IsCompleted));
+    }
+}
