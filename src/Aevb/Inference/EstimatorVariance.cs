@@ -126,13 +126,15 @@ public static class EstimatorVariance
                 results.Add(stats[k].Result(estimators[k], l));
             if (log is not null)
             {
+                // One line per L; the score-function estimator's bound is A's, so its bound variance is left out.
+                var mine = results.TakeLast(sgvb.Length).ToArray();
                 var line = new StringBuilder();
-                line.Append(CultureInfo.InvariantCulture, $"L = {l,3}, {repeats} draws ({watch.Elapsed.TotalSeconds:F1} s): Var[bound]");
-                for (var k = 0; k < sgvb.Length; k++)
-                    line.Append(CultureInfo.InvariantCulture, $" {Name(estimators[k])} {results[^(sgvb.Length - k)].BoundVariance:G3}");
-                line.Append("; Var[∇enc]");
-                for (var k = 0; k < sgvb.Length; k++)
-                    line.Append(CultureInfo.InvariantCulture, $" {Name(estimators[k])} {results[^(sgvb.Length - k)].EncoderGradientVariance:G3}");
+                line.Append(CultureInfo.InvariantCulture, $"L = {l,3}: {repeats} draws, {watch.Elapsed.TotalSeconds,4:F1} s | Var[bound]");
+                foreach (var r in mine.Where(r => r.Estimator != Estimator.ScoreFunction))
+                    line.Append(CultureInfo.InvariantCulture, $" {Name(r.Estimator)} {r.BoundVariance:G3}");
+                line.Append(" | Var[∇φ]");
+                foreach (var r in mine)
+                    line.Append(CultureInfo.InvariantCulture, $" {Name(r.Estimator)} {r.EncoderGradientVariance:G3}");
                 log.WriteLine(line.ToString());
                 log.Flush();
             }

@@ -27,11 +27,19 @@ public class EstimatorVarianceChartTests
         Assert.Equal([8.0, 2.0], data[0].GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal("dash", data[1].GetProperty("line").GetProperty("dash").GetString());
         Assert.Equal(EstimatorVarianceChart.ColorOf(Estimator.B), data[1].GetProperty("line").GetProperty("color").GetString());
-        // The reference runs through A's first point with slope −1.
-        Assert.Equal([8.0, 2.0], data[3].GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
+        // The guide has slope −1 and starts at half of A's first point.
+        Assert.Equal([4.0, 1.0], data[3].GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
         var layout = root.GetProperty("layout");
         Assert.Equal("log", layout.GetProperty("xaxis").GetProperty("type").GetString());
         Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        // y spans whole decades around the values (0.5 .. 200 -> 0.1 .. 1000).
+        var yRange = layout.GetProperty("yaxis").GetProperty("range").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(-1, yRange[0], 9);
+        Assert.Equal(3, yRange[1], 9);
+        // The x range (log10 units) runs from just below L = 1 to just above L = 4.
+        var range = layout.GetProperty("xaxis").GetProperty("range").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(Math.Log10(0.95), range[0], 9);
+        Assert.Equal(Math.Log10(4.2), range[1], 9);
         Assert.All(data.EnumerateArray(), t => Assert.False(t.TryGetProperty("showlegend", out _)));
     }
 
