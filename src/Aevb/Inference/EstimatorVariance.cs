@@ -66,7 +66,8 @@ public sealed record BoundNoiseDecomposition(double LogLikelihoodVariance, doubl
 /// estimators, not of the noise. The draws for one L come from their own stream of the seed, so measuring
 /// more or fewer values of L does not change the numbers of the others.</para>
 /// <para>Gradients are those of the minibatch's <em>mean</em> bound per datapoint, <c>(1/M) Σ_i L̃(x_i)</c>
-/// (scale 1/M in <see cref="SgvbEstimator.Backward"/>, sign flipped back to the bound's). The paper's
+/// (scale 1/M in <see cref="SgvbEstimator.Backward"/>; a sign does not change a variance, and
+/// <see cref="Gradient"/> returns the bound's gradient, not the loss's). The paper's
 /// minibatch estimator of the full-data bound (eq. 8) is N times that, so its variances are N² times
 /// these; ratios between estimators and slopes against L are the same.</para>
 /// <para>Overwrites the model's <see cref="Parameter.Grad"/>s; parameter values are left as they are.</para>
@@ -83,6 +84,8 @@ public static class EstimatorVariance
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(estimators);
+        ArgumentNullException.ThrowIfNull(samplesPerDatapoint);
         if (batch.Cols != model.InputSize)
             throw new ArgumentException($"The model takes {model.InputSize} inputs; the batch has {batch.Cols} columns.", nameof(batch));
         if (batch.Rows == 0) throw new ArgumentException("The minibatch is empty.", nameof(batch));
