@@ -8,6 +8,8 @@ namespace Aevb.Tensors;
 internal enum SgemmIsa
 {
     Scalar,
+    /// <summary>Portable 128-bit vectors: NEON on ARM64 (e.g. Apple silicon), SSE on old x86.</summary>
+    Vector128,
     Avx2,
     Avx512,
 }
@@ -32,6 +34,7 @@ internal static unsafe class Sgemm
     public static readonly SgemmIsa Best =
         Engine.HasAvx512 ? SgemmIsa.Avx512
         : Avx2.IsSupported && Fma.IsSupported ? SgemmIsa.Avx2
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? SgemmIsa.Vector128
         : SgemmIsa.Scalar;
 
     /// <summary>Products smaller than this many multiply-adds run on the calling thread only (splitting costs ~2 µs).</summary>
@@ -47,6 +50,7 @@ internal static unsafe class Sgemm
     {
         SgemmIsa.Avx512 => Engine.HasAvx512,
         SgemmIsa.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        SgemmIsa.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
         _ => true,
     };
 
@@ -88,6 +92,7 @@ internal static unsafe class Sgemm
             {
                 case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads); break;
                 case SgemmIsa.Avx2: Execute<SgemmKernels.Avx2Kernel>(ref args, isa, threads); break;
+                case SgemmIsa.Vector128: Execute<SgemmKernels.Vector128Kernel>(ref args, isa, threads); break;
                 default: Execute<SgemmKernels.ScalarKernel>(ref args, isa, threads); break;
             }
         }
@@ -374,6 +379,7 @@ internal static unsafe class Sgemm
             {
                 case SgemmIsa.Avx512: Part<SgemmKernels.Avx512Kernel>(ref _args, ref _counters, this); break;
                 case SgemmIsa.Avx2: Part<SgemmKernels.Avx2Kernel>(ref _args, ref _counters, this); break;
+                case SgemmIsa.Vector128: Part<SgemmKernels.Vector128Kernel>(ref _args, ref _counters, this); break;
                 default: Part<SgemmKernels.ScalarKernel>(ref _args, ref _counters, this); break;
             }
         }
