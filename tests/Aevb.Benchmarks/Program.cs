@@ -4,7 +4,7 @@ using Aevb.Benchmarks;
 using Aevb.Tensors;
 
 // Throughput harness (not a test). Usage:
-//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- kernels | pack   (elementwise kernels; packing)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- all
@@ -57,6 +57,7 @@ namespace Aevb.Benchmarks
                     case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--isa": isa = Next(); break;
                     case "--shape": shape = Next(); break;
+                    case "--kc": Sgemm.MaxKc = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--ms": ms = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;

@@ -44,7 +44,7 @@ internal static unsafe class Sgemm
     internal const int DirectMaxK = 256;
 
     /// <summary>Longest K range packed and multiplied in one block.</summary>
-    internal const int MaxKc = 1024;
+    internal static int MaxKc { get; set; } = 1024; // settable for benchmarks (--kc)
 
     public static bool IsSupported(SgemmIsa isa) => isa switch
     {
@@ -88,6 +88,9 @@ internal static unsafe class Sgemm
             // In place pays only while a tile's rows stay in L1 across its reuses (short K): a long
             // strided panel is slower to stream than its packed copy is to make.
             if (k > DirectMaxK) args.DirectA = args.DirectB = false;
+            // Narrow products (N ≤ 24, e.g. the 20-unit latent heads) waste 12 of the AVX-512 kernel's 32
+            // lanes; the 4×24 ymm kernel wastes 4, and on AVX-512 hardware ymm FMAs deliver the same FLOPs.
+            if (isa == SgemmIsa.Avx512 && n <= SgemmKernels.Avx2Kernel.NR && IsSupported(SgemmIsa.Avx2)) isa = SgemmIsa.Avx2;
             switch (isa)
             {
                 case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads); break;
