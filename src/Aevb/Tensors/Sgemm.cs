@@ -18,13 +18,13 @@ internal enum SgemmIsa
 /// BLAS-style single-precision GEMM on row-major storage:
 /// <c>C[M,N] (+)= op(A)[M,K] · op(B)[K,N]</c>, with <c>op(A)[i,k] = transA ? A[k*lda+i] : A[i*lda+k]</c>.
 /// <para>
-/// The fast path is the usual BLIS structure cut down to what fits this engine's shapes
-/// (M = batch ≈ 100, K and N up to a few thousand): op(A) is packed once into MR-row panels (its
-/// whole K range fits in L2 for these shapes; very long K is cut into KC blocks), then each thread
-/// walks its share of NR-column panels of op(B), packing one panel at a time into a buffer that stays
-/// in cache while every MR-row panel of A streams past it through the register-tiled micro-kernel.
-/// Transposed operands cost nothing extra: the packing absorbs them. Work is split over N (or over M
-/// when N is narrow) between the caller and the persistent <see cref="WorkerPool"/> threads.
+/// The fast path is the BLIS structure cut down to this engine's shapes (M = batch ≈ 100, K and N up to
+/// a few thousand). One operand is shared: usually op(A), packed once into MR-row panels (the whole K
+/// range fits in L2 here; K above <see cref="MaxKc"/> is cut into blocks), cooperatively by all threads.
+/// The threads then claim NR-column panels of op(B) one at a time, pack each into a buffer that stays
+/// in cache, and run every row panel of A past it through the register-tiled micro-kernel. For narrow
+/// products the roles swap (op(B) shared, row tiles claimed). Transposition is absorbed by the packing;
+/// with short K, operands whose layout already fits the kernel (Aᵀ tiles, B panels) are read in place.
 /// </para>
 /// <see cref="Reference"/> is the plain triple loop the tests hold the fast path to.
 /// </summary>
