@@ -66,8 +66,10 @@ internal static class WorkerPool
     /// </summary>
     internal static void ReportWait(long waitTicks, long workTicks)
     {
+        Interlocked.Increment(ref _jobs);
         if (waitTicks > StallMinTicks && waitTicks * 4 > workTicks)
         {
+            Interlocked.Increment(ref _stalls);
             var backoff = Math.Min(Math.Max(2 * _backoff, 16), 1024);
             _backoff = backoff;
             Volatile.Write(ref _skip, backoff);
@@ -77,6 +79,11 @@ internal static class WorkerPool
             _backoff = 0;
         }
     }
+
+    private static long _jobs, _stalls;
+
+    /// <summary>Parallel jobs run so far, and how many of them stalled on a preempted worker (diagnostics).</summary>
+    internal static (long Jobs, long Stalls) Statistics => (Interlocked.Read(ref _jobs), Interlocked.Read(ref _stalls));
 
     /// <summary>Jobs still to run single-threaded after a stall (tests and diagnostics).</summary>
     internal static int BackoffRemaining => Volatile.Read(ref _skip);
