@@ -466,10 +466,18 @@ internal static unsafe class SgemmKernels
         {
             var s = scratch + r * nr;
             var d = c + (nint)r * ldc;
+            var j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                if (accumulate)
+                    for (; j + 8 <= nValid; j += 8) Vector256.Store(Vector256.Load(d + j) + Vector256.Load(s + j), d + j);
+                else
+                    for (; j + 8 <= nValid; j += 8) Vector256.Store(Vector256.Load(s + j), d + j);
+            }
             if (accumulate)
-                for (var j = 0; j < nValid; j++) d[j] += s[j];
+                for (; j < nValid; j++) d[j] += s[j];
             else
-                for (var j = 0; j < nValid; j++) d[j] = s[j];
+                for (; j < nValid; j++) d[j] = s[j];
         }
     }
 }
