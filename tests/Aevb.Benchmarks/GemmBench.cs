@@ -33,7 +33,8 @@ internal static class GemmBench
         Console.WriteLine($"{"product",-30} {"GFLOP/s",9} {"µs/call",9} {"best",9} {"per CPU-s",10}");
         var rng = new Rng(1);
         double totalFlops = 0, totalSeconds = 0;
-        foreach (var (name, m, n, k, transA, transB) in Shapes)
+        var shapes = options.Shape is null ? Shapes : [ParseShape(options.Shape)];
+        foreach (var (name, m, n, k, transA, transB) in shapes)
         {
             var a = Random(rng, m * k);
             var b = Random(rng, k * n);
@@ -66,6 +67,18 @@ internal static class GemmBench
             Console.WriteLine($"{name,-30} {flops / seconds / 1e9,9:F1} {seconds * 1e6,9:F1} {flops / best / 1e9,9:F1} {flops / Stats.Median(cpuSamples) / 1e9,10:F1}");
         }
         Console.WriteLine($"{"sum of the products above",-30} {totalFlops / totalSeconds / 1e9,9:F1} {totalSeconds * 1e6,9:F1}");
+    }
+
+    /// <summary><c>m,n,k[,tA][,tB]</c>, e.g. <c>100,500,784,n,t</c> for X·Wᵀ.</summary>
+    private static (string, int, int, int, bool, bool) ParseShape(string text)
+    {
+        var parts = text.Split(',');
+        var m = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        var n = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        var k = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        var transA = parts.Length > 3 && parts[3] == "t";
+        var transB = parts.Length > 4 && parts[4] == "t";
+        return ($"{(transA ? "Aᵀ" : "A")}·{(transB ? "Bᵀ" : "B")} {m}x{n}x{k}", m, n, k, transA, transB);
     }
 
     private static float[] Random(Rng rng, int n)

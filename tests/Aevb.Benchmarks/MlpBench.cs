@@ -39,6 +39,8 @@ internal static class MlpBench
         Console.WriteLine($"VAE step 784-{options.Hidden}-{options.Latent}, M={Batch}: median {Stats.Median(samples):F0} samples/s " +
             $"(min {samples[0]:F0}, best {samples[^1]:F0}; {options.Repeats} repeats of {options.Steps} steps; {allocated} bytes allocated while timed)");
         Console.WriteLine($"  per CPU-second of the process (all threads, spinning included): median {Stats.Median(cpuSamples):F0} samples");
+        var (jobs, stalls) = WorkerPool.Statistics;
+        if (jobs > 0) Console.WriteLine($"  parallel jobs {jobs}, stalled on a preempted worker {stalls} (each stall runs the next jobs on one thread)");
         var total = phases.Sum();
         Console.WriteLine($"  time split: gather+zero {phases[0] / total:P0}, forward {phases[1] / total:P0}, backward {phases[2] / total:P0}, update {phases[3] / total:P0}");
     }

@@ -4,8 +4,9 @@ using Aevb.Benchmarks;
 using Aevb.Tensors;
 
 // Throughput harness (not a test). Usage:
-//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- kernels | pack   (elementwise kernels; packing)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- all
 // Every figure is the median over R repeats (the machine is shared, so medians, not means).
 
@@ -41,12 +42,12 @@ return 0;
 
 namespace Aevb.Benchmarks
 {
-    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden)
+    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden, string? Shape)
     {
         public static Options Parse(string[] args)
         {
             int? threads = null;
-            string? isa = null;
+            string? isa = null, shape = null;
             int repeats = 15, ms = 100, steps = 50, latent = 20, hidden = 500;
             for (var i = 0; i < args.Length; i++)
             {
@@ -55,6 +56,8 @@ namespace Aevb.Benchmarks
                 {
                     case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--isa": isa = Next(); break;
+                    case "--shape": shape = Next(); break;
+                    case "--kc": Sgemm.MaxKc = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--ms": ms = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -63,7 +66,7 @@ namespace Aevb.Benchmarks
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }
             }
-            return new Options(threads, isa, repeats, ms, steps, latent, hidden);
+            return new Options(threads, isa, repeats, ms, steps, latent, hidden, shape);
         }
     }
 

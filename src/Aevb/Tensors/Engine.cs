@@ -30,11 +30,12 @@ public static class Engine
         }
     }
 
-    /// <summary>The instruction set the GEMM kernels use on this machine: "AVX-512", "AVX2+FMA" or "scalar".</summary>
+    /// <summary>The instruction set the GEMM kernels use on this machine: "AVX-512", "AVX2+FMA", "128-bit SIMD" (NEON, SSE) or "scalar".</summary>
     public static string Simd => Sgemm.Best switch
     {
         SgemmIsa.Avx512 => "AVX-512",
         SgemmIsa.Avx2 => "AVX2+FMA",
+        SgemmIsa.Vector128 => "128-bit SIMD",
         _ => "scalar",
     };
 

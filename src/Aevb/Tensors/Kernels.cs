@@ -46,6 +46,9 @@ public static class Kernels
         else if (Vector256.IsHardwareAccelerated)
             for (; i + 8 <= n; i += 8)
                 VectorMath.Tanh(Vector256.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
+        else if (Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4)
+                VectorMath.Tanh(Vector128.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
         for (; i < n; i++) Unsafe.Add(ref ys, i) = VectorMath.Tanh(Unsafe.Add(ref xs, i));
     }
 
@@ -71,6 +74,12 @@ public static class Kernels
                 var v = Vector256.LoadUnsafe(ref ys, i);
                 (Vector256.LoadUnsafe(ref dys, i) * (Vector256<float>.One - v * v)).StoreUnsafe(ref dxs, i);
             }
+        else if (Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4)
+            {
+                var v = Vector128.LoadUnsafe(ref ys, i);
+                (Vector128.LoadUnsafe(ref dys, i) * (Vector128<float>.One - v * v)).StoreUnsafe(ref dxs, i);
+            }
         for (; i < n; i++)
         {
             var v = Unsafe.Add(ref ys, i);
@@ -93,6 +102,9 @@ public static class Kernels
         else if (Vector256.IsHardwareAccelerated)
             for (; i + 8 <= n; i += 8)
                 VectorMath.Sigmoid(Vector256.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
+        else if (Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4)
+                VectorMath.Sigmoid(Vector128.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
         for (; i < n; i++) Unsafe.Add(ref ys, i) = VectorMath.Sigmoid(Unsafe.Add(ref xs, i));
     }
 
@@ -117,6 +129,12 @@ public static class Kernels
             {
                 var v = Vector256.LoadUnsafe(ref ys, i);
                 (Vector256.LoadUnsafe(ref dys, i) * v * (Vector256<float>.One - v)).StoreUnsafe(ref dxs, i);
+            }
+        else if (Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4)
+            {
+                var v = Vector128.LoadUnsafe(ref ys, i);
+                (Vector128.LoadUnsafe(ref dys, i) * v * (Vector128<float>.One - v)).StoreUnsafe(ref dxs, i);
             }
         for (; i < n; i++)
         {

@@ -43,11 +43,16 @@ internal abstract class PoolJob : IParallelJob
         }
     }
 
-    /// <summary>Caller side: work, then wait only for workers that joined, then close; rethrows a failure.</summary>
+    /// <summary>
+    /// Caller side: work, then wait only for workers that joined, then close; rethrows a failure.
+    /// A long wait (a worker preempted in the middle of a unit: the machine is oversubscribed) is
+    /// reported to the pool, which then runs the next jobs on the caller alone for a while.
+    /// </summary>
     public void RunAsCaller(string failure)
     {
         Exception? mine = null;
         TryJoin();
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             Work();
@@ -58,8 +63,17 @@ internal abstract class PoolJob : IParallelJob
             Abandon();
         }
         Interlocked.Decrement(ref _state);
-        var spin = new SpinWait();
-        while (Interlocked.CompareExchange(ref _state, -1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        var worked = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (Interlocked.CompareExchange(ref _state, -1, 0) != 0)
+        {
+            var spin = new SpinWait();
+            while (Interlocked.CompareExchange(ref _state, -1, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            WorkerPool.ReportWait(System.Diagnostics.Stopwatch.GetTimestamp() - worked, worked - start);
+        }
+        else
+        {
+            WorkerPool.ReportWait(0, worked - start);
+        }
         var error = mine ?? _error;
         if (error is not null) throw new AggregateException(failure, error);
     }

@@ -8,6 +8,8 @@ namespace Aevb.Tensors;
 internal enum SgemmIsa
 {
     Scalar,
+    /// <summary>Portable 128-bit vectors: NEON on ARM64 (e.g. Apple silicon), SSE on old x86.</summary>
+    Vector128,
     Avx2,
     Avx512,
 }
@@ -16,13 +18,13 @@ internal enum SgemmIsa
 /// BLAS-style single-precision GEMM on row-major storage:
 /// <c>C[M,N] (+)= op(A)[M,K] · op(B)[K,N]</c>, with <c>op(A)[i,k] = transA ? A[k*lda+i] : A[i*lda+k]</c>.
 /// <para>
-/// The fast path is the usual BLIS structure cut down to what fits this engine's shapes
-/// (M = batch ≈ 100, K and N up to a few thousand): op(A) is packed once into MR-row panels (its
-/// whole K range fits in L2 for these shapes; very long K is cut into KC blocks), then each thread
-/// walks its share of NR-column panels of op(B), packing one panel at a time into a buffer that stays
-/// in cache while every MR-row panel of A streams past it through the register-tiled micro-kernel.
-/// Transposed operands cost nothing extra: the packing absorbs them. Work is split over N (or over M
-/// when N is narrow) between the caller and the persistent <see cref="WorkerPool"/> threads.
+/// The fast path is the BLIS structure cut down to this engine's shapes (M = batch ≈ 100, K and N up to
+/// a few thousand). One operand is shared: usually op(A), packed once into MR-row panels (the whole K
+/// range fits in L2 here; K above <see cref="MaxKc"/> is cut into blocks), cooperatively by all threads.
+/// The threads then claim NR-column panels of op(B) one at a time, pack each into a buffer that stays
+/// in cache, and run every row panel of A past it through the register-tiled micro-kernel. For narrow
+/// products the roles swap (op(B) shared, row tiles claimed). Transposition is absorbed by the packing;
+/// with short K, operands whose layout already fits the kernel (Aᵀ tiles, B panels) are read in place.
 /// </para>
 /// <see cref="Reference"/> is the plain triple loop the tests hold the fast path to.
 /// </summary>
@@ -32,6 +34,7 @@ internal static unsafe class Sgemm
     public static readonly SgemmIsa Best =
         Engine.HasAvx512 ? SgemmIsa.Avx512
         : Avx2.IsSupported && Fma.IsSupported ? SgemmIsa.Avx2
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? SgemmIsa.Vector128
         : SgemmIsa.Scalar;
 
     /// <summary>Products smaller than this many multiply-adds run on the calling thread only (splitting costs ~2 µs).</summary>
@@ -41,12 +44,13 @@ internal static unsafe class Sgemm
     internal const int DirectMaxK = 256;
 
     /// <summary>Longest K range packed and multiplied in one block.</summary>
-    internal const int MaxKc = 1024;
+    internal static int MaxKc { get; set; } = 1024; // settable for benchmarks (--kc)
 
     public static bool IsSupported(SgemmIsa isa) => isa switch
     {
         SgemmIsa.Avx512 => Engine.HasAvx512,
         SgemmIsa.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        SgemmIsa.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
         _ => true,
     };
 
@@ -84,10 +88,14 @@ internal static unsafe class Sgemm
             // In place pays only while a tile's rows stay in L1 across its reuses (short K): a long
             // strided panel is slower to stream than its packed copy is to make.
             if (k > DirectMaxK) args.DirectA = args.DirectB = false;
+            // Narrow products (N ≤ 24, e.g. the 20-unit latent heads) waste 12 of the AVX-512 kernel's 32
+            // lanes; the 4×24 ymm kernel wastes 4, and on AVX-512 hardware ymm FMAs deliver the same FLOPs.
+            if (isa == SgemmIsa.Avx512 && n <= SgemmKernels.Avx2Kernel.NR && IsSupported(SgemmIsa.Avx2)) isa = SgemmIsa.Avx2;
             switch (isa)
             {
                 case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads); break;
                 case SgemmIsa.Avx2: Execute<SgemmKernels.Avx2Kernel>(ref args, isa, threads); break;
+                case SgemmIsa.Vector128: Execute<SgemmKernels.Vector128Kernel>(ref args, isa, threads); break;
                 default: Execute<SgemmKernels.ScalarKernel>(ref args, isa, threads); break;
             }
         }
@@ -374,6 +382,7 @@ internal static unsafe class Sgemm
             {
                 case SgemmIsa.Avx512: Part<SgemmKernels.Avx512Kernel>(ref _args, ref _counters, this); break;
                 case SgemmIsa.Avx2: Part<SgemmKernels.Avx2Kernel>(ref _args, ref _counters, this); break;
+                case SgemmIsa.Vector128: Part<SgemmKernels.Vector128Kernel>(ref _args, ref _counters, this); break;
                 default: Part<SgemmKernels.ScalarKernel>(ref _args, ref _counters, this); break;
             }
         }

@@ -316,6 +316,117 @@ internal static unsafe class SgemmKernels
         }
     }
 
+    /// <summary>Portable 128-bit SIMD (NEON on ARM64, SSE elsewhere): a 4×16 tile in 16 vector registers.</summary>
+    internal readonly struct Vector128Kernel : IMicroKernel
+    {
+        public static int MR => 4;
+        public static int NR => 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+        {
+            var c00 = Vector128<float>.Zero; var c01 = Vector128<float>.Zero; var c02 = Vector128<float>.Zero; var c03 = Vector128<float>.Zero;
+            var c10 = Vector128<float>.Zero; var c11 = Vector128<float>.Zero; var c12 = Vector128<float>.Zero; var c13 = Vector128<float>.Zero;
+            var c20 = Vector128<float>.Zero; var c21 = Vector128<float>.Zero; var c22 = Vector128<float>.Zero; var c23 = Vector128<float>.Zero;
+            var c30 = Vector128<float>.Zero; var c31 = Vector128<float>.Zero; var c32 = Vector128<float>.Zero; var c33 = Vector128<float>.Zero;
+            for (var p = 0; p < kc; p++)
+            {
+                var b0 = Vector128.Load(b + 0);
+                var b1 = Vector128.Load(b + 4);
+                var b2 = Vector128.Load(b + 8);
+                var b3 = Vector128.Load(b + 12);
+                var a0 = Vector128.Create(a[0]);
+                c00 = Vector128.MultiplyAddEstimate(a0, b0, c00);
+                c01 = Vector128.MultiplyAddEstimate(a0, b1, c01);
+                c02 = Vector128.MultiplyAddEstimate(a0, b2, c02);
+                c03 = Vector128.MultiplyAddEstimate(a0, b3, c03);
+                var a1 = Vector128.Create(a[1]);
+                c10 = Vector128.MultiplyAddEstimate(a1, b0, c10);
+                c11 = Vector128.MultiplyAddEstimate(a1, b1, c11);
+                c12 = Vector128.MultiplyAddEstimate(a1, b2, c12);
+                c13 = Vector128.MultiplyAddEstimate(a1, b3, c13);
+                var a2 = Vector128.Create(a[2]);
+                c20 = Vector128.MultiplyAddEstimate(a2, b0, c20);
+                c21 = Vector128.MultiplyAddEstimate(a2, b1, c21);
+                c22 = Vector128.MultiplyAddEstimate(a2, b2, c22);
+                c23 = Vector128.MultiplyAddEstimate(a2, b3, c23);
+                var a3 = Vector128.Create(a[3]);
+                c30 = Vector128.MultiplyAddEstimate(a3, b0, c30);
+                c31 = Vector128.MultiplyAddEstimate(a3, b1, c31);
+                c32 = Vector128.MultiplyAddEstimate(a3, b2, c32);
+                c33 = Vector128.MultiplyAddEstimate(a3, b3, c33);
+                a += aStride;
+                b += bStride;
+            }
+            if (nValid == 16)
+            {
+                // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
+                if (accumulate)
+                {
+                    Vector128.Store(Vector128.Add(Vector128.Load(c), c00), c);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + 4), c01), c + 4);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + 8), c02), c + 8);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + 12), c03), c + 12);
+                    if (mValid == 1) return;
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)1 * ldc + 4), c11), c + (nint)1 * ldc + 4);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)1 * ldc + 8), c12), c + (nint)1 * ldc + 8);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)1 * ldc + 12), c13), c + (nint)1 * ldc + 12);
+                    if (mValid == 2) return;
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)2 * ldc + 4), c21), c + (nint)2 * ldc + 4);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)2 * ldc + 8), c22), c + (nint)2 * ldc + 8);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)2 * ldc + 12), c23), c + (nint)2 * ldc + 12);
+                    if (mValid == 3) return;
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)3 * ldc + 4), c31), c + (nint)3 * ldc + 4);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)3 * ldc + 8), c32), c + (nint)3 * ldc + 8);
+                    Vector128.Store(Vector128.Add(Vector128.Load(c + (nint)3 * ldc + 12), c33), c + (nint)3 * ldc + 12);
+                }
+                else
+                {
+                    Vector128.Store(c00, c);
+                    Vector128.Store(c01, c + 4);
+                    Vector128.Store(c02, c + 8);
+                    Vector128.Store(c03, c + 12);
+                    if (mValid == 1) return;
+                    Vector128.Store(c10, c + (nint)1 * ldc);
+                    Vector128.Store(c11, c + (nint)1 * ldc + 4);
+                    Vector128.Store(c12, c + (nint)1 * ldc + 8);
+                    Vector128.Store(c13, c + (nint)1 * ldc + 12);
+                    if (mValid == 2) return;
+                    Vector128.Store(c20, c + (nint)2 * ldc);
+                    Vector128.Store(c21, c + (nint)2 * ldc + 4);
+                    Vector128.Store(c22, c + (nint)2 * ldc + 8);
+                    Vector128.Store(c23, c + (nint)2 * ldc + 12);
+                    if (mValid == 3) return;
+                    Vector128.Store(c30, c + (nint)3 * ldc);
+                    Vector128.Store(c31, c + (nint)3 * ldc + 4);
+                    Vector128.Store(c32, c + (nint)3 * ldc + 8);
+                    Vector128.Store(c33, c + (nint)3 * ldc + 12);
+                }
+                return;
+            }
+            Vector128.Store(c00, scratch + 0);
+            Vector128.Store(c01, scratch + 4);
+            Vector128.Store(c02, scratch + 8);
+            Vector128.Store(c03, scratch + 12);
+            Vector128.Store(c10, scratch + 16);
+            Vector128.Store(c11, scratch + 20);
+            Vector128.Store(c12, scratch + 24);
+            Vector128.Store(c13, scratch + 28);
+            Vector128.Store(c20, scratch + 32);
+            Vector128.Store(c21, scratch + 36);
+            Vector128.Store(c22, scratch + 40);
+            Vector128.Store(c23, scratch + 44);
+            Vector128.Store(c30, scratch + 48);
+            Vector128.Store(c31, scratch + 52);
+            Vector128.Store(c32, scratch + 56);
+            Vector128.Store(c33, scratch + 60);
+            StoreEdge(scratch, 16, c, ldc, mValid, nValid, accumulate);
+        }
+    }
+
     /// <summary>Portable fallback: a 4×4 tile in scalar registers.</summary>
     internal readonly struct ScalarKernel : IMicroKernel
     {
@@ -355,10 +466,18 @@ internal static unsafe class SgemmKernels
         {
             var s = scratch + r * nr;
             var d = c + (nint)r * ldc;
+            var j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                if (accumulate)
+                    for (; j + 8 <= nValid; j += 8) Vector256.Store(Vector256.Load(d + j) + Vector256.Load(s + j), d + j);
+                else
+                    for (; j + 8 <= nValid; j += 8) Vector256.Store(Vector256.Load(s + j), d + j);
+            }
             if (accumulate)
-                for (var j = 0; j < nValid; j++) d[j] += s[j];
+                for (; j < nValid; j++) d[j] += s[j];
             else
-                for (var j = 0; j < nValid; j++) d[j] = s[j];
+                for (; j < nValid; j++) d[j] = s[j];
         }
     }
 }

@@ -73,6 +73,10 @@ internal static class VectorMath
     private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c)
         => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : a * b + c;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+        => Vector128.MultiplyAddEstimate(a, b, c);
+
     // ---- Vector512 ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -162,4 +166,48 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
         => Vector256.AndNot(Vector256<float>.One / (Vector256<float>.One + Exp(-x)), Vector256.LessThan(x, Vector256.Create(-ExpMax)));
+
+    // ---- Vector128 (NEON on ARM64) ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp(Vector128<float> t)
+    {
+        t = Vector128.Min(Vector128.Max(t, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
+        var magic = Vector128.Create(RoundMagic);
+        var nm = Fma(t, Vector128.Create(Log2E), magic);
+        var n = nm - magic;
+        var r = Fma(n, Vector128.Create(-Ln2Lo), Fma(n, Vector128.Create(-Ln2Hi), t));
+        var p = Vector128.Create(1f / 5040f);
+        p = Fma(p, r, Vector128.Create(1f / 720f));
+        p = Fma(p, r, Vector128.Create(1f / 120f));
+        p = Fma(p, r, Vector128.Create(1f / 24f));
+        p = Fma(p, r, Vector128.Create(1f / 6f));
+        p = Fma(p, r, Vector128.Create(0.5f));
+        p = Fma(p, r, Vector128<float>.One);
+        p = Fma(p, r, Vector128<float>.One);
+        var scale = Vector128.ShiftLeft(nm.AsInt32() + Vector128.Create(127 - MagicBits), 23).AsSingle();
+        return p * scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x)
+    {
+        var ax = Vector128.Abs(x);
+        var x2 = x * x;
+        var p = Vector128.Create(T5);
+        p = Fma(p, x2, Vector128.Create(T4));
+        p = Fma(p, x2, Vector128.Create(T3));
+        p = Fma(p, x2, Vector128.Create(T2));
+        p = Fma(p, x2, Vector128.Create(T1));
+        p = Fma(p, x2, Vector128.Create(T0));
+        var small = Fma(x, x2 * p, x);
+        var e = Exp(Vector128.Create(2f) * Vector128.Min(ax, Vector128.Create(TanhLarge)));
+        var large = Vector128<float>.One - Vector128.Create(2f) / (e + Vector128<float>.One);
+        large |= x & Vector128.Create(-0f);
+        return Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(TanhSmall)), small, large);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x)
+        => Vector128.AndNot(Vector128<float>.One / (Vector128<float>.One + Exp(-x)), Vector128.LessThan(x, Vector128.Create(-ExpMax)));
 }

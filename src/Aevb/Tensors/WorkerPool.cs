@@ -39,8 +39,54 @@ internal static class WorkerPool
     private static readonly object Gate = new();
     private static Worker[] _workers = [];
 
-    /// <summary>Takes the pool for one job; false when another thread holds it.</summary>
-    public static bool TryEnter() => Monitor.TryEnter(Gate);
+    // Back-off after a stall: jobs to run on the caller alone before trying the workers again.
+    private static int _skip;
+    private static int _backoff;
+    private static readonly long StallMinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
+    /// <summary>
+    /// Takes the pool for one job; false when another thread holds it, or while backing off after
+    /// stalls (then the caller runs the job alone, which on an oversubscribed machine is faster than
+    /// waiting for a preempted worker).
+    /// </summary>
+    public static bool TryEnter()
+    {
+        if (Volatile.Read(ref _skip) > 0)
+        {
+            Interlocked.Decrement(ref _skip);
+            return false;
+        }
+        return Monitor.TryEnter(Gate);
+    }
+
+    /// <summary>
+    /// The caller of a job waited <paramref name="waitTicks"/> for joined workers after working
+    /// <paramref name="workTicks"/> itself. A wait longer than a quarter of the work (and 50 µs) means a
+    /// worker lost its core mid-job; back off for 16, 32, … up to 1024 jobs, reset by a job without one.
+    /// </summary>
+    internal static void ReportWait(long waitTicks, long workTicks)
+    {
+        Interlocked.Increment(ref _jobs);
+        if (waitTicks > StallMinTicks && waitTicks * 4 > workTicks)
+        {
+            Interlocked.Increment(ref _stalls);
+            var backoff = Math.Min(Math.Max(2 * _backoff, 16), 1024);
+            _backoff = backoff;
+            Volatile.Write(ref _skip, backoff);
+        }
+        else
+        {
+            _backoff = 0;
+        }
+    }
+
+    private static long _jobs, _stalls;
+
+    /// <summary>Parallel jobs run so far, and how many of them stalled on a preempted worker (diagnostics).</summary>
+    internal static (long Jobs, long Stalls) Statistics => (Interlocked.Read(ref _jobs), Interlocked.Read(ref _stalls));
+
+    /// <summary>Jobs still to run single-threaded after a stall (tests and diagnostics).</summary>
+    internal static int BackoffRemaining => Volatile.Read(ref _skip);
 
     public static void Exit() => Monitor.Exit(Gate);
 

@@ -27,6 +27,37 @@ public class KernelsTests
         }
     }
 
+    /// <summary>The narrower vector paths (used on AVX2-only and ARM64 machines) checked directly on this one.</summary>
+    [Fact]
+    public void Vector256AndVector128PathsAreAsAccurate()
+    {
+        var x = Grid();
+        for (var i = 0; i + 8 <= x.Length; i += 8)
+        {
+            var v8 = System.Runtime.Intrinsics.Vector256.Create(x, i);
+            var t8 = VectorMath.Tanh(v8);
+            var s8 = VectorMath.Sigmoid(v8);
+            var v4 = System.Runtime.Intrinsics.Vector128.Create(x, i);
+            var t4 = VectorMath.Tanh(v4);
+            var s4 = VectorMath.Sigmoid(v4);
+            for (var j = 0; j < 8; j++)
+            {
+                AssertUlp(Math.Tanh(x[i + j]), t8[j], 2, $"tanh256({x[i + j]})");
+                var exact = 1 / (1 + Math.Exp(-(double)x[i + j]));
+                if (exact >= 1e-37) AssertUlp(exact, s8[j], 3, $"sigmoid256({x[i + j]})");
+                if (j < 4)
+                {
+                    AssertUlp(Math.Tanh(x[i + j]), t4[j], 2, $"tanh128({x[i + j]})");
+                    if (exact >= 1e-37) AssertUlp(exact, s4[j], 3, $"sigmoid128({x[i + j]})");
+                }
+            }
+        }
+        Assert.True(float.IsNaN(VectorMath.Tanh(System.Runtime.Intrinsics.Vector128.Create(float.NaN))[0]));
+        Assert.True(float.IsNaN(VectorMath.Sigmoid(System.Runtime.Intrinsics.Vector256.Create(float.NaN))[0]));
+        Assert.True(float.IsNaN(VectorMath.Tanh(float.NaN)));
+        Assert.Equal(0f, VectorMath.Sigmoid(float.NegativeInfinity));
+    }
+
     [Fact]
     public void SpecialValues()
     {

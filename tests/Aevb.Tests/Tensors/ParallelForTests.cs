@@ -35,7 +35,7 @@ public class ParallelForTests
     {
         public void Invoke(int start, int end)
         {
-            if (start > 0) throw new InvalidOperationException("boom");
+            if (end > 1000) throw new InvalidOperationException("boom"); // every split has such a chunk
         }
     }
 
@@ -62,5 +62,22 @@ public class ParallelForTests
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
         foreach (var b in bodies) Assert.All(b.Visits, v => Assert.Equal(20, v));
+    }
+}
+
+public class WorkerPoolBackoffTests
+{
+    [Fact]
+    public void AStalledJobMakesTheNextJobsRunOnTheCaller()
+    {
+        WorkerPool.ReportWait(waitTicks: System.Diagnostics.Stopwatch.Frequency, workTicks: 1); // one second of waiting
+        Assert.InRange(WorkerPool.BackoffRemaining, 1, 1024);
+        // Work still gets done (on the caller) while backing off.
+        var a = new float[64 * 64];
+        var c = new float[64 * 64];
+        a.AsSpan().Fill(1f);
+        Sgemm.Run(Sgemm.Best, 2, false, false, 64, 64, 64, a, 64, a, 64, c, 64, false);
+        Assert.All(c, v => Assert.Equal(64f, v));
+        WorkerPool.ReportWait(0, 1); // a clean job resets the back-off growth
     }
 }

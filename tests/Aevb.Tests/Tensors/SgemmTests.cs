@@ -69,6 +69,29 @@ public class SgemmTests
         Check(isa, threads, true, false, 64, 96, Sgemm.DirectMaxK + 1, accumulate: false, rng, padding: 2);
     }
 
+    /// <summary>Small K blocks with operands read in place (A transposed, B plain) and packed, on both splits.</summary>
+    [Fact]
+    public void SmallKBlocksWithOperandsReadInPlace()
+    {
+        var saved = Sgemm.MaxKc;
+        try
+        {
+            Sgemm.MaxKc = 40; // other tests running meanwhile only see a different (still correct) blocking
+            var rng = new Rng(21);
+            foreach (var isa in Enum.GetValues<SgemmIsa>().Where(Sgemm.IsSupported))
+                foreach (var threads in new[] { 1, 2 })
+                {
+                    Check(isa, threads, true, false, 64, 96, 130, accumulate: true, rng, padding: 0);  // N split
+                    Check(isa, threads, true, false, 96, 20, 130, accumulate: false, rng, padding: 1); // M split
+                    Check(isa, threads, false, true, 37, 70, 101, accumulate: true, rng, padding: 2);
+                }
+        }
+        finally
+        {
+            Sgemm.MaxKc = saved;
+        }
+    }
+
     /// <summary>The products of the paper's MNIST model (784-500-20, batch 100) in their three forms.</summary>
     [Fact]
     public void MatchesReferenceOnPaperShapes()
@@ -97,7 +120,7 @@ public class SgemmTests
             {
                 var expected = (float[])c0.Clone();
                 Sgemm.Reference(transA, transB, m, n, k, a, lda, b, ldb, expected, n, accumulate);
-                foreach (var isa in new[] { SgemmIsa.Scalar, SgemmIsa.Avx2, SgemmIsa.Avx512 })
+                foreach (var isa in Enum.GetValues<SgemmIsa>())
                 {
                     if (!Sgemm.IsSupported(isa)) continue;
                     foreach (var threads in new[] { 1, 2 })
@@ -193,7 +216,7 @@ public class SgemmTests
     public void EngineReportsItsSettings()
     {
         Assert.InRange(Engine.NumThreads, 1, 256);
-        Assert.Contains(Engine.Simd, new[] { "AVX-512", "AVX2+FMA", "scalar" });
+        Assert.Contains(Engine.Simd, new[] { "AVX-512", "AVX2+FMA", "128-bit SIMD", "scalar" });
         Assert.Throws<ArgumentOutOfRangeException>(() => Engine.NumThreads = 0);
     }
 
