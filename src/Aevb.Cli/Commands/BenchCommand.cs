@@ -88,12 +88,13 @@ internal static class BenchCommand
                     ["batch"] = m,
                     ["steps"] = blockSteps * Blocks,
                     ["blocks"] = rates.Select(r => Math.Round(r)).ToArray(),
-                    ["threads"] = Environment.ProcessorCount,
+                    ["threads"] = Aevb.Tensors.Engine.NumThreads,
+                    ["simd"] = Aevb.Tensors.Engine.Simd,
                 }));
             }
             else
             {
-                output.WriteLine($"784-{h}-{nz} VAE, M = {m}, L = 1, Adagrad, estimator B, data: {source}");
+                output.WriteLine($"784-{h}-{nz} VAE, M = {m}, L = 1, Adagrad, estimator B, data: {source}; engine: {Aevb.Tensors.Engine.Describe()}");
                 output.WriteLine($"{median:N0} samples/s (median of {Blocks} blocks of {blockSteps} steps after warm-up; " +
                                   $"min {sorted[0]:N0}, max {sorted[^1]:N0}; last minibatch bound {lastBound:F1})");
             }
