@@ -183,7 +183,7 @@ public static partial class HtmlExporter
                 source = source.Replace($"attachment:{name}", $"data:{first.Key};base64,{data}", StringComparison.Ordinal);
             }
         }
-        var html = Markdown.ToHtml(source, Pipeline);
+        var html = JupyterMath.ToHtml(source, Pipeline);
         // Local images: embed, so the page stays self-contained wherever it is copied.
         return LocalImage().Replace(html, m =>
         {
@@ -265,7 +265,7 @@ public static partial class HtmlExporter
         {
             "text/html" => $"<div class=\"output html\">{value}</div>\n",
             "image/svg+xml" => $"<div class=\"output image\">{value}</div>\n",
-            "text/markdown" => $"<div class=\"output markdown\">{Markdown.ToHtml(value, Pipeline)}</div>\n",
+            "text/markdown" => $"<div class=\"output markdown\">{JupyterMath.ToHtml(value, Pipeline)}</div>\n",
             "text/latex" => $"<div class=\"output latex\">{Html.Escape(value)}</div>\n",
             "application/json" => $"<pre class=\"output json\">{Html.Escape(value)}</pre>\n",
             "text/plain" => $"<pre class=\"output text\">{Html.Escape(value)}</pre>\n",

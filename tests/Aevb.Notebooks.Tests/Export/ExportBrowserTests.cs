@@ -33,7 +33,9 @@ public sealed class ExecutedSampleNotebook : IAsyncLifetime
             "    .WithTitle(\"Lower bound\").WithXAxis(\"training samples\", log: true).WithYAxis(\"L per datapoint\"));\n" +
             "var images = Enumerable.Range(0, 8).Select(k => Enumerable.Range(0, 28 * 28).Select(p => (float)((p % 28 + p / 28 + k) % 10 / 9.0)).ToArray()).ToArray();\n" +
             "new ImageGrid(images, 28, 28, columns: 4, title: \"samples\")",
-            "md:## Notes\n\nEach $z^{(l)} = \\mu + \\sigma \\odot \\epsilon^{(l)}$ is a sample.");
+            "md:## Notes\n\nEach $z^{(l)} = \\mu + \\sigma \\odot \\epsilon^{(l)}$ is a sample, and the estimator is\n" +
+            "$$\\begin{aligned}\n\\tilde{\\mathcal{L}}(\\theta, \\phi; x) &= -D_{KL}(q_\\phi(z|x) \\| p_\\theta(z)) \\\\\n" +
+            "&\\quad + \\frac{1}{L} \\sum_{l=1}^{L} \\log p_\\theta(x|z^{(l)})\n\\end{aligned}$$\nwith $L = 1$ in practice.");
         var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions { EchoOutput = false, Progress = null });
         Assert.True(result.Succeeded, "the sample notebook failed: " + string.Join("\n", result.Cells.Select(c => c.Error?.EValue)));
         Notebook = Notebook.Load(path);
@@ -123,9 +125,10 @@ public sealed class ExportBrowserTests : IClassFixture<ExecutedSampleNotebook>
         var extra = facts.GetProperty("extra");
         Assert.True(extra.GetProperty("mainSvgs").GetInt32() >= 1, "plotly drew no .main-svg");
         Assert.Equal(1, extra.GetProperty("noscripts").GetInt32());     // the chart's PNG, for readers without scripts
-        // Math: two inline formulas and one display formula, typeset without errors, in KaTeX's fonts.
-        Assert.Equal(3, extra.GetProperty("katex").GetInt32());
-        Assert.Equal(1, extra.GetProperty("katexDisplay").GetInt32());
+        // Math: three inline formulas and two display formulas (one an aligned $$ block over several
+        // lines inside a paragraph), typeset without errors, in KaTeX's fonts.
+        Assert.Equal(5, extra.GetProperty("katex").GetInt32());
+        Assert.Equal(2, extra.GetProperty("katexDisplay").GetInt32());
         Assert.Equal(0, extra.GetProperty("katexErrors").GetInt32());
         var fonts = extra.GetProperty("fonts").EnumerateArray().Select(f => (Family: f.GetProperty("family").GetString()!, Status: f.GetProperty("status").GetString()!)).ToList();
         Assert.Contains(fonts, f => f is { Family: "KaTeX_Main", Status: "loaded" });
