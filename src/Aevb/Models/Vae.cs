@@ -53,20 +53,6 @@ public sealed class Vae
     /// <summary>Number of scalar parameters.</summary>
     public long ParameterCount => _parameters.Sum(p => (long)p.Value.Length);
 
-    /// <summary>The mean of p(x|z) for each row of <paramref name="z"/> (the decoder's buffer, reused next call).</summary>
-    public Tensor Decode(Tensor z) => Decoder.Forward(z);
-
-    /// <summary>The mean of p(x|z) at <c>z = μ(x)</c>, the encoder's mean: a deterministic reconstruction of each row of <paramref name="x"/>.</summary>
-    public Tensor Reconstruct(Tensor x) => Decoder.Forward(Encoder.Forward(x).Mu);
-
-    /// <summary>Means of p(x|z) for <paramref name="count"/> draws z ~ N(0, I) from the prior (a new tensor).</summary>
-    public Tensor Sample(int count, Rng rng)
-    {
-        var z = new Tensor(count, LatentSize);
-        rng.FillNormal(z.Span);
-        return Decoder.Forward(z).Clone();
-    }
-
     /// <summary>Clears every gradient (no allocation once warm: safe inside the training step).</summary>
     public void ZeroGrad()
     {
