@@ -12,17 +12,8 @@ public sealed class Notebook03Tests
 {
     private static readonly Lazy<Task<TutorialNotebook>> Run = new(() =>
     {
-        UseSharedDataWhenUnset();
         return TutorialNotebook.RunQuickAsync("03-train-vae.ipynb");
     });
-
-    /// <summary>The notebook loads MNIST and Frey Face through AEVB_DATA_DIR; CI sets it, a checkout beside ../shared/data need not.</summary>
-    private static void UseSharedDataWhenUnset()
-    {
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("AEVB_DATA_DIR"))) return;
-        var shared = Path.GetFullPath(Path.Combine(OutputsOf.RepositoryRoot(), "..", "shared", "data"));
-        if (Directory.Exists(shared)) Environment.SetEnvironmentVariable("AEVB_DATA_DIR", shared);
-    }
 
     private static IEnumerable<string> PlainTexts(TutorialNotebook nb)
         => TutorialNotebook.AllOutputs(nb.Executed).Select(o => o["output_type"]?.GetValue<string>() == "stream"

@@ -21,12 +21,31 @@ internal sealed class TutorialNotebook
         var path = Path.Combine(OutputsOf.RepositoryRoot(), "notebooks", fileName);
         Assert.True(File.Exists(path), $"{path} does not exist");
         var output = Path.Combine(Path.GetTempPath(), "aevb-tutorials", Guid.NewGuid().ToString("N"), fileName);
-        var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions { Quick = true, OutputPath = output, Progress = TextWriter.Null });
+        var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
+        {
+            Quick = true,
+            OutputPath = output,
+            Progress = TextWriter.Null,
+            Environment = SharedDataWhenUnset(),
+        });
         var failure = result.FirstFailure?.Error;
         Assert.True(result.Succeeded,
             $"{fileName}: " + (failure is null ? string.Join("; ", result.Problems) : $"{failure.EValue}\n{string.Join("\n", failure.Traceback)}"));
         Assert.DoesNotContain(AllOutputs(result.Notebook), o => o["output_type"]?.GetValue<string>() == "error");
         return new TutorialNotebook(result);
+    }
+
+    /// <summary>
+    /// The notebooks load MNIST and Frey Face through AEVB_DATA_DIR (CI sets it) or data/cache; a checkout
+    /// that sits beside ../shared/data needs neither, so point the run there when nothing else is set.
+    /// </summary>
+    private static Dictionary<string, string> SharedDataWhenUnset()
+    {
+        var env = new Dictionary<string, string>();
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("AEVB_DATA_DIR"))) return env;
+        var shared = Path.GetFullPath(Path.Combine(OutputsOf.RepositoryRoot(), "..", "shared", "data"));
+        if (Directory.Exists(shared)) env["AEVB_DATA_DIR"] = shared;
+        return env;
     }
 
     /// <summary>A top-level variable of the notebook after the run, converted to <typeparamref name="T"/>.</summary>
