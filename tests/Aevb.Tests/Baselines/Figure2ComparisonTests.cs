@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Aevb.Training.Runs;
+
+namespace Aevb.Tests.Baselines;
+
+public class Figure2ComparisonTests
+{
+    private static FigureRunResult Run(string dataset, int latent, RunMethod method, params (long Samples, double Train, double Test)[] rows)
+    {
+        var settings = new RunSettings { Method = method, Dataset = dataset, Hidden = 10, Latent = latent, Samples = 1000 };
+        var log = new RunLog(["train_bound", "test_bound"]);
+        foreach (var (samples, train, test) in rows)
+            log.Add(samples, 1, 1, new Dictionary<string, double> { ["train_bound"] = train, ["test_bound"] = test });
+        return new FigureRunResult(settings, log, new JsonObject(), "/tmp/" + settings.Name);
+    }
+
+    [Fact]
+    public void TakesTheLastRowOfEachMethodPerLatentSizeSorted()
+    {
+        var rows = Figure2Comparison.FinalValues([
+            Run("mnist", 20, RunMethod.WakeSleep, (500, -150, -152), (1000, -140, -141)),
+            Run("mnist", 3, RunMethod.Aevb, (500, -130, -131), (1000, -120, -119.5)),
+            Run("mnist", 20, RunMethod.Aevb, (500, -110, -112), (1000, -100, -103)),
+            Run("mnist", 3, RunMethod.WakeSleep, (500, -125, -126), (1000, -118, -118.5)),
+        ]);
+        Assert.Equal([3, 20], rows.Select(r => r.Latent));
+        var z3 = rows[0];
+        Assert.Equal((-120.0, -119.5, -118.0, -118.5), (z3.AevbTrain, z3.AevbTest, z3.WakeSleepTrain, z3.WakeSleepTest));
+        Assert.Equal(-0.5, z3.AevbGap, 12);
+        Assert.Equal(-1.0, z3.TestMargin, 12);
+        Assert.False(z3.AevbAbove);   // wake-sleep ahead on both sets at Nz = 3 here
+        var z20 = rows[1];
+        Assert.Equal(3.0, z20.AevbGap, 12);
+        Assert.Equal(1.0, z20.WakeSleepGap, 12);
+        Assert.Equal(38.0, z20.TestMargin, 12);
+        Assert.True(z20.AevbAbove);
+        Assert.Equal(1000, z20.AevbSamples);
+
+        var table = Figure2Comparison.FormatTable(rows);
+        Assert.Contains("-119.50", table);
+        Assert.Contains("+38.00", table);
+        Assert.Equal(4, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void APanelWithoutWakeSleepNamesTheCommand()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Figure2Comparison.FinalValues([Run("frey", 5, RunMethod.Aevb, (100, 1, 2))]));
+        Assert.Contains("frey Nz = 5", e.Message);
+        Assert.Contains("aevb reproduce fig2 --dataset frey --latent 5", e.Message);
+    }
+
+    [Fact]
+    public void ProgressLinesWriteOneLinePerEvaluationOnly()
+    {
+        var writer = new StringWriter();
+        var lines = new RunProgressLines(writer);
+        lines.Report(new RunProgress("frey-h200-z2-aevb", 500, 1000, 1234, 5, null, false));
+        lines.Report(new RunProgress("frey-h200-z2-aevb", 1000, 1000, 1234, 5, new Dictionary<string, double> { ["test_bound"] = 512.345, ["test_bound_se"] = 1 }, true));
+        var text = writer.ToString();
+        Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("test_bound 512.35", text);
+        Assert.DoesNotContain("_se", text);
+    }
+}
