@@ -20,6 +20,7 @@ internal static class ReproduceCommand
         var command = new Command("reproduce", "Run the experiments of the paper's Figure 2 (lower bound) or Figure 3 (marginal likelihood) and chart them; resumable.");
         command.Subcommands.Add(CreateFigure2());
         command.Subcommands.Add(CreateFigure3());
+        command.Subcommands.Add(ReproduceAllCommand.Create(QuickOption(), OutOption(), SeedOption(), DataDirOption()));
         return command;
     }
 
@@ -62,15 +63,26 @@ internal static class ReproduceCommand
         {
             dataset, latent, samples, quick, output, seed, dataDir,
         };
-        command.SetAction((parseResult, cancellationToken) =>
-        {
-            var name = parseResult.GetValue(dataset)!;
-            var plan = FigurePlan.Figure2(name, NullIfEmpty(parseResult.GetValue(latent)), parseResult.GetValue(samples), parseResult.GetValue(quick),
-                parseResult.GetValue(output)!, parseResult.GetValue(seed));
-            return Task.FromResult(Execute("fig2", plan, parseResult.GetValue(dataDir), cancellationToken,
-                results => ($"figure2-{name}", FigureCharts.Figure2(results))));
-        });
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure2(parseResult.GetValue(dataset)!, NullIfEmpty(parseResult.GetValue(latent)),
+            parseResult.GetValue(samples), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
+            cancellationToken)));
         return command;
+    }
+
+    /// <summary>Figure 2's runs for one data set, then its chart; the exit code of <c>reproduce fig2</c>.</summary>
+    internal static int RunFigure2(string dataset, int[]? latents, long? samples, bool quick, string outDirectory, ulong seed, string? dataDirectory,
+        CancellationToken cancellationToken)
+    {
+        var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed);
+        return Execute("fig2", plan, dataDirectory, cancellationToken, results => ($"figure2-{dataset}", FigureCharts.Figure2(results)));
+    }
+
+    /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>
+    internal static int RunFigure3(int[]? trainCounts, long? samples, bool quick, string outDirectory, ulong seed, string? dataDirectory,
+        CancellationToken cancellationToken)
+    {
+        var plan = FigurePlan.Figure3(trainCounts, samples, quick, outDirectory, seed);
+        return Execute("fig3", plan, dataDirectory, cancellationToken, results => ("figure3", FigureCharts.Figure3(results)));
     }
 
     private static Command CreateFigure3()
@@ -90,13 +102,9 @@ internal static class ReproduceCommand
         {
             ntrain, samples, quick, output, seed, dataDir,
         };
-        command.SetAction((parseResult, cancellationToken) =>
-        {
-            var plan = FigurePlan.Figure3(NullIfEmpty(parseResult.GetValue(ntrain)), parseResult.GetValue(samples), parseResult.GetValue(quick),
-                parseResult.GetValue(output)!, parseResult.GetValue(seed));
-            return Task.FromResult(Execute("fig3", plan, parseResult.GetValue(dataDir), cancellationToken,
-                results => ("figure3", FigureCharts.Figure3(results))));
-        });
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure3(NullIfEmpty(parseResult.GetValue(ntrain)),
+            parseResult.GetValue(samples), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
+            cancellationToken)));
         return command;
     }
 

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Aevb.Data;
+using Aevb.Notebooks.Documents;
+using Aevb.Notebooks.Export;
+using Aevb.Notebooks.Running;
+using Aevb.Training.Runs;
+
+namespace Aevb.Cli.Commands;
+
+/// <summary>
+/// <c>aevb reproduce all</c>: the README's main job. Both figures (Figure 2 on MNIST and Frey Face, Figure 3),
+/// then every notebook in notebooks/ executed into <c>OUT/notebooks</c> (the committed notebooks are left as
+/// they are) and exported to self-contained HTML beside it.
+/// </summary>
+internal static class ReproduceAllCommand
+{
+    public static Command Create(Option<bool> quick, Option<string> output, Option<ulong> seed, Option<string?> dataDir)
+    {
+        var skipNotebooks = new Option<bool>("--skip-notebooks") { Description = "Run the figures only." };
+        var command = new Command("all", "Figures 2 and 3, then every notebook in notebooks/ executed (into OUT/notebooks) and exported to HTML.")
+        {
+            quick, output, seed, dataDir, skipNotebooks,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var isQuick = parseResult.GetValue(quick);
+            var outDir = parseResult.GetValue(output)!;
+            var runSeed = parseResult.GetValue(seed);
+            var data = parseResult.GetValue(dataDir);
+            var wall = Stopwatch.StartNew();
+
+            // The figures first: each run is resumable, so a second `reproduce all` skips what is done.
+            Datasets.FetchIfMissing(Mnist.DatasetName, data, Console.Out);
+            Datasets.FetchIfMissing(FreyFace.DatasetName, data, Console.Out);
+            var figures = new (string Name, Func<int> Run)[]
+            {
+                ("fig2 mnist", () => ReproduceCommand.RunFigure2(Mnist.DatasetName, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
+                ("fig2 frey", () => ReproduceCommand.RunFigure2(FreyFace.DatasetName, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
+                ("fig3", () => ReproduceCommand.RunFigure3(null, null, isQuick, outDir, runSeed, data, cancellationToken)),
+            };
+            var failed = new List<string>();
+            foreach (var (name, run) in figures)
+            {
+                Console.WriteLine($"== reproduce {name}{(isQuick ? " --quick" : "")}");
+                var code = run();
+                if (code == 130) return 130;
+                if (code != 0) failed.Add(name);
+            }
+
+            if (!parseResult.GetValue(skipNotebooks))
+                failed.AddRange(await RunNotebooksAsync(isQuick, Path.Combine(outDir, "notebooks"), data, cancellationToken));
+
+            Console.WriteLine();
+            Console.WriteLine($"Wrote {Path.GetFullPath(outDir)}: fig2/ and fig3/ (runs, charts), notebooks/ (executed .ipynb and .html). Wall time {wall.Elapsed:h\\:mm\\:ss}.");
+            if (failed.Count == 0) return 0;
+            Console.Error.WriteLine($"aevb reproduce all: failed: {string.Join(", ", failed)} (see the messages above).");
+            return 1;
+        });
+        return command;
+    }
+
+    /// <summary>Executes each notebook into <paramref name="outDir"/> and exports it; returns the names of those that failed.</summary>
+    private static async Task<List<string>> RunNotebooksAsync(bool quick, string outDir, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        var failed = new List<string>();
+        var root = DataDirectories.FindRepositoryRoot();
+        var folder = root is null ? null : Path.Combine(root, "notebooks");
+        if (folder is null || !Directory.Exists(folder))
+        {
+            Console.Error.WriteLine($"aevb reproduce all: no notebooks/ folder found (run it from the repository, above which {DataDirectories.SolutionFileName} lies).");
+            return ["notebooks"];
+        }
+        var environment = new Dictionary<string, string>();
+        if (dataDirectory is not null) environment[DataDirectories.EnvironmentVariable] = Path.GetFullPath(dataDirectory);
+        foreach (var path in Directory.GetFiles(folder, "*.ipynb").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            var executed = Path.GetFullPath(Path.Combine(outDir, name));
+            Console.WriteLine($"== notebook {name}{(quick ? " --quick" : "")} -> {executed}");
+            // Echo off: the cells' output goes into the executed notebook; the runner's progress lines show what runs.
+            var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
+            {
+                Quick = quick,
+                OutputPath = executed,
+                Progress = Console.Out,
+                EchoOutput = false,
+                Environment = environment,
+            }, cancellationToken);
+            if (result.WrittenTo is { } written)
+            {
+                var html = Path.ChangeExtension(written, ".html");
+                Aevb.IO.AtomicFile.WriteAllText(html, HtmlExporter.Export(Notebook.Load(written)).Html);
+                Console.WriteLine($"   {html}");
+            }
+            if (!result.Succeeded)
+            {
+                Console.Error.WriteLine($"   {name}: failed ({result.FirstFailure?.Error?.EValue ?? string.Join("; ", result.Problems)})");
+                failed.Add(name);
+            }
+        }
+        return failed;
+    }
+}
