@@ -6,19 +6,28 @@ namespace Aevb.Inference;
 /// The paper's marginal-likelihood estimator (Kingma &amp; Welling 2014, Appendix D), for low-dimensional z:
 /// <list type="number">
 /// <item>draw L samples from the posterior <c>p(z|x)</c> with HMC (gradient <c>∇z log p(z) + ∇z log p(x|z)</c>);</item>
-/// <item>fit a density <c>q(z)</c> to them: here a full-covariance Gaussian with their mean and covariance;</item>
+/// <item>fit a density <c>q(z)</c> to them: here a mixture of Gaussians, one per chain at its sample mean, sharing
+/// the pooled within-chain covariance (one chain: the Gaussian with the samples' mean and covariance);</item>
 /// <item>draw L <em>new</em> posterior samples and use
 /// <c>1/p(x) ≈ (1/L) Σ_l q(z_l) / (p(z_l) p(x|z_l))</c>, because
 /// <c>E_{p(z|x)}[q(z)/p(x,z)] = ∫ q(z) dz / p(x) = 1/p(x)</c>.</item>
 /// </list>
 /// Step 3 samples come from the posterior, not from q (it is a reverse importance / harmonic-mean-type
-/// estimator, well behaved when q has lighter tails than the posterior, which a fitted Gaussian usually has
-/// in few dimensions). Computed in log space: <c>log p̂(x) = −log mean_l exp(log q(z_l) − log p(x, z_l))</c>.
+/// estimator, well behaved only when q puts no mass where the posterior has little: q must sit inside the
+/// posterior). Why a per-chain mixture rather than one Gaussian: on a posterior with separated modes one Gaussian
+/// spreads its mass over the gap between them, where no posterior sample lands, and the estimate comes out nats too
+/// high (measured on a two-mode test posterior: +2 nats); a component per chain stays inside the mode its chain is in. (Drawing the step-3 samples from q instead would estimate <c>∫q²/p(x,z)</c>, not <c>1/p(x)</c>.) Computed in log space: <c>log p̂(x) = −log mean_l exp(log q(z_l) − log p(x, z_l))</c>.
+/// <para>
+/// Chains start by sampling-importance-resampling from <see cref="InitialCandidates"/> prior draws (see there):
+/// HMC does not cross between the modes of a sharp posterior, and chains spread over modes by basin rather than
+/// by mass bias the estimate by tens of nats (on a Monte Carlo EM model of Figure 3: −160 instead of −140 nats,
+/// while importance sampling from the same fitted q, <see cref="EstimateWithCheck"/>, said −140).
+/// </para>
 /// <para>
 /// Batched: <see cref="ChainsPerPoint"/> independent chains per datapoint (half give the samples q is fitted to,
 /// the other half the fresh samples of step 3, so the two sets are independent), all datapoints' chains in one
-/// <see cref="Hmc"/> batch (split in groups of at most <see cref="MaxRows"/> rows). Chains start from
-/// <c>N(0, I)</c> or from given states, tune their step sizes towards <see cref="TargetAcceptance"/> during
+/// <see cref="Hmc"/> batch (split in groups of at most <see cref="MaxRows"/> rows). Chains start as above (or from
+/// given states), find a step-size scale, tune their step sizes towards <see cref="TargetAcceptance"/> during
 /// <see cref="WarmupSteps"/> transitions, then sample with the step sizes frozen (an exact HMC chain), keeping one
 /// state every <see cref="Thin"/> transitions.
 /// </para>
@@ -55,7 +64,21 @@ public sealed class HmcMarginalLikelihood
     /// Estimates <c>log p(x_i)</c> for every row of <paramref name="x"/>. <paramref name="initial"/> (<c>[n, d]</c>,
     /// e.g. the encoder's means) starts every chain of datapoint i at row i; otherwise chains start at <c>N(0, I)</c> draws.
     /// </summary>
-    public MarginalLikelihoodEstimate Estimate(Tensor x, Rng rng, Tensor? initial = null)
+    public MarginalLikelihoodEstimate Estimate(Tensor x, Rng rng, Tensor? initial = null) => EstimateWithCheck(x, rng, initial).AppendixD;
+
+    /// <summary>
+    /// Draws from the fitted q per datapoint for <see cref="EstimateWithCheck"/>'s cross-check (0: no check).
+    /// </summary>
+    public int FittedProposalSamples { get; set; }
+
+    /// <summary>
+    /// As <see cref="Estimate"/>, plus, when <see cref="FittedProposalSamples"/> &gt; 0, ordinary importance sampling
+    /// with the same fitted q as proposal: <c>log (1/K) Σ_k p(x, z_k)/q(z_k)</c>, <c>z_k ~ q</c>. The two use q in
+    /// opposite directions and err in opposite directions: the Appendix D (reverse) estimate tends to come out too
+    /// high when the posterior has mass q misses (e.g. a mode its fit chains never visited), the forward one too
+    /// low. Together they bracket <c>log p(x)</c> in practice; a wide gap says the estimate is not to be trusted.
+    /// </summary>
+    public (MarginalLikelihoodEstimate AppendixD, MarginalLikelihoodEstimate? FittedProposal) EstimateWithCheck(Tensor x, Rng rng, Tensor? initial = null)
     {
         if (x.Cols != Model.InputDim)
             throw new ArgumentException($"Datapoints have {x.Cols} features; the model expects {Model.InputDim}.", nameof(x));
@@ -68,20 +91,87 @@ public sealed class HmcMarginalLikelihood
 
         var estimate = new double[x.Rows];
         var error = new double[x.Rows];
+        var forward = new double[x.Rows];
+        var forwardError = new double[x.Rows];
         var pointsPerGroup = Math.Max(1, MaxRows / c);
         double acceptSum = 0;
         long acceptCount = 0;
         for (var first = 0; first < x.Rows; first += pointsPerGroup)
         {
             var points = Math.Min(pointsPerGroup, x.Rows - first);
-            var (sum, count) = EstimateGroup(x, first, points, initial, rng, estimate, error);
+            var (sum, count, fits) = EstimateGroup(x, first, points, initial, rng, estimate, error);
             acceptSum += sum;
             acceptCount += count;
+            if (FittedProposalSamples > 0)
+                for (var p = 0; p < points; p++)
+                    (forward[first + p], forwardError[first + p]) = ImportanceWithFit(x.Row(first + p), fits[p], rng);
         }
-        return new MarginalLikelihoodEstimate(estimate, error, "hmc", Samples, acceptSum / acceptCount);
+        var appendixD = new MarginalLikelihoodEstimate(estimate, error, "hmc", Samples, acceptSum / acceptCount);
+        var check = FittedProposalSamples > 0 ? new MarginalLikelihoodEstimate(forward, forwardError, "hmc-fit-importance", FittedProposalSamples) : null;
+        return (appendixD, check);
     }
 
-    private (double AcceptSum, long Count) EstimateGroup(Tensor x, int first, int points, Tensor? initial, Rng rng, double[] estimate, double[] error)
+    /// <summary>
+    /// Prior draws as candidate starting points, kept by sampling-importance-resampling: weights <c>p(x|z)</c>, so the
+    /// chains start roughly as the posterior spreads its mass over modes. HMC chains hardly cross between the modes of
+    /// a sharp posterior; started from the prior, each mode would get chains in proportion to its basin, not its mass,
+    /// and the Appendix D estimate would be off by tens of nats (measured on an MCEM model).
+    /// </summary>
+    public int InitialCandidates { get; set; } = 2000;
+
+    private void ResampleStarts(ReadOnlySpan<float> x, Tensor z0, int firstRow, int chains, Rng rng)
+    {
+        int d = Model.LatentDim, k = InitialCandidates;
+        var xs = new Tensor(k, x.Length);
+        for (var r = 0; r < k; r++) x.CopyTo(xs.Row(r));
+        var z = new Tensor(k, d);
+        rng.FillNormal(z.Span);
+        var logJoint = new float[k];
+        Model.LogJoint(xs, z, logJoint, null);
+        // log p(x|z) = log p(x, z) − log N(z; 0, I): the importance weight of a prior draw.
+        var logW = new double[k];
+        var max = double.NegativeInfinity;
+        for (var r = 0; r < k; r++)
+        {
+            double sq = 0;
+            foreach (var v in z.Row(r)) sq += (double)v * v;
+            logW[r] = logJoint[r] + 0.5 * sq + 0.5 * d * Log2Pi;
+            if (logW[r] > max) max = logW[r];
+        }
+        var cumulative = new double[k];
+        double total = 0;
+        for (var r = 0; r < k; r++) cumulative[r] = total += double.IsFinite(logW[r]) ? Math.Exp(logW[r] - max) : 0;
+        for (var c = 0; c < chains; c++)
+        {
+            var u = rng.NextDouble() * total;
+            var pick = Array.BinarySearch(cumulative, u);
+            if (pick < 0) pick = ~pick;
+            z.Row(Math.Min(pick, k - 1)).CopyTo(z0.Row(firstRow + c));
+        }
+    }
+
+    /// <summary><c>log mean_k p(x, z_k)/q(z_k)</c> with <c>z_k</c> drawn from the fitted Gaussian q, in chunks of rows.</summary>
+    private (double Estimate, double Error) ImportanceWithFit(ReadOnlySpan<float> x, GaussianFit fit, Rng rng)
+    {
+        int d = Model.LatentDim, k = FittedProposalSamples, rows = Math.Min(k, MaxRows);
+        var xs = new Tensor(rows, x.Length);
+        for (var r = 0; r < rows; r++) x.CopyTo(xs.Row(r));
+        var z = new Tensor(rows, d);
+        var logQ = new double[rows];
+        var logJoint = new float[rows];
+        var work = new double[d];
+        var acc = new LogMeanExp();
+        for (var done = 0; done < k; done += rows)
+        {
+            var count = Math.Min(rows, k - done);
+            for (var r = 0; r < count; r++) logQ[r] = fit.Sample(z.Row(r), rng, work);
+            Model.LogJoint(xs, z, logJoint, null); // rows past count are stale and ignored
+            for (var r = 0; r < count; r++) acc.Add(logJoint[r] - logQ[r]);
+        }
+        return (acc.Value, acc.StandardError);
+    }
+
+    private (double AcceptSum, long Count, GaussianFit[] Fits) EstimateGroup(Tensor x, int first, int points, Tensor? initial, Rng rng, double[] estimate, double[] error)
     {
         int d = Model.LatentDim, c = ChainsPerPoint, rows = points * c, l = Samples;
         var xRep = new Tensor(rows, x.Cols);
@@ -94,6 +184,8 @@ public sealed class HmcMarginalLikelihood
                 if (initial is null) rng.FillNormal(z0.Row(r));
                 else initial.Row(first + p).CopyTo(z0.Row(r));
             }
+        if (initial is null && InitialCandidates > 0)
+            for (var p = 0; p < points; p++) ResampleStarts(x.Row(first + p), z0, p * c, c, rng);
 
         var hmc = new Hmc(new LatentPosterior(Model, xRep), LeapfrogSteps, InitialStepSize)
         {
@@ -141,74 +233,154 @@ public sealed class HmcMarginalLikelihood
         // Stage 2: a Gaussian fitted to each point's samples. Stage 3: log q(z) − log p(x, z) on the fresh ones.
         var work = new double[d];
         var z = new float[d];
+        var ratio = new double[l];
+        var chainSum = new double[scoreChains];
+        var chainCount = new int[scoreChains];
+        var fits = new GaussianFit[points];
         for (var p = 0; p < points; p++)
         {
-            var fit = GaussianFit.From(fitSamples, p, l, d);
-            var acc = new LogMeanExp();
+            var fit = fits[p] = GaussianFit.From(fitSamples, p, l, d, fitChains);
+            var max = double.NegativeInfinity;
             for (var s = 0; s < l; s++)
             {
                 for (var j = 0; j < d; j++) z[j] = (float)scoreSamples[p, s, j];
-                acc.Add(fit.LogDensity(z, work) - scoreLogJoint[p, s]);
+                ratio[s] = fit.LogDensity(z, work) - scoreLogJoint[p, s];
+                if (ratio[s] > max) max = ratio[s];
             }
-            estimate[first + p] = -acc.Value;        // the average estimates 1/p(x)
-            error[first + p] = acc.StandardError;    // same delta-method error on the log scale
+            // The average of q/p(x, z) estimates 1/p(x). Its error comes from chain means (sample s is from score
+            // chain s % scoreChains): samples within a chain are correlated, and which mode each chain sits in is
+            // itself random, so iid samples would understate it.
+            Array.Clear(chainSum);
+            Array.Clear(chainCount);
+            double total = 0;
+            for (var s = 0; s < l; s++)
+            {
+                var w = Math.Exp(ratio[s] - max);
+                total += w;
+                chainSum[s % scoreChains] += w;
+                chainCount[s % scoreChains]++;
+            }
+            var mean = total / l;
+            estimate[first + p] = double.IsFinite(max) ? -(max + Math.Log(mean)) : double.NaN;
+            double spread = 0;
+            for (var k = 0; k < scoreChains; k++)
+            {
+                var diff = chainSum[k] / chainCount[k] - mean;
+                spread += diff * diff;
+            }
+            if (scoreChains > 1)
+            {
+                error[first + p] = Math.Sqrt(spread / (scoreChains - 1) / scoreChains) / mean;
+            }
+            else
+            {
+                // One scoring chain: only the (optimistic) error of independent samples is available.
+                double squares = 0;
+                for (var s = 0; s < l; s++) squares += Math.Exp(2 * (ratio[s] - max));
+                error[first + p] = Math.Sqrt(Math.Max(0, squares / l - mean * mean) / l) / mean;
+            }
         }
-        return (acceptSum * rows, acceptCount * rows);
+        return (acceptSum * rows, acceptCount * rows, fits);
     }
 
-    /// <summary>A full-covariance Gaussian fitted by moments, kept as mean and Cholesky factor (float64).</summary>
+    /// <summary>
+    /// The fitted density q: an equal-weight mixture with one component per fit chain, at that chain's sample mean,
+    /// all with the pooled within-chain covariance (with one chain, the plain moment-matched Gaussian). Mean and
+    /// covariance in float64, the covariance kept as its Cholesky factor.
+    /// </summary>
     private sealed class GaussianFit
     {
-        private readonly double[] _mean;
+        private readonly double[][] _means;
         private readonly double[,] _chol;
         private readonly double _logNorm;
 
-        private GaussianFit(double[] mean, double[,] chol, double logDet)
+        private GaussianFit(double[][] means, double[,] chol, double logDet)
         {
-            _mean = mean;
+            _means = means;
             _chol = chol;
-            _logNorm = -0.5 * (mean.Length * Log2Pi + logDet);
+            _logNorm = -0.5 * (means[0].Length * Log2Pi + logDet) - Math.Log(means.Length);
         }
 
-        public static GaussianFit From(double[,,] samples, int p, int l, int d)
+        /// <summary>Fits to samples <c>[p, s, :]</c>, s &lt; l, where sample s came from chain <c>s % chains</c>.</summary>
+        public static GaussianFit From(double[,,] samples, int p, int l, int d, int chains)
         {
-            var mean = new double[d];
+            var means = new double[chains][];
+            var counts = new int[chains];
+            for (var k = 0; k < chains; k++) means[k] = new double[d];
             for (var s = 0; s < l; s++)
-                for (var j = 0; j < d; j++) mean[j] += samples[p, s, j];
-            for (var j = 0; j < d; j++) mean[j] /= l;
+            {
+                counts[s % chains]++;
+                for (var j = 0; j < d; j++) means[s % chains][j] += samples[p, s, j];
+            }
+            for (var k = 0; k < chains; k++)
+                for (var j = 0; j < d; j++) means[k][j] /= counts[k];
             var cov = new double[d, d];
             for (var s = 0; s < l; s++)
+            {
+                var m = means[s % chains];
                 for (var a = 0; a < d; a++)
                     for (var b = 0; b <= a; b++)
-                        cov[a, b] += (samples[p, s, a] - mean[a]) * (samples[p, s, b] - mean[b]);
+                        cov[a, b] += (samples[p, s, a] - m[a]) * (samples[p, s, b] - m[b]);
+            }
             for (var a = 0; a < d; a++)
                 for (var b = 0; b <= a; b++)
-                    cov[b, a] = cov[a, b] /= l - 1;
+                    cov[b, a] = cov[a, b] /= l - chains;
             // A stuck chain gives a singular covariance; add the smallest jitter that makes it factorise.
             var trace = 0.0;
             for (var a = 0; a < d; a++) trace += cov[a, a];
             var jitter = 0.0;
             for (var attempt = 0; attempt < 12; attempt++)
             {
-                if (TryCholesky(cov, jitter, out var chol, out var logDet)) return new GaussianFit(mean, chol, logDet);
+                if (TryCholesky(cov, jitter, out var chol, out var logDet)) return new GaussianFit(means, chol, logDet);
                 jitter = jitter == 0 ? Math.Max(1e-10, 1e-8 * trace / d) : jitter * 10;
             }
             throw new InvalidOperationException("The HMC samples' covariance is not positive definite even with jitter; the chains did not move (check the model for NaN).");
         }
 
-        public double LogDensity(ReadOnlySpan<float> z, double[] work)
+        /// <summary>Draws z from q (a uniformly chosen component, then <c>μ_k + L ε</c>) and returns <c>log q(z)</c>.</summary>
+        public double Sample(Span<float> z, Rng rng, double[] work)
         {
-            var d = _mean.Length;
-            // Solve L y = z − μ by forward substitution; log N = logNorm − ½|y|².
-            double quad = 0;
+            var d = _chol.GetLength(0);
+            var mean = _means[rng.NextInt(_means.Length)];
+            Span<double> eps = stackalloc double[d];
+            for (var a = 0; a < d; a++) eps[a] = rng.NextGaussian();
             for (var a = 0; a < d; a++)
             {
-                var v = z[a] - _mean[a];
-                for (var b = 0; b < a; b++) v -= _chol[a, b] * work[b];
-                work[a] = v / _chol[a, a];
-                quad += work[a] * work[a];
+                var v = mean[a];
+                for (var b = 0; b <= a; b++) v += _chol[a, b] * eps[b];
+                z[a] = (float)v;
             }
-            return _logNorm - 0.5 * quad;
+            return LogDensity(z, work);
+        }
+
+        /// <summary><c>log q(z) = log (1/K) Σ_k N(z; μ_k, Σ)</c>, by forward substitution and log-sum-exp.</summary>
+        public double LogDensity(ReadOnlySpan<float> z, double[] work)
+        {
+            var d = _chol.GetLength(0);
+            double max = double.NegativeInfinity, sum = 0;
+            foreach (var mean in _means)
+            {
+                // Solve L y = z − μ_k; the component's log density is logNorm − ½|y|².
+                double quad = 0;
+                for (var a = 0; a < d; a++)
+                {
+                    var v = z[a] - mean[a];
+                    for (var b = 0; b < a; b++) v -= _chol[a, b] * work[b];
+                    work[a] = v / _chol[a, a];
+                    quad += work[a] * work[a];
+                }
+                var term = -0.5 * quad;
+                if (term > max)
+                {
+                    sum = sum * Math.Exp(max - term) + 1;
+                    max = term;
+                }
+                else
+                {
+                    sum += Math.Exp(term - max);
+                }
+            }
+            return _logNorm + max + Math.Log(sum);
         }
 
         private static bool TryCholesky(double[,] a, double jitter, out double[,] l, out double logDet)

@@ -20,8 +20,9 @@ public sealed class MarginalLikelihoodEstimate
     public double[] LogLikelihood { get; }
 
     /// <summary>
-    /// Standard error of each <c>log p̂(x_i)</c> by the delta method, <c>sd(w)/(√L·mean(w))</c> over the L weights,
-    /// treating them as independent (for HMC samples that is optimistic: they are thinned, not independent).
+    /// Standard error of each <c>log p̂(x_i)</c> by the delta method, <c>sd/mean</c> of the averaged weights: over the
+    /// independent weights for importance sampling, over the HMC chains' means for the Appendix D estimator (its
+    /// samples are correlated within a chain).
     /// </summary>
     public double[] StandardError { get; }
 

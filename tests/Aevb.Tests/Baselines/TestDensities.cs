@@ -64,3 +64,35 @@ internal static class ChainStats
         return (mean, Math.Sqrt(var / n));
     }
 }
+
+/// <summary>
+/// A one-dimensional model with a two-mode posterior: <c>z ~ N(0, 1)</c> and a likelihood (ignoring x) made of two
+/// narrow bumps, <c>½ N(z; 0, s²) + ½ N(z; b, s²)</c>. HMC cannot cross between the modes, whose posterior masses
+/// (about 99% and 1% for b = 3) differ from the prior mass of their basins; <c>p(x)</c> is exact:
+/// <c>½ N(0; 0, 1 + s²) + ½ N(b; 0, 1 + s²)</c>.
+/// </summary>
+internal sealed class TwoBumpModel(double s, double b) : ILatentVariableModel
+{
+    public int InputDim => 1;
+
+    public int LatentDim => 1;
+
+    public double LogMarginal => Math.Log(0.5 * Normal(0, 1 + s * s) + 0.5 * Normal(b, 1 + s * s));
+
+    private static double Normal(double v, double variance) => Math.Exp(-0.5 * v * v / variance) / Math.Sqrt(2 * Math.PI * variance);
+
+    public void LogJoint(Tensor x, Tensor z, Span<float> logJoint, Tensor? gradZ)
+    {
+        var logNorm = Math.Log(0.5) - Math.Log(Math.Sqrt(2 * Math.PI) * s);
+        for (var i = 0; i < z.Rows; i++)
+        {
+            double v = z[i, 0];
+            double la = logNorm - 0.5 * v * v / (s * s), lb = logNorm - 0.5 * (v - b) * (v - b) / (s * s);
+            var m = Math.Max(la, lb);
+            var lse = m + Math.Log(Math.Exp(la - m) + Math.Exp(lb - m));
+            logJoint[i] = (float)(-0.5 * v * v - 0.5 * Math.Log(2 * Math.PI) + lse);
+            if (gradZ is not null)
+                gradZ[i, 0] = (float)(-v - Math.Exp(la - lse) * v / (s * s) - Math.Exp(lb - lse) * (v - b) / (s * s));
+        }
+    }
+}

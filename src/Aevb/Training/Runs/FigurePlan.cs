@@ -72,7 +72,7 @@ public static class FigurePlan
                     EvaluationsPerDecade = 3,
                     MarginalPoints = quick ? 20 : 100,
                     HmcSamples = quick ? 50 : 100,
-                    HmcChains = 4,
+                    HmcChains = 8, // 4 chains per datapoint give the samples q is fitted to, 4 the samples it scores
                     HmcWarmup = quick ? 50 : 100,
                     ImportanceSamples = quick ? 500 : 5000,
                 };

@@ -29,7 +29,23 @@ public static class RunProvenance
         ["cores"] = Environment.ProcessorCount,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["avx512"] = System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
+        // Other work on the machine slows a run down; the 1-minute load average says how busy it was.
+        ["load_average"] = LoadAverage(),
     };
+
+    private static double? LoadAverage()
+    {
+        try
+        {
+            if (!File.Exists("/proc/loadavg")) return null;
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static string CpuModel()
     {

@@ -74,7 +74,7 @@ public sealed record RunSettings
 
     public int HmcWarmup { get; init; } = 100;
 
-    /// <summary>Importance samples per datapoint for the encoder-proposal cross-check (0: skip it).</summary>
+    /// <summary>Importance samples per datapoint for the two cross-checks, encoder proposal and fitted-Gaussian proposal (0: skip them).</summary>
     public int ImportanceSamples { get; init; } = 5000;
 
     /// <summary>Folder-friendly name, e.g. <c>mnist-n1000-h100-z3-mcem</c>.</summary>
