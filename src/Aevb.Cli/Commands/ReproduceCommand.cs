@@ -68,7 +68,7 @@ internal static class ReproduceCommand
             var plan = FigurePlan.Figure2(name, NullIfEmpty(parseResult.GetValue(latent)), parseResult.GetValue(samples), parseResult.GetValue(quick),
                 parseResult.GetValue(output)!, parseResult.GetValue(seed));
             return Task.FromResult(Execute("fig2", plan, parseResult.GetValue(dataDir), cancellationToken,
-                results => ($"figure2-{name}", FigureCharts.Figure2(results))));
+                results => [($"figure2-{name}", FigureCharts.Figure2(results))]));
         });
         return command;
     }
@@ -95,13 +95,14 @@ internal static class ReproduceCommand
             var plan = FigurePlan.Figure3(NullIfEmpty(parseResult.GetValue(ntrain)), parseResult.GetValue(samples), parseResult.GetValue(quick),
                 parseResult.GetValue(output)!, parseResult.GetValue(seed));
             return Task.FromResult(Execute("fig3", plan, parseResult.GetValue(dataDir), cancellationToken,
-                results => ("figure3", FigureCharts.Figure3(results))));
+                results => [("figure3", FigureCharts.Figure3(results)),
+                            ("figure3-importance", FigureCharts.Figure3(results, Figure3Estimate.FittedProposal))]));
         });
         return command;
     }
 
     private static int Execute(string figure, IReadOnlyList<PlannedRun> plan, string? dataDirectory, CancellationToken cancellationToken,
-        Func<IReadOnlyList<FigureRunResult>, (string Name, Chart Chart)> chart)
+        Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts)
     {
         var verb = $"aevb reproduce {figure}";
         var figureDir = Path.GetDirectoryName(Path.GetFullPath(plan[0].Directory))!;
@@ -133,22 +134,25 @@ internal static class ReproduceCommand
                 Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s; {perMillion:F2} min per million samples)");
             }
 
-            var results = FigureResults.Load(figureDir);
-            var (name, figureChart) = chart(results.Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList());
-            var html = Path.Combine(figureDir, name + ".html");
-            figureChart.SaveHtml(html);
-            Console.WriteLine($"Chart: {html}");
-            if (ChartRenderer.Default.IsAvailable)
+            var results = FigureResults.Load(figureDir)
+                .Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList();
+            foreach (var (name, figureChart) in charts(results))
             {
-                var png = Path.Combine(figureDir, name + ".png");
-                figureChart.SavePng(png);
-                Console.WriteLine($"Chart: {png}");
+                var html = Path.Combine(figureDir, name + ".html");
+                figureChart.SaveHtml(html);
+                Console.WriteLine($"Chart: {html}");
+                if (ChartRenderer.Default.IsAvailable)
+                {
+                    var png = Path.Combine(figureDir, name + ".png");
+                    figureChart.SavePng(png);
+                    Console.WriteLine($"Chart: {png}");
+                }
+                else
+                {
+                    Console.WriteLine($"No PNG: {ChartRenderer.Default.UnavailableReason}");
+                }
             }
-            else
-            {
-                Console.WriteLine($"No PNG: {ChartRenderer.Default.UnavailableReason}");
-            }
-            PrintSummary(results.Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList());
+            PrintSummary(results);
             Console.WriteLine($"Wall time {Format(wall.Elapsed)}.");
             return 0;
         }
