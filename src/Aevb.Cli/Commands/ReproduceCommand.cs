@@ -74,7 +74,7 @@ internal static class ReproduceCommand
         CancellationToken cancellationToken)
     {
         var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed);
-        return Execute("fig2", plan, dataDirectory, cancellationToken, results => ($"figure2-{dataset}", FigureCharts.Figure2(results)));
+        return Execute("fig2", plan, dataDirectory, cancellationToken, results => [($"figure2-{dataset}", FigureCharts.Figure2(results))]);
     }
 
     /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>
@@ -82,7 +82,8 @@ internal static class ReproduceCommand
         CancellationToken cancellationToken)
     {
         var plan = FigurePlan.Figure3(trainCounts, samples, quick, outDirectory, seed);
-        return Execute("fig3", plan, dataDirectory, cancellationToken, results => ("figure3", FigureCharts.Figure3(results)));
+        return Execute("fig3", plan, dataDirectory, cancellationToken, results =>
+            [("figure3", FigureCharts.Figure3(results)), ("figure3-importance", FigureCharts.Figure3(results, Figure3Estimate.FittedProposal))]);
     }
 
     private static Command CreateFigure3()
@@ -109,7 +110,7 @@ internal static class ReproduceCommand
     }
 
     private static int Execute(string figure, IReadOnlyList<PlannedRun> plan, string? dataDirectory, CancellationToken cancellationToken,
-        Func<IReadOnlyList<FigureRunResult>, (string Name, Chart Chart)> chart)
+        Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts)
     {
         var verb = $"aevb reproduce {figure}";
         var figureDir = Path.GetDirectoryName(Path.GetFullPath(plan[0].Directory))!;
@@ -141,22 +142,25 @@ internal static class ReproduceCommand
                 Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s; {perMillion:F2} min per million samples)");
             }
 
-            var results = FigureResults.Load(figureDir);
-            var (name, figureChart) = chart(results.Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList());
-            var html = Path.Combine(figureDir, name + ".html");
-            figureChart.SaveHtml(html);
-            Console.WriteLine($"Chart: {html}");
-            if (ChartRenderer.Default.IsAvailable)
+            var results = FigureResults.Load(figureDir)
+                .Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList();
+            foreach (var (name, figureChart) in charts(results))
             {
-                var png = Path.Combine(figureDir, name + ".png");
-                figureChart.SavePng(png);
-                Console.WriteLine($"Chart: {png}");
+                var html = Path.Combine(figureDir, name + ".html");
+                figureChart.SaveHtml(html);
+                Console.WriteLine($"Chart: {html}");
+                if (ChartRenderer.Default.IsAvailable)
+                {
+                    var png = Path.Combine(figureDir, name + ".png");
+                    figureChart.SavePng(png);
+                    Console.WriteLine($"Chart: {png}");
+                }
+                else
+                {
+                    Console.WriteLine($"No PNG: {ChartRenderer.Default.UnavailableReason}");
+                }
             }
-            else
-            {
-                Console.WriteLine($"No PNG: {ChartRenderer.Default.UnavailableReason}");
-            }
-            PrintSummary(results.Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList());
+            PrintSummary(results);
             Console.WriteLine($"Wall time {Format(wall.Elapsed)}.");
             return 0;
         }

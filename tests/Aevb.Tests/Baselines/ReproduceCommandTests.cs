@@ -24,11 +24,13 @@ public class ReproduceCommandTests
             Assert.True(r.Completed);
             Assert.Equal([1000L], r.Log.Samples);
             Assert.True(double.IsFinite(r.Log.Column("test_log_px")[0]));
+            Assert.True(double.IsFinite(r.Log.Column("test_log_px_fit")[0]));
             Assert.Equal(1000, r.Settings.TrainCount);
         });
         var html = Html(Path.Combine(dir.Path, "fig3", "figure3.html"));
         Assert.Contains("MCEM (test)", html);
         Assert.Contains("N<sub>train</sub> = 1000", html);
+        Assert.Contains("importance sampling from the fitted q", Html(Path.Combine(dir.Path, "fig3", "figure3-importance.html")));
 
         var before = results.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.Directory, FigureRun.LogFile))).ToArray();
         Assert.Equal(0, await Run("fig3", "--quick", "--samples", "1000", "--ntrain", "1000", "--out", dir.Path, "--data-dir", TestData.Directory));

@@ -50,6 +50,9 @@ public sealed class FigureRun
     public const string CheckpointFile = "checkpoint.safetensors";
     public const string ModelFile = "model.safetensors";
 
+    /// <summary>The sources' revision, read once when this object first writes run.json (the code that trains).</summary>
+    private string? _gitRevision;
+
     public FigureRun(RunSettings settings, string directory, string figure = "")
     {
         settings.Validate();
@@ -287,7 +290,7 @@ public sealed class FigureRun
             ["status"] = status,
             ["seed"] = Settings.Seed,
             ["settings"] = Settings.ToJson(),
-            ["git_revision"] = RunProvenance.GitRevision(),
+            ["git_revision"] = _gitRevision ??= RunProvenance.GitRevision(),
             ["machine"] = RunProvenance.Machine(),
             ["started_utc"] = started,
             ["updated_utc"] = now,
@@ -300,7 +303,11 @@ public sealed class FigureRun
             ["samples_per_second"] = double.IsFinite(perSecond) ? perSecond : null,
             ["minutes_per_million_samples"] = double.IsFinite(perSecond) ? 1e6 / perSecond / 60 : null,
         };
-        AtomicFile.WriteAllText(InfoPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(InfoPath, json.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep '+' in "abc…+dirty" readable
+        }) + "\n");
     }
 
     /// <summary>Reads run.json; errors name the file.</summary>
