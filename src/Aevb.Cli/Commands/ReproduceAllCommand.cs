@@ -35,9 +35,9 @@ internal static class ReproduceAllCommand
             Datasets.FetchIfMissing(FreyFace.DatasetName, data, Console.Out);
             var figures = new (string Name, Func<int> Run)[]
             {
-                ("fig2 mnist", () => ReproduceCommand.RunFigure2(Mnist.DatasetName, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
-                ("fig2 frey", () => ReproduceCommand.RunFigure2(FreyFace.DatasetName, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
-                ("fig3", () => ReproduceCommand.RunFigure3(null, null, isQuick, outDir, runSeed, data, cancellationToken)),
+                ("fig2 mnist", () => ReproduceCommand.RunFigure2(Mnist.DatasetName, null, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
+                ("fig2 frey", () => ReproduceCommand.RunFigure2(FreyFace.DatasetName, null, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
+                ("fig3", () => ReproduceCommand.RunFigure3(null, null, null, isQuick, outDir, runSeed, data, cancellationToken)),
             };
             var failed = new List<string>();
             foreach (var (name, run) in figures)

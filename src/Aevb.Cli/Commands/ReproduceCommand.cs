@@ -31,6 +31,17 @@ internal static class ReproduceCommand
         CustomParser = r => ParseCount(r.Tokens[0].Value, r),
     };
 
+    /// <summary>
+    /// <c>--method</c>: run only some of a figure's methods, e.g. to carry AEVB further than the others; the chart
+    /// still shows every run of the figure already in the output folder.
+    /// </summary>
+    private static Option<RunMethod[]?> MethodOption(params RunMethod[] allowed) => new("--method")
+    {
+        HelpName = "M,M,...",
+        Description = $"Methods to run (default: all, {string.Join(",", allowed.Select(m => m.Name()))}); the chart shows every run of the figure in DIR.",
+        CustomParser = r => ParseMethods(r.Tokens[0].Value, r, allowed),
+    };
+
     private static Option<bool> QuickOption() => new("--quick") { Description = "Small settings that finish in a few minutes here (fewer samples, smaller evaluation subsets)." };
 
     private static Option<string> OutOption() => new("--out")
@@ -55,34 +66,35 @@ internal static class ReproduceCommand
             CustomParser = r => ParseList(r.Tokens[0].Value, r, "--latent"),
         };
         var samples = SamplesOption();
+        var methods = MethodOption(RunMethod.Aevb, RunMethod.WakeSleep);
         var quick = QuickOption();
         var output = OutOption();
         var seed = SeedOption();
         var dataDir = DataDirOption();
         var command = new Command("fig2", "Figure 2: AEVB and wake-sleep, train and test lower bound vs training samples, one panel per latent size.")
         {
-            dataset, latent, samples, quick, output, seed, dataDir,
+            dataset, latent, samples, methods, quick, output, seed, dataDir,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure2(parseResult.GetValue(dataset)!, NullIfEmpty(parseResult.GetValue(latent)),
-            parseResult.GetValue(samples), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
+            parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
             cancellationToken)));
         return command;
     }
 
     /// <summary>Figure 2's runs for one data set, then its chart; the exit code of <c>reproduce fig2</c>.</summary>
-    internal static int RunFigure2(string dataset, int[]? latents, long? samples, bool quick, string outDirectory, ulong seed, string? dataDirectory,
+    internal static int RunFigure2(string dataset, int[]? latents, long? samples, RunMethod[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
         CancellationToken cancellationToken)
     {
         var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed);
-        return Execute("fig2", plan, dataDirectory, cancellationToken, results => [($"figure2-{dataset}", FigureCharts.Figure2(results))]);
+        return Execute("fig2", plan, methods, dataDirectory, cancellationToken, results => [($"figure2-{dataset}", FigureCharts.Figure2(results))]);
     }
 
     /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>
-    internal static int RunFigure3(int[]? trainCounts, long? samples, bool quick, string outDirectory, ulong seed, string? dataDirectory,
+    internal static int RunFigure3(int[]? trainCounts, long? samples, RunMethod[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
         CancellationToken cancellationToken)
     {
         var plan = FigurePlan.Figure3(trainCounts, samples, quick, outDirectory, seed);
-        return Execute("fig3", plan, dataDirectory, cancellationToken, results =>
+        return Execute("fig3", plan, methods, dataDirectory, cancellationToken, results =>
             [("figure3", FigureCharts.Figure3(results)), ("figure3-importance", FigureCharts.Figure3(results, Figure3Estimate.FittedProposal))]);
     }
 
@@ -95,25 +107,31 @@ internal static class ReproduceCommand
             CustomParser = r => ParseList(r.Tokens[0].Value, r, "--ntrain"),
         };
         var samples = SamplesOption();
+        var methods = MethodOption(RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm);
         var quick = QuickOption();
         var output = OutOption();
         var seed = SeedOption();
         var dataDir = DataDirOption();
         var command = new Command("fig3", "Figure 3: AEVB, wake-sleep and Monte Carlo EM (Nz = 3, 100 hidden units), estimated marginal likelihood vs training samples.")
         {
-            ntrain, samples, quick, output, seed, dataDir,
+            ntrain, samples, methods, quick, output, seed, dataDir,
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure3(NullIfEmpty(parseResult.GetValue(ntrain)),
-            parseResult.GetValue(samples), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
+            parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
             cancellationToken)));
         return command;
     }
 
-    private static int Execute(string figure, IReadOnlyList<PlannedRun> plan, string? dataDirectory, CancellationToken cancellationToken,
-        Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts)
+    /// <summary>
+    /// Runs the planned runs of <paramref name="methods"/> (all when null), then charts every run of the whole plan
+    /// found in the figure's folder: runs of a method not asked for this time keep their place in the chart.
+    /// </summary>
+    private static int Execute(string figure, IReadOnlyList<PlannedRun> fullPlan, RunMethod[]? methods, string? dataDirectory,
+        CancellationToken cancellationToken, Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts)
     {
         var verb = $"aevb reproduce {figure}";
-        var figureDir = Path.GetDirectoryName(Path.GetFullPath(plan[0].Directory))!;
+        var plan = methods is null or { Length: 0 } ? fullPlan : fullPlan.Where(p => methods.Contains(p.Settings.Method)).ToList();
+        var figureDir = Path.GetDirectoryName(Path.GetFullPath(fullPlan[0].Directory))!;
         Console.WriteLine($"{figure}: {plan.Count} runs into {figureDir}");
         var wall = Stopwatch.StartNew();
         try
@@ -143,7 +161,7 @@ internal static class ReproduceCommand
             }
 
             var results = FigureResults.Load(figureDir)
-                .Where(r => plan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList();
+                .Where(r => fullPlan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList();
             foreach (var (name, figureChart) in charts(results))
             {
                 var html = Path.Combine(figureDir, name + ".html");
@@ -219,6 +237,23 @@ internal static class ReproduceCommand
             return (long)Math.Round(v);
         result.AddError($"--samples: '{text}' is not a positive whole number (e.g. 100000 or 1e6).");
         return null;
+    }
+
+    private static RunMethod[]? ParseMethods(string text, System.CommandLine.Parsing.ArgumentResult result, RunMethod[] allowed)
+    {
+        var methods = new List<RunMethod>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var match = allowed.Where(m => string.Equals(m.Name(), part, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (match.Count == 0)
+            {
+                result.AddError($"--method: '{part}' is not one of this figure's methods ({string.Join(", ", allowed.Select(m => m.Name()))}).");
+                return null;
+            }
+            methods.Add(match[0]);
+        }
+        if (methods.Count == 0) result.AddError("--method: give at least one method.");
+        return methods.Distinct().ToArray();
     }
 
     private static int[]? ParseList(string text, System.CommandLine.Parsing.ArgumentResult result, string option)

@@ -52,12 +52,33 @@ public class ReproduceCommandTests
     }
 
     [Fact]
+    public async Task MethodOptionRunsOnlyThoseMethodsAndTheChartKeepsTheOthers()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, await Run("fig2", "--quick", "--samples", "1000", "--latent", "2", "--out", dir.Path, "--data-dir", TestData.Directory));
+        var ws = Path.Combine(dir.Path, "fig2", "mnist-h500-z2-wakesleep", FigureRun.LogFile);
+        var wsWritten = File.GetLastWriteTimeUtc(ws);
+
+        // AEVB alone carried on to 2000 samples; wake-sleep untouched but still charted.
+        Assert.Equal(0, await Run("fig2", "--quick", "--samples", "2000", "--latent", "2", "--method", "aevb", "--out", dir.Path, "--data-dir", TestData.Directory));
+        var results = FigureResults.Load(Path.Combine(dir.Path, "fig2"));
+        Assert.Equal(2000L, results.Single(r => r.Settings.Method == RunMethod.Aevb).Log.LastSamples);
+        Assert.Equal(1000L, results.Single(r => r.Settings.Method == RunMethod.WakeSleep).Log.LastSamples);
+        Assert.Equal(wsWritten, File.GetLastWriteTimeUtc(ws));
+        var html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
+        Assert.Contains("AEVB (train)", html);
+        Assert.Contains("Wake-Sleep (train)", html);
+    }
+
+    [Fact]
     public async Task BadArgumentsAndMissingDataFailCleanly()
     {
         using var dir = new TempDir();
         Assert.NotEqual(0, await Run("fig2", "--latent", "3,x", "--out", dir.Path));
         Assert.NotEqual(0, await Run("fig2", "--samples", "0", "--out", dir.Path));
         Assert.NotEqual(0, await Run("fig2", "--dataset", "cifar", "--out", dir.Path));
+        Assert.NotEqual(0, await Run("fig2", "--method", "mcem", "--out", dir.Path)); // Figure 2 has no MCEM
+        Assert.NotEqual(0, await Run("fig3", "--method", "aevb,em", "--out", dir.Path));
         using var empty = new TempDir();
         Assert.Equal(1, await Run("fig3", "--quick", "--samples", "1000", "--out", dir.Path, "--data-dir", empty.Path));
         // Nothing was trained, so no run folder claims to be complete.
