@@ -191,7 +191,8 @@ public sealed class FigureRun
             if (evaluate || samples >= nextCheckpoint || samples >= s.Samples)
             {
                 var t = trainSeconds + train.Elapsed.TotalSeconds;
-                if (evaluate || samples >= s.Samples)
+                var evaluated = evaluate || samples >= s.Samples;
+                if (evaluated)
                 {
                     var evalWatch = Stopwatch.StartNew();
                     var values = evaluator.Evaluate(learner, new Rng(Mix(s.Seed, samples, 3)));
@@ -207,7 +208,7 @@ public sealed class FigureRun
                 WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
                 while (nextCheckpoint <= samples) nextCheckpoint += s.CheckpointInterval;
                 Reseed();
-                progress?.Report(Snapshot(true));
+                progress?.Report(Snapshot(evaluated)); // a checkpoint alone is no new evaluation: no evaluation line
             }
             else if (progress is not null && wall.Elapsed - lastReport >= TimeSpan.FromSeconds(0.5))
             {
