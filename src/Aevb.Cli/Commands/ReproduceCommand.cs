@@ -86,7 +86,8 @@ internal static class ReproduceCommand
         CancellationToken cancellationToken)
     {
         var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed);
-        return Execute("fig2", plan, methods, dataDirectory, cancellationToken, results => [($"figure2-{dataset}", FigureCharts.Figure2(results))]);
+        return Execute("fig2", plan, methods, dataDirectory, cancellationToken,
+            results => [($"figure2-{dataset}", FigureCharts.Figure2(results.Where(r => r.Settings.Dataset == dataset)))]);
     }
 
     /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>
@@ -123,8 +124,9 @@ internal static class ReproduceCommand
     }
 
     /// <summary>
-    /// Runs the planned runs of <paramref name="methods"/> (all when null), then charts every run of the whole plan
-    /// found in the figure's folder: runs of a method not asked for this time keep their place in the chart.
+    /// Runs the planned runs of <paramref name="methods"/> (all when null), then charts every run found in the
+    /// figure's folder: runs not asked for this time (another method, latent size or training-set size) keep their
+    /// place in the chart, so carrying one curve further never drops the others.
     /// </summary>
     private static int Execute(string figure, IReadOnlyList<PlannedRun> fullPlan, RunMethod[]? methods, string? dataDirectory,
         CancellationToken cancellationToken, Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts)
@@ -160,8 +162,7 @@ internal static class ReproduceCommand
                 Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s; {perMillion:F2} min per million samples)");
             }
 
-            var results = FigureResults.Load(figureDir)
-                .Where(r => fullPlan.Any(p => Path.GetFullPath(p.Directory) == Path.GetFullPath(r.Directory))).ToList();
+            var results = FigureResults.Load(figureDir);
             foreach (var (name, figureChart) in charts(results))
             {
                 var html = Path.Combine(figureDir, name + ".html");

@@ -133,8 +133,11 @@ public class FigureRunTests
         var extended = RunLog.ReadCsv(Path.Combine(dir.Path, FigureRun.LogFile));
         Assert.Equal(expected.Samples, extended.Samples);
         Assert.Equal(expected.Column("test_bound"), extended.Column("test_bound"));
-        // Asking for fewer samples than done is a different run, not a truncation.
-        Assert.Throws<InvalidOperationException>(() => new FigureRun(settings with { Samples = 2000 }, dir.Path).Run(s_mnist.Value));
+        // Asking for fewer samples than a completed run has is answered by that run: skipped, nothing truncated.
+        var fewer = new FigureRun(settings with { Samples = 2000 }, dir.Path);
+        Assert.True(fewer.IsDone);
+        Assert.Equal(RunOutcome.Skipped, fewer.Run(s_mnist.Value).Outcome);
+        Assert.Equal(expected.Samples, RunLog.ReadCsv(Path.Combine(dir.Path, FigureRun.LogFile)).Samples);
     }
 
     [Fact]

@@ -68,6 +68,18 @@ public class ReproduceCommandTests
         var html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
         Assert.Contains("AEVB (train)", html);
         Assert.Contains("Wake-Sleep (train)", html);
+
+        // Asked for fewer samples than it has, the AEVB run is done, not redone or refused.
+        var aevb = Path.Combine(dir.Path, "fig2", "mnist-h500-z2-aevb", FigureRun.LogFile);
+        var aevbWritten = File.GetLastWriteTimeUtc(aevb);
+        Assert.Equal(0, await Run("fig2", "--quick", "--samples", "1000", "--latent", "2", "--out", dir.Path, "--data-dir", TestData.Directory));
+        Assert.Equal(aevbWritten, File.GetLastWriteTimeUtc(aevb));
+
+        // Another latent size alone: the chart keeps the N_z = 2 panel.
+        Assert.Equal(0, await Run("fig2", "--quick", "--samples", "1000", "--latent", "3", "--method", "aevb", "--out", dir.Path, "--data-dir", TestData.Directory));
+        html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
+        Assert.Contains("N<sub>z</sub> = 2", html);
+        Assert.Contains("N<sub>z</sub> = 3", html);
     }
 
     [Fact]

@@ -82,7 +82,10 @@ public sealed class FigureRun
     }
 
     /// <summary>Whether this run is already complete with exactly these settings (so <see cref="Run"/> would skip it).</summary>
-    public bool IsDone => IsCompleted(Directory) && StoredSettings(ReadInfo(InfoPath), InfoPath) == Settings;
+    public bool IsDone => IsCompleted(Directory) && CoversSettings(StoredSettings(ReadInfo(InfoPath), InfoPath));
+
+    /// <summary>A stored run with these settings and at least as many samples answers for these settings.</summary>
+    private bool CoversSettings(RunSettings stored) => stored with { Samples = Settings.Samples } == Settings && stored.Samples >= Settings.Samples;
 
     private static RunSettings StoredSettings(JsonObject info, string path)
         => RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{path}: no 'settings' object."), path);
@@ -101,11 +104,13 @@ public sealed class FigureRun
             var stored = StoredSettings(info, InfoPath);
             var diff = stored.Differences(s);
             var extending = diff.Count > 0 && stored with { Samples = s.Samples } == s && s.Samples > stored.Samples;
-            if (diff.Count > 0 && !extending)
+            var completed = info["status"]?.GetValue<string>() == "completed";
+            var covered = completed && CoversSettings(stored); // e.g. a run carried to 1e7 samples asked for 1e6: done, not redone
+            if (diff.Count > 0 && !extending && !covered)
                 throw new InvalidOperationException($"{Directory} holds a run with other settings ({string.Join("; ", diff)}). Use another --out folder, or delete this one to start over.");
             if (extending && !File.Exists(CheckpointPath))
                 throw new InvalidOperationException($"{Directory} holds a run to {stored.Samples} samples without a checkpoint to extend it from; delete the folder to start over.");
-            if (!extending && info["status"]?.GetValue<string>() == "completed")
+            if (!extending && completed)
             {
                 var log = RunLog.ReadCsv(LogPath);
                 return new RunResult(RunOutcome.Skipped, Directory, log.LastSamples, log.LastSamples,
