@@ -86,6 +86,17 @@ public class DocumentTests
         Assert.Empty(NotebookValidator.Check(notebook));
     }
 
+    [Fact]
+    public void TemplateOutsideTheRepositoryReferencesTheLibraryByAbsolutePath()
+    {
+        using var dir = new TempNotebookDir();   // under the temp folder, outside any checkout
+        var root = OutputsOf.RepositoryRoot();
+        var reference = NotebookTemplate.LibraryReference(dir.Dir, toolDirectory: Path.Combine(root, "src", "Aevb.Cli"));
+        Assert.Equal(Path.Combine(root, NotebookTemplate.LibraryDllFromRoot).Replace('\\', '/'), reference);
+        Assert.True(Path.IsPathRooted(reference));
+        Assert.Contains($"#r \"{reference}\"", NotebookTemplate.Create(dir.PathOf("mine.ipynb")).Cells[1].Source);
+    }
+
     [Theory]
     [InlineData("a\nb", new[] { "a\n", "b" })]
     [InlineData("a\nb\n", new[] { "a\n", "b\n" })]

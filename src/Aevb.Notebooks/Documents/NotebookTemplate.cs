@@ -15,10 +15,7 @@ public static class NotebookTemplate
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         title ??= TitleFromFileName(full);
-        var root = FindRepositoryRoot(dir);
-        var dll = root is null
-            ? "Aevb.dll"
-            : Path.GetRelativePath(dir, Path.Combine(root, LibraryDllFromRoot)).Replace('\\', '/');
+        var dll = LibraryReference(dir);
 
         var notebook = Notebook.CreatePolyglot();
         notebook.AddMarkdownCell($"# {title}\n\nWhat this notebook shows, and which part of Kingma & Welling (2014) it follows.");
@@ -34,6 +31,20 @@ public static class NotebookTemplate
             "var Quick = Environment.GetEnvironmentVariable(\"AEVB_QUICK\") == \"1\";\n" +
             "Console.WriteLine(Quick ? \"Quick settings (AEVB_QUICK=1).\" : \"Paper settings.\");");
         return notebook;
+    }
+
+    /// <summary>
+    /// The <c>#r</c> path of the library for a notebook in <paramref name="dir"/>: relative when the notebook is inside
+    /// the repository (the checkout can move), else the absolute path of the repository this tool was built from (a
+    /// bare "Aevb.dll" would resolve against the notebook's folder, where there is none).
+    /// </summary>
+    public static string LibraryReference(string dir, string? toolDirectory = null)
+    {
+        if (FindRepositoryRoot(dir) is { } root)
+            return Path.GetRelativePath(dir, Path.Combine(root, LibraryDllFromRoot)).Replace('\\', '/');
+        if (FindRepositoryRoot(toolDirectory ?? AppContext.BaseDirectory) is { } toolRoot)
+            return Path.Combine(toolRoot, LibraryDllFromRoot).Replace('\\', '/');
+        return "Aevb.dll";
     }
 
     /// <summary>The nearest folder at or above <paramref name="dir"/> holding <c>src/Aevb/Aevb.csproj</c>.</summary>

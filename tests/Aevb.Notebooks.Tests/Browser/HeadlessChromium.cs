@@ -18,7 +18,7 @@ internal static class HeadlessChromium
     public static string Require()
     {
         if (ChartRenderer.Default.UnavailableReason is { } reason)
-            Assert.Fail("The browser chart tests need headless Chromium and the local plotly.js, which CI's .ci/run installs " +
+            Assert.Fail("The browser chart tests need headless Chromium and the local plotly.js, which the README's test command (test.sh) installs " +
                 "(`apt-get install chromium` and `npm ci` in the repository root). " + reason);
         return ChartRenderer.Default.ChromiumPath!;
     }
@@ -28,7 +28,7 @@ internal static class HeadlessChromium
     {
         var katex = Aevb.Notebooks.Export.KatexAssets.Find(AppContext.BaseDirectory, Directory.GetCurrentDirectory());
         if (katex is null)
-            Assert.Fail("The exported-notebook browser tests need the npm package katex, which CI's .ci/run installs " +
+            Assert.Fail("The exported-notebook browser tests need the npm package katex, which the README's test command (test.sh) installs " +
                 "(`npm ci` in the repository root); no node_modules/katex was found above " + AppContext.BaseDirectory + ".");
         return katex;
     }
