@@ -245,13 +245,15 @@ internal static class ReproduceCommand
         var methods = new List<RunMethod>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var match = allowed.Where(m => string.Equals(m.Name(), part, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (match.Count == 0)
+            RunMethod? method;
+            try { method = RunMethods.Parse(part); }
+            catch (ArgumentException) { method = null; }
+            if (method is not { } m || !allowed.Contains(m))
             {
-                result.AddError($"--method: '{part}' is not one of this figure's methods ({string.Join(", ", allowed.Select(m => m.Name()))}).");
+                result.AddError($"--method: '{part}' is not one of this figure's methods ({string.Join(", ", allowed.Select(a => a.Name()))}).");
                 return null;
             }
-            methods.Add(match[0]);
+            methods.Add(m);
         }
         if (methods.Count == 0) result.AddError("--method: give at least one method.");
         return methods.Distinct().ToArray();
