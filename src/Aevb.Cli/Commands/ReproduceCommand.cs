@@ -71,32 +71,49 @@ internal static class ReproduceCommand
         var output = OutOption();
         var seed = SeedOption();
         var dataDir = DataDirOption();
+        var protocol = new ProtocolOptions();
+        var mode = new ModeOptions();
         var command = new Command("fig2", "Figure 2: AEVB and wake-sleep, train and test lower bound vs training samples, one panel per latent size.")
         {
             dataset, latent, samples, methods, quick, output, seed, dataDir,
         };
+        protocol.AddTo(command);
+        mode.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure2(parseResult.GetValue(dataset)!, NullIfEmpty(parseResult.GetValue(latent)),
             parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
-            cancellationToken)));
+            cancellationToken, protocol.Read(parseResult), mode.Read(parseResult))));
         return command;
     }
 
     /// <summary>Figure 2's runs for one data set, then its chart; the exit code of <c>reproduce fig2</c>.</summary>
     internal static int RunFigure2(string dataset, int[]? latents, long? samples, RunMethod[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, FigureProtocol? protocol = null, RunMode? mode = null)
     {
-        var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed);
+        var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed, protocol);
+        string CommandFor(PlannedRun p) => $"reproduce fig2 --dataset {dataset} --latent {p.Settings.Latent} --method {p.Settings.Method.Name()}"
+            + CommonArguments(p, quick, seed, dataDirectory, protocol);
         return Execute("fig2", plan, methods, dataDirectory, cancellationToken,
-            results => [($"figure2-{dataset}", FigureCharts.Figure2(results.Where(r => r.Settings.Dataset == dataset)))]);
+            results => [($"figure2-{dataset}", FigureCharts.Figure2(results.Where(r => r.Settings.Dataset == dataset)))], mode ?? new RunMode(), CommandFor);
     }
 
     /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>
     internal static int RunFigure3(int[]? trainCounts, long? samples, RunMethod[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, FigureProtocol? protocol = null, RunMode? mode = null)
     {
-        var plan = FigurePlan.Figure3(trainCounts, samples, quick, outDirectory, seed);
+        var plan = FigurePlan.Figure3(trainCounts, samples, quick, outDirectory, seed, protocol);
+        string CommandFor(PlannedRun p) => $"reproduce fig3 --ntrain {p.Settings.TrainCount} --method {p.Settings.Method.Name()}"
+            + CommonArguments(p, quick, seed, dataDirectory, protocol);
         return Execute("fig3", plan, methods, dataDirectory, cancellationToken, results =>
-            [("figure3", FigureCharts.Figure3(results)), ("figure3-importance", FigureCharts.Figure3(results, Figure3Estimate.FittedProposal))]);
+            [("figure3", FigureCharts.Figure3(results)), ("figure3-importance", FigureCharts.Figure3(results, Figure3Estimate.FittedProposal))], mode ?? new RunMode(), CommandFor);
+    }
+
+    /// <summary>The arguments every per-run command shares (see <c>--list-runs</c>); the folder is absolute so the command runs from anywhere.</summary>
+    private static string CommonArguments(PlannedRun p, bool quick, ulong seed, string? dataDirectory, FigureProtocol? protocol)
+    {
+        var outDirectory = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(p.Directory)))!;
+        var text = $" --samples {p.Settings.Samples} --out {RunMode.Quote(outDirectory)} --seed {seed}{(quick ? " --quick" : "")}";
+        if (dataDirectory is not null) text += $" --data-dir {RunMode.Quote(Path.GetFullPath(dataDirectory))}";
+        return text + ProtocolOptions.Arguments(protocol) + " --no-charts";
     }
 
     private static Command CreateFigure3()
@@ -113,13 +130,17 @@ internal static class ReproduceCommand
         var output = OutOption();
         var seed = SeedOption();
         var dataDir = DataDirOption();
+        var protocol = new ProtocolOptions();
+        var mode = new ModeOptions();
         var command = new Command("fig3", "Figure 3: AEVB, wake-sleep and Monte Carlo EM (Nz = 3, 100 hidden units), estimated marginal likelihood vs training samples.")
         {
             ntrain, samples, methods, quick, output, seed, dataDir,
         };
+        protocol.AddTo(command);
+        mode.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure3(NullIfEmpty(parseResult.GetValue(ntrain)),
             parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
-            cancellationToken)));
+            cancellationToken, protocol.Read(parseResult), mode.Read(parseResult))));
         return command;
     }
 
@@ -129,17 +150,31 @@ internal static class ReproduceCommand
     /// place in the chart, so carrying one curve further never drops the others.
     /// </summary>
     private static int Execute(string figure, IReadOnlyList<PlannedRun> fullPlan, RunMethod[]? methods, string? dataDirectory,
-        CancellationToken cancellationToken, Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts)
+        CancellationToken cancellationToken, Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts,
+        RunMode mode, Func<PlannedRun, string> commandFor)
     {
         var verb = $"aevb reproduce {figure}";
         var plan = methods is null or { Length: 0 } ? fullPlan : fullPlan.Where(p => methods.Contains(p.Settings.Method)).ToList();
         var figureDir = Path.GetDirectoryName(Path.GetFullPath(fullPlan[0].Directory))!;
-        Console.WriteLine($"{figure}: {plan.Count} runs into {figureDir}");
+        if (mode.ListRuns)
+        {
+            // One self-contained command per run, for GNU parallel or a job array; `--charts-only` draws the figure after.
+            foreach (var p in plan) Console.WriteLine(RunMode.Self() + " " + commandFor(p));
+            return 0;
+        }
+        if (!mode.ChartsOnly) Console.WriteLine($"{figure}: {plan.Count} runs into {figureDir}");
         var wall = Stopwatch.StartNew();
         try
         {
+            if (mode.Jobs > 1 && !mode.ChartsOnly)
+            {
+                var pending = plan.Where(p => !new FigureRun(p.Settings, p.Directory, figure).IsDone).ToList();
+                Console.WriteLine($"{plan.Count - pending.Count} already complete; {pending.Count} to run, {mode.Jobs} at a time (one engine thread each unless AEVB_NUM_THREADS is set)");
+                var code = ParallelRuns.Run(pending.Select(p => (p.Settings.Name, commandFor(p))).ToList(), mode.Jobs, cancellationToken);
+                if (code != 0) return code;
+            }
             var data = new Dictionary<string, RunData>();
-            for (var i = 0; i < plan.Count; i++)
+            for (var i = 0; i < plan.Count && !mode.ChartsOnly && mode.Jobs <= 1; i++)
             {
                 var (settings, dir, _) = plan[i];
                 var run = new FigureRun(settings, dir, figure);
@@ -162,7 +197,13 @@ internal static class ReproduceCommand
                 Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s; {perMillion:F2} min per million samples)");
             }
 
+            if (mode.NoCharts) return 0;
             var results = FigureResults.Load(figureDir);
+            if (results.Count == 0)
+            {
+                Console.Error.WriteLine($"{verb}: no runs in {figureDir} to chart yet.");
+                return 1;
+            }
             foreach (var (name, figureChart) in charts(results))
             {
                 var html = Path.Combine(figureDir, name + ".html");

@@ -81,6 +81,12 @@ public sealed class MonteCarloEm
         set => _hmc.TargetAcceptance = value;
     }
 
+    /// <summary>
+    /// Start each visited point's chain from a fresh prior draw instead of where it stopped at its last visit (an
+    /// ablation: Appendix E does not say how its chains start; persistent chains are our default).
+    /// </summary>
+    public bool ChainsFromPrior { get; set; }
+
     /// <summary>Optimiser steps per E-step with the acquired sample (Appendix E: 5).</summary>
     public int WeightUpdates { get; set; } = 5;
 
@@ -122,6 +128,7 @@ public sealed class MonteCarloEm
             if ((uint)i >= (uint)TrainCount) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Index outside 0..{TrainCount - 1}.");
             _z.AsSpan(i * d, d).CopyTo(zBatch.Row(r));
         }
+        if (ChainsFromPrior) rng.FillNormal(zBatch.Span);
         _posterior.X = x;
         _hmc.Target = _posterior;
         _hmc.Initialize(zBatch);

@@ -4,6 +4,46 @@ namespace Aevb.Training.Runs;
 public sealed record PlannedRun(RunSettings Settings, string Directory, string Figure);
 
 /// <summary>
+/// Departures from the paper's protocol for ablations and quick looks (<c>aevb reproduce</c>'s options); every null
+/// member keeps the default of <see cref="FigurePlan"/>.
+/// </summary>
+public sealed record FigureProtocol
+{
+    /// <summary>Force one Adagrad step size instead of choosing from {0.01, 0.02, 0.1}.</summary>
+    public float? LearningRate { get; init; }
+
+    public long? AnnealSamples { get; init; }
+
+    public int? MarginalPoints { get; init; }
+
+    public int? HmcSamples { get; init; }
+
+    public int? HmcLeapfrog { get; init; }
+
+    public int? ImportanceSamples { get; init; }
+
+    public int? McemLeapfrog { get; init; }
+
+    public int? McemWeightUpdates { get; init; }
+
+    public McemChainStart? McemChainStart { get; init; }
+
+    internal RunSettings Apply(RunSettings s) => s with
+    {
+        LearningRate = LearningRate ?? s.LearningRate,
+        LearningRateCandidates = LearningRate is null ? s.LearningRateCandidates : null,
+        AnnealSamples = AnnealSamples ?? s.AnnealSamples,
+        MarginalPoints = MarginalPoints ?? s.MarginalPoints,
+        HmcSamples = HmcSamples ?? s.HmcSamples,
+        HmcLeapfrog = HmcLeapfrog ?? s.HmcLeapfrog,
+        ImportanceSamples = ImportanceSamples ?? s.ImportanceSamples,
+        McemLeapfrog = McemLeapfrog ?? s.McemLeapfrog,
+        McemWeightUpdates = McemWeightUpdates ?? s.McemWeightUpdates,
+        McemChainStart = McemChainStart ?? s.McemChainStart,
+    };
+}
+
+/// <summary>
 /// The runs behind the paper's Figures 2 and 3, at the paper's settings (DESIGN §4) or, with <c>quick</c>, at
 /// settings small enough to finish in a few minutes here. Folders: <c>OUT/fig2/&lt;run&gt;/</c>, <c>OUT/fig3/&lt;run&gt;/</c>
 /// with run names like <c>mnist-h500-z20-aevb</c> (<see cref="RunSettings.Name"/>).
@@ -18,7 +58,8 @@ public static class FigurePlan
     /// Adagrad, train and test lower bound at log-spaced sample counts. Paper scale: up to 10⁸ samples, evaluated
     /// from 10⁵ on the whole train and test sets. Quick: 10⁵ samples, evaluated from 10⁴ on 2000 points of each.
     /// </summary>
-    public static IReadOnlyList<PlannedRun> Figure2(string dataset, IReadOnlyList<int>? latents, long? samples, bool quick, string outDirectory, ulong seed = 1)
+    public static IReadOnlyList<PlannedRun> Figure2(string dataset, IReadOnlyList<int>? latents, long? samples, bool quick, string outDirectory, ulong seed = 1,
+        FigureProtocol? protocol = null)
     {
         var hidden = dataset == "frey" ? 200 : 500;
         var total = samples ?? (quick ? 100_000 : 100_000_000);
@@ -39,25 +80,32 @@ public static class FigurePlan
                     EvaluationsPerDecade = 5,
                     TrainEvaluationSize = quick ? 2000 : null,
                     TestEvaluationSize = quick ? 2000 : null,
+                    LearningRateCandidates = RunSettings.PaperLearningRates,
                 };
+                if (protocol is not null) settings = protocol.Apply(settings);
                 runs.Add(new PlannedRun(settings, Path.Combine(outDirectory, "fig2", settings.Name), "fig2"));
             }
         return runs;
     }
 
+    /// <summary>The end of Figure 3's linear x axis in the paper: 60 M samples for N = 1000, about 68 M for N = 50000.</summary>
+    public static long Figure3Samples(int trainCount) => trainCount >= 50000 ? 68_000_000 : 60_000_000;
+
     /// <summary>
     /// Figure 3: MNIST, 3 latent variables, 100 hidden units, N_train ∈ {1000, 50000}; AEVB, wake-sleep and MCEM;
-    /// marginal likelihood (Appendix D estimator, plus the importance-sampled one) on the first 100 training and test
-    /// points at log-spaced sample counts. Paper scale: up to 10⁸ samples. Quick: 10⁵ samples, 20 points and
-    /// smaller estimators.
+    /// marginal likelihood on the first 1000 training and first 1000 test points, 50 posterior samples per point from
+    /// HMC with 4 leapfrog steps (Appendix E), for the Appendix D estimator (plus the importance-sampled cross-checks).
+    /// Paper scale: to the end of the paper's linear x axis (<see cref="Figure3Samples"/>), evaluated at log-spaced
+    /// points to 2·10⁶ samples and every 2·10⁶ after that. Quick: 10⁵ samples, 20 points and smaller estimators.
     /// </summary>
-    public static IReadOnlyList<PlannedRun> Figure3(IReadOnlyList<int>? trainCounts, long? samples, bool quick, string outDirectory, ulong seed = 1)
+    public static IReadOnlyList<PlannedRun> Figure3(IReadOnlyList<int>? trainCounts, long? samples, bool quick, string outDirectory, ulong seed = 1,
+        FigureProtocol? protocol = null)
     {
-        var total = samples ?? (quick ? 100_000 : 100_000_000);
         var runs = new List<PlannedRun>();
         foreach (var n in trainCounts ?? [1000, 50000])
             foreach (var method in new[] { RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm })
             {
+                var total = samples ?? (quick ? 100_000 : Figure3Samples(n));
                 var settings = new RunSettings
                 {
                     Method = method,
@@ -68,14 +116,18 @@ public static class FigurePlan
                     Samples = total,
                     Seed = seed,
                     Evaluation = RunEvaluation.MarginalLikelihood,
-                    FirstEvaluation = 10_000,
+                    FirstEvaluation = quick ? 10_000 : 100_000,
                     EvaluationsPerDecade = 3,
-                    MarginalPoints = quick ? 20 : 100,
-                    HmcSamples = quick ? 50 : 100,
-                    HmcChains = 8, // 4 chains per datapoint give the samples q is fitted to, 4 the samples it scores
+                    LinearEvaluationEvery = quick ? null : 2_000_000,
+                    LearningRateCandidates = RunSettings.PaperLearningRates,
+                    MarginalPoints = quick ? 20 : 1000,
+                    HmcSamples = 50,
+                    HmcLeapfrog = 4,
+                    HmcChains = 8, // 4 chains per datapoint give the samples q is fitted to, 4 the samples it scores (our choice)
                     HmcWarmup = quick ? 50 : 100,
-                    ImportanceSamples = quick ? 500 : 5000,
+                    ImportanceSamples = quick ? 500 : 1000,
                 };
+                if (protocol is not null) settings = protocol.Apply(settings);
                 runs.Add(new PlannedRun(settings, Path.Combine(outDirectory, "fig3", settings.Name), "fig3"));
             }
         return runs;

@@ -53,6 +53,9 @@ public sealed class FigureRun
     /// <summary>The sources' revision, read once when this object first writes run.json (the code that trains).</summary>
     private string? _gitRevision;
 
+    /// <summary>The step-size choice (candidates, their scores, the one chosen), recorded in run.json; null when forced.</summary>
+    private JsonObject? _selection;
+
     public FigureRun(RunSettings settings, string directory, string figure = "")
     {
         settings.Validate();
@@ -118,17 +121,22 @@ public sealed class FigureRun
             }
         }
 
+        var wall = Stopwatch.StartNew();
         var n = data.Train.Rows;
-        var root = new Rng(s.Seed);
-        var model = Vae.Create(new VaeConfig(data.Features, s.Hidden, s.Latent, data.Decoder), s.InitStd, root.Fork());
-        var learner = RunLearner.Create(s, model, n, root.Fork());
         var evaluator = new RunEvaluator(s, data);
         var runLog = new RunLog(evaluator.Metrics);
         long samples = 0, steps = 0;
         double trainSeconds = 0, evalSeconds = 0;
         var resumes = info?["resumes"]?.GetValue<int>() ?? 0;
+        var candidates = s.LearningRates();
+        _selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
+        var rate = candidates.Length == 0 ? s.LearningRate : _selection?["chosen"]?.GetValue<float>() ?? float.NaN;
+        RunLearner learner = null!;
         if (File.Exists(CheckpointPath))
         {
+            if (float.IsNaN(rate))
+                throw new InvalidDataException($"{InfoPath}: the run has a checkpoint but no recorded step-size choice; delete {Directory} to start over.");
+            learner = NewLearner(rate);
             (samples, steps, trainSeconds, evalSeconds) = LoadCheckpoint(learner);
             runLog = RunLog.ReadCsv(LogPath);
             if (!runLog.Metrics.SequenceEqual(evaluator.Metrics))
@@ -136,15 +144,15 @@ public sealed class FigureRun
             runLog.TruncateAfter(samples);
             resumes++;
         }
+        else if (candidates.Length == 0)
+        {
+            learner = NewLearner(rate);
+        }
         var resumedFrom = samples;
         var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+        if (learner is not null) WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
 
         var points = s.EvaluationPoints();
-        var next = 0;
-        while (next < points.Length && points[next] <= samples) next++;
-        var nextCheckpoint = (samples / s.CheckpointInterval + 1) * s.CheckpointInterval;
-
         var m = s.BatchSize;
         var scale = (float)n / m;
         var batch = new Tensor(m, data.Features);
@@ -159,9 +167,85 @@ public sealed class FigureRun
             for (var i = 0; i < n; i++) order[i] = i; // a fresh permutation at every segment, independent of the last
             position = n;
         }
+        // One minibatch from the current stream, one update; returns the training objective.
+        double Step(RunLearner l)
+        {
+            for (var r = 0; r < m; r++)
+            {
+                if (position == n)
+                {
+                    batchRng.Shuffle(order);
+                    position = 0;
+                }
+                indices[r] = order[position++];
+                data.Train.Row(indices[r]).CopyTo(batch.Row(r));
+            }
+            if (s.AnnealSamples is not null) l.SetLearningRate(s.AnnealedRate(rate, samples));
+            return l.Step(batch, indices, scale, noiseRng);
+        }
+
+        if (learner is null)
+        {
+            // Section 5: the step size is "chosen from {0.01, 0.02, 0.1} based on performance on the training set in
+            // the first few iterations". Each candidate trains from the same initialisation, on the same minibatches
+            // and noise, up to the first evaluation point, where the run's own training-set measure (lower bound, or
+            // marginal likelihood for Figure 3) scores it; the run goes on from the best candidate's state, so its
+            // first log row is that evaluation.
+            var trial = points[0];
+            var metric = evaluator.Metrics.Contains("train_log_px") ? "train_log_px" : "train_bound";
+            var scores = new JsonArray();
+            var selectionWatch = Stopwatch.StartNew();
+            double bestScore = double.NegativeInfinity, bestTrain = 0, bestEval = 0;
+            Dictionary<string, double>? bestValues = null;
+            foreach (var candidate in candidates)
+            {
+                rate = candidate;
+                samples = 0;
+                Reseed();
+                var l = NewLearner(candidate);
+                var trainWatch = Stopwatch.StartNew();
+                var diverged = false;
+                while (samples < trial && !diverged)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                        return new RunResult(RunOutcome.Interrupted, Directory, 0, 0, 0, 0, wall.Elapsed);
+                    diverged = !double.IsFinite(Step(l));
+                    samples += m;
+                }
+                var trainTime = trainWatch.Elapsed.TotalSeconds;
+                var evalWatch = Stopwatch.StartNew();
+                var values = diverged ? null : evaluator.Evaluate(l, new Rng(Mix(s.Seed, samples, 3)));
+                var score = values is not null && values.TryGetValue(metric, out var v) && double.IsFinite(v) ? v : double.NaN;
+                scores.Add(new JsonObject { ["learning_rate"] = candidate, [metric] = double.IsFinite(score) ? score : null });
+                progress?.Report(new RunProgress($"{s.Name} lr {candidate.ToString(CultureInfo.InvariantCulture)}", samples, s.Samples, samples / Math.Max(trainTime, 1e-9),
+                    double.NaN, values, IsEvaluation: true));
+                if (double.IsFinite(score) && score > bestScore)
+                {
+                    (bestScore, bestValues, learner, bestTrain, bestEval) = (score, values, l, trainTime, evalWatch.Elapsed.TotalSeconds);
+                    _selection = new JsonObject { ["chosen"] = candidate };
+                }
+            }
+            if (learner is null || bestValues is null || _selection is null)
+                throw new TrainingDivergedException(trial / m, trial, double.NaN, candidates.Max());
+            rate = _selection["chosen"]!.GetValue<float>();
+            _selection["trial_samples"] = trial;
+            _selection["score"] = metric;
+            _selection["candidates"] = scores;
+            _selection["seconds"] = selectionWatch.Elapsed.TotalSeconds;
+            samples = trial;
+            steps = trial / m;
+            (trainSeconds, evalSeconds) = (bestTrain, bestEval);
+            runLog.Add(samples, trainSeconds, evalSeconds, bestValues);
+            runLog.WriteCsv(LogPath);
+            SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
+            WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+        }
+
+        var next = 0;
+        while (next < points.Length && points[next] <= samples) next++;
+        var nextCheckpoint = (samples / s.CheckpointInterval + 1) * s.CheckpointInterval;
         Reseed();
 
-        var wall = Stopwatch.StartNew();
         var train = new Stopwatch();
         var lastReport = TimeSpan.Zero;
         double objectiveSum = 0;
@@ -173,20 +257,10 @@ public sealed class FigureRun
                 return new RunResult(RunOutcome.Interrupted, Directory, samples, resumedFrom, trainSeconds + train.Elapsed.TotalSeconds, evalSeconds, wall.Elapsed);
 
             train.Start();
-            for (var r = 0; r < m; r++)
-            {
-                if (position == n)
-                {
-                    batchRng.Shuffle(order);
-                    position = 0;
-                }
-                indices[r] = order[position++];
-                data.Train.Row(indices[r]).CopyTo(batch.Row(r));
-            }
-            var objective = learner.Step(batch, indices, scale, noiseRng);
+            var objective = Step(learner);
             train.Stop();
             if (!double.IsFinite(objective))
-                throw new TrainingDivergedException(steps + 1, samples, objective, s.LearningRate);
+                throw new TrainingDivergedException(steps + 1, samples, objective, rate);
             steps++;
             samples += m;
             objectiveSum += objective;
@@ -225,6 +299,13 @@ public sealed class FigureRun
         }
         WriteInfo("completed", started, resumes, samples, trainSeconds, evalSeconds);
         return new RunResult(RunOutcome.Completed, Directory, samples, resumedFrom, trainSeconds, evalSeconds, wall.Elapsed);
+
+        RunLearner NewLearner(float learningRate)
+        {
+            var root = new Rng(s.Seed);
+            var model = Vae.Create(new VaeConfig(data.Features, s.Hidden, s.Latent, data.Decoder), s.InitStd, root.Fork());
+            return RunLearner.Create(s with { LearningRate = learningRate }, model, n, root.Fork());
+        }
 
         RunProgress Snapshot(bool isEvaluation)
         {
@@ -296,6 +377,7 @@ public sealed class FigureRun
             ["status"] = status,
             ["seed"] = Settings.Seed,
             ["settings"] = Settings.ToJson(),
+            ["learning_rate_selection"] = _selection?.DeepClone(),
             ["git_revision"] = _gitRevision ??= RunProvenance.GitRevision(),
             ["machine"] = RunProvenance.Machine(),
             ["started_utc"] = started,

@@ -59,6 +59,7 @@ internal sealed class RunEvaluator
             Samples = _settings.HmcSamples,
             ChainsPerPoint = _settings.HmcChains,
             WarmupSteps = _settings.HmcWarmup,
+            LeapfrogSteps = _settings.HmcLeapfrog,
             FittedProposalSamples = _settings.ImportanceSamples,
         };
         foreach (var (split, x) in new[] { ("train", _train), ("test", _test) })

@@ -27,6 +27,9 @@ internal abstract class RunLearner
     /// <summary>One update on a minibatch whose rows are training points <paramref name="indices"/>; returns its training objective.</summary>
     public abstract double Step(Tensor batch, ReadOnlySpan<int> indices, float scale, Rng rng);
 
+    /// <summary>Sets the global step size of every optimiser (for annealing).</summary>
+    public abstract void SetLearningRate(float rate);
+
     /// <summary>Named buffers that, with the parameters, make the state resumable.</summary>
     public abstract IEnumerable<(string Name, StateBuffer Buffer)> StateBuffers();
 
@@ -84,6 +87,8 @@ internal sealed class AevbLearner : RunLearner
         return bound;
     }
 
+    public override void SetLearningRate(float rate) => _optimizer.LearningRate = rate;
+
     public override IEnumerable<(string, StateBuffer)> StateBuffers() => AdagradState("optimizer", _optimizer);
 }
 
@@ -101,6 +106,8 @@ internal sealed class WakeSleepLearner : RunLearner
         return _method.LastWakeObjective;
     }
 
+    public override void SetLearningRate(float rate) => _method.GenerativeOptimizer.LearningRate = _method.RecognitionOptimizer.LearningRate = rate;
+
     public override IEnumerable<(string, StateBuffer)> StateBuffers()
         => AdagradState("generative_optimizer", _method.GenerativeOptimizer)
             .Concat(AdagradState("recognition_optimizer", _method.RecognitionOptimizer));
@@ -114,11 +121,18 @@ internal sealed class McemLearner : RunLearner
 
     public McemLearner(Vae model, RunSettings settings, int trainCount, Rng rng) : base(model)
     {
-        _method = new MonteCarloEm(model.Decoder, trainCount, rng, settings.LearningRate, settings.WeightDecay);
+        _method = new MonteCarloEm(model.Decoder, trainCount, rng, settings.LearningRate, settings.WeightDecay)
+        {
+            LeapfrogSteps = settings.McemLeapfrog,
+            WeightUpdates = settings.McemWeightUpdates,
+            ChainsFromPrior = settings.McemChainStart == McemChainStart.Prior,
+        };
         _visited = new float[trainCount];
     }
 
     public override bool HasEncoder => false;
+
+    public override void SetLearningRate(float rate) => _method.Optimizer.LearningRate = rate;
 
     public override double Step(Tensor batch, ReadOnlySpan<int> indices, float scale, Rng rng)
     {

@@ -14,6 +14,16 @@ public enum RunEvaluation
     MarginalLikelihood,
 }
 
+/// <summary>Where a Monte Carlo EM chain starts when its datapoint is visited (Appendix E does not say).</summary>
+public enum McemChainStart
+{
+    /// <summary>Where the chain of that datapoint stopped at its last visit (a persistent chain per datapoint).</summary>
+    Persistent,
+
+    /// <summary>A fresh draw from the prior <c>N(0, I)</c> at every visit.</summary>
+    Prior,
+}
+
 /// <summary>
 /// Everything that determines a figure run's numbers (two runs with equal settings produce the same log, bit for
 /// bit). Stored in <c>run.json</c>; a folder holding a run with other settings is never resumed.
@@ -37,8 +47,29 @@ public sealed record RunSettings
 
     public int BatchSize { get; init; } = 100;
 
-    /// <summary>Adagrad's global step size (the paper picks from {0.01, 0.02, 0.1}).</summary>
+    /// <summary>
+    /// Adagrad's global step size when it is forced (<see cref="LearningRateCandidates"/> null); with candidates, the
+    /// step size used is the one chosen at the start of the run and recorded in run.json.
+    /// </summary>
     public float LearningRate { get; init; } = 0.02f;
+
+    /// <summary>
+    /// Step sizes to choose from, comma-separated (Section 5: "chosen from {0.01, 0.02, 0.1} based on performance on
+    /// the training set in the first few iterations"): each is tried from the same initialisation up to the first
+    /// evaluation point, and the run goes on with the one whose training-set score there is best (see
+    /// <see cref="FigureRun"/>). Null: use <see cref="LearningRate"/> throughout. A string so the record keeps value equality.
+    /// </summary>
+    public string? LearningRateCandidates { get; init; }
+
+    /// <summary>The paper's step-size candidates (Section 5).</summary>
+    public const string PaperLearningRates = "0.01,0.02,0.1";
+
+    /// <summary>
+    /// Optional explicit annealing of the global step size, <c>η_t = η · τ / (τ + t)</c> with t the training samples
+    /// seen and τ this value (null: none, Adagrad's own per-parameter decay only). Appendix E mentions "Adagrad
+    /// stepsizes (with accompanying annealing schedule)" without giving it; see src/Aevb/Training/README.md.
+    /// </summary>
+    public long? AnnealSamples { get; init; }
 
     /// <summary>Precision λ of the <c>N(0, 1/λ)</c> prior on the parameters (1: the paper's <c>N(0, I)</c>).</summary>
     public float WeightDecay { get; init; } = 1f;
@@ -74,6 +105,22 @@ public sealed record RunSettings
 
     public int HmcWarmup { get; init; } = 100;
 
+    /// <summary>Leapfrog steps per HMC transition of the estimator (Appendix E: 4).</summary>
+    public int HmcLeapfrog { get; init; } = 4;
+
+    /// <summary>
+    /// Evaluation points: log-spaced from <see cref="FirstEvaluation"/> up to this many samples, then every this-many
+    /// samples (for Figure 3's linear x axis). Null: log-spaced throughout.
+    /// </summary>
+    public long? LinearEvaluationEvery { get; init; }
+
+    /// <summary>MCEM (Appendix E): leapfrog steps per E-step (10), weight updates per E-step (5), and where a chain starts at each visit.</summary>
+    public int McemLeapfrog { get; init; } = 10;
+
+    public int McemWeightUpdates { get; init; } = 5;
+
+    public McemChainStart McemChainStart { get; init; } = McemChainStart.Persistent;
+
     /// <summary>Importance samples per datapoint for the two cross-checks, encoder proposal and fitted-Gaussian proposal (0: skip them).</summary>
     public int ImportanceSamples { get; init; } = 5000;
 
@@ -92,6 +139,12 @@ public sealed record RunSettings
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"Learning rate must be positive, got {LearningRate}.");
         if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new ArgumentException($"Weight decay must be zero or positive, got {WeightDecay}.");
         if (!(InitStd >= 0) || !float.IsFinite(InitStd)) throw new ArgumentException($"Init std must be zero or positive, got {InitStd}.");
+        foreach (var c in LearningRates())
+            if (!(c > 0) || !float.IsFinite(c)) throw new ArgumentException($"Learning-rate candidates must be positive, got '{LearningRateCandidates}'.");
+        if (AnnealSamples is <= 0) throw new ArgumentException($"The annealing time scale must be positive, got {AnnealSamples}.");
+        if (LinearEvaluationEvery is <= 0) throw new ArgumentException($"The linear evaluation interval must be positive, got {LinearEvaluationEvery}.");
+        if (HmcLeapfrog <= 0 || McemLeapfrog <= 0 || McemWeightUpdates <= 0)
+            throw new ArgumentException($"Leapfrog steps ({HmcLeapfrog}, MCEM {McemLeapfrog}) and MCEM weight updates ({McemWeightUpdates}) must be positive.");
         if (FirstEvaluation <= 0 || EvaluationsPerDecade <= 0 || CheckpointInterval <= 0)
             throw new ArgumentException("First evaluation, evaluations per decade and checkpoint interval must be positive.");
         if (TrainEvaluationSize is <= 0 || TestEvaluationSize is <= 0) throw new ArgumentException("Evaluation subset sizes must be positive.");
@@ -99,8 +152,27 @@ public sealed record RunSettings
             throw new ArgumentException($"Marginal-likelihood settings out of range (points {MarginalPoints}, HMC samples {HmcSamples} ≥ latent + 2, chains {HmcChains} ≥ 2, warm-up {HmcWarmup}, importance samples {ImportanceSamples}).");
     }
 
-    /// <summary>The evaluation points: log-spaced from <see cref="FirstEvaluation"/>, then <see cref="Samples"/>.</summary>
-    public long[] EvaluationPoints() => EvaluationSchedule.LogSpaced(Math.Min(FirstEvaluation, Samples), Samples, EvaluationsPerDecade);
+    /// <summary>The step sizes to try (empty when <see cref="LearningRate"/> is forced).</summary>
+    public float[] LearningRates() => LearningRateCandidates is null ? []
+        : LearningRateCandidates.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => float.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : float.NaN).ToArray();
+
+    /// <summary>The global step size after <paramref name="samples"/> training samples, at base rate <paramref name="rate"/>.</summary>
+    public float AnnealedRate(float rate, long samples) => AnnealSamples is { } tau ? (float)(rate * tau / (double)(tau + samples)) : rate;
+
+    /// <summary>
+    /// The evaluation points: log-spaced from <see cref="FirstEvaluation"/> (then every <see cref="LinearEvaluationEvery"/>
+    /// samples, if set), then <see cref="Samples"/>.
+    /// </summary>
+    public long[] EvaluationPoints()
+    {
+        var first = Math.Min(FirstEvaluation, Samples);
+        if (LinearEvaluationEvery is not { } every || every >= Samples) return EvaluationSchedule.LogSpaced(first, Samples, EvaluationsPerDecade);
+        var points = every > first ? EvaluationSchedule.LogSpaced(first, every, EvaluationsPerDecade).ToList() : [every];
+        for (var p = points[^1] / every * every + every; p < Samples; p += every) points.Add(p);
+        points.Add(Samples);
+        return points.Distinct().ToArray();
+    }
 
     public JsonObject ToJson() => new()
     {
@@ -113,6 +185,8 @@ public sealed record RunSettings
         ["batch_size"] = BatchSize,
         ["optimizer"] = "adagrad",
         ["learning_rate"] = LearningRate,
+        ["learning_rate_candidates"] = LearningRateCandidates is null ? null : new JsonArray(LearningRates().Select(v => (JsonNode)v).ToArray()),
+        ["anneal_samples"] = AnnealSamples,
         ["weight_decay"] = WeightDecay,
         ["init_std"] = InitStd,
         ["seed"] = Seed,
@@ -127,6 +201,11 @@ public sealed record RunSettings
         ["hmc_chains"] = HmcChains,
         ["hmc_warmup"] = HmcWarmup,
         ["importance_samples"] = ImportanceSamples,
+        ["hmc_leapfrog"] = HmcLeapfrog,
+        ["linear_evaluation_every"] = LinearEvaluationEvery,
+        ["mcem_leapfrog"] = McemLeapfrog,
+        ["mcem_weight_updates"] = McemWeightUpdates,
+        ["mcem_chain_start"] = McemChainStart == McemChainStart.Persistent ? "persistent" : "prior",
     };
 
     /// <summary>Reads the object written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
@@ -169,6 +248,15 @@ public sealed record RunSettings
             HmcChains = Get<int>("hmc_chains"),
             HmcWarmup = Get<int>("hmc_warmup"),
             ImportanceSamples = Get<int>("importance_samples"),
+            // Keys added with the paper's protocol (absent in earlier runs: the values those runs used).
+            LearningRateCandidates = json["learning_rate_candidates"] is JsonArray candidates
+                ? string.Join(",", candidates.Select(c => c!.GetValue<float>().ToString("R", CultureInfo.InvariantCulture))) : null,
+            AnnealSamples = Opt<long>("anneal_samples"),
+            HmcLeapfrog = Opt<int>("hmc_leapfrog") ?? 10,
+            LinearEvaluationEvery = Opt<long>("linear_evaluation_every"),
+            McemLeapfrog = Opt<int>("mcem_leapfrog") ?? 10,
+            McemWeightUpdates = Opt<int>("mcem_weight_updates") ?? 5,
+            McemChainStart = json["mcem_chain_start"]?.GetValue<string>() == "prior" ? McemChainStart.Prior : McemChainStart.Persistent,
         };
     }
 

@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Aevb.Training.Runs;
+
+namespace Aevb.Cli.Commands;
+
+/// <summary>
+/// <c>reproduce fig2|fig3</c> options that depart from the paper's protocol (for ablations); each left out keeps the
+/// paper's setting, or ours where the paper is silent (<see cref="FigurePlan"/>).
+/// </summary>
+internal sealed class ProtocolOptions
+{
+    private readonly Option<float?> _lr = new("--lr")
+    {
+        HelpName = "RATE",
+        Description = "Force one Adagrad step size (default: chosen per run from 0.01,0.02,0.1 on the training set at the first evaluation point, Section 5).",
+    };
+
+    private readonly Option<long?> _anneal = new("--anneal")
+    {
+        HelpName = "TAU",
+        Description = "Anneal the step size as rate·TAU/(TAU+t), t = samples seen (our reading of Appendix E's \"annealing schedule\"; default: off).",
+    };
+
+    private readonly Option<int?> _marginalPoints = new("--marginal-points") { HelpName = "N", Description = "Figure 3: train and test points for the marginal likelihood (Appendix E: 1000)." };
+    private readonly Option<int?> _hmcSamples = new("--hmc-samples") { HelpName = "L", Description = "Figure 3: posterior samples per point and stage of the Appendix D estimator (Appendix E: 50)." };
+    private readonly Option<int?> _hmcLeapfrog = new("--hmc-leapfrog") { HelpName = "K", Description = "Figure 3: leapfrog steps per HMC transition of the estimator (Appendix E: 4)." };
+    private readonly Option<int?> _importance = new("--importance-samples") { HelpName = "K", Description = "Figure 3: importance samples per point for the cross-checks (ours; 0 skips them)." };
+    private readonly Option<int?> _mcemLeapfrog = new("--mcem-leapfrog") { HelpName = "K", Description = "MCEM: leapfrog steps per E-step (Appendix E: 10)." };
+    private readonly Option<int?> _mcemUpdates = new("--mcem-updates") { HelpName = "K", Description = "MCEM: weight updates per E-step (Appendix E: 5)." };
+
+    private readonly Option<string?> _mcemChainStart = new("--mcem-chain-start")
+    {
+        HelpName = "persistent|prior",
+        Description = "MCEM: a point's chain starts where it stopped at its last visit (persistent, ours) or from a fresh prior draw (prior).",
+    };
+
+    public ProtocolOptions()
+    {
+        _mcemChainStart.AcceptOnlyFromAmong("persistent", "prior");
+        foreach (var option in new Option[] { _marginalPoints, _hmcSamples, _hmcLeapfrog, _mcemLeapfrog, _mcemUpdates })
+            option.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && !(int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
+                    r.AddError($"{option.Name}: '{r.Tokens[0].Value}' is not a positive integer.");
+            });
+        _lr.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
+                r.AddError($"--lr: '{r.Tokens[0].Value}' is not a positive number.");
+        });
+        _anneal.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !(long.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
+                r.AddError($"--anneal: '{r.Tokens[0].Value}' is not a positive whole number of samples.");
+        });
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _lr, _anneal, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart })
+            command.Options.Add(option);
+    }
+
+    public FigureProtocol Read(ParseResult r) => new()
+    {
+        LearningRate = r.GetValue(_lr),
+        AnnealSamples = r.GetValue(_anneal),
+        MarginalPoints = r.GetValue(_marginalPoints),
+        HmcSamples = r.GetValue(_hmcSamples),
+        HmcLeapfrog = r.GetValue(_hmcLeapfrog),
+        ImportanceSamples = r.GetValue(_importance),
+        McemLeapfrog = r.GetValue(_mcemLeapfrog),
+        McemWeightUpdates = r.GetValue(_mcemUpdates),
+        McemChainStart = r.GetValue(_mcemChainStart) switch { "prior" => McemChainStart.Prior, "persistent" => McemChainStart.Persistent, _ => null },
+    };
+
+    /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
+    public static string Arguments(FigureProtocol? p)
+    {
+        if (p is null) return "";
+        var parts = new List<string>();
+        void Add(string name, IFormattable? value)
+        {
+            if (value is not null) parts.Add($" {name} {value.ToString(null, CultureInfo.InvariantCulture)}");
+        }
+        Add("--lr", p.LearningRate);
+        Add("--anneal", p.AnnealSamples);
+        Add("--marginal-points", p.MarginalPoints);
+        Add("--hmc-samples", p.HmcSamples);
+        Add("--hmc-leapfrog", p.HmcLeapfrog);
+        Add("--importance-samples", p.ImportanceSamples);
+        Add("--mcem-leapfrog", p.McemLeapfrog);
+        Add("--mcem-updates", p.McemWeightUpdates);
+        if (p.McemChainStart is { } start) parts.Add($" --mcem-chain-start {(start == McemChainStart.Prior ? "prior" : "persistent")}");
+        return string.Concat(parts);
+    }
+}
+
+/// <summary>How <c>reproduce fig2|fig3</c> runs its runs: here one by one, N at a time, listed for another scheduler, or not at all (charts only).</summary>
+internal sealed record RunMode(int Jobs = 1, bool ListRuns = false, bool ChartsOnly = false, bool NoCharts = false)
+{
+    /// <summary>How to start this program again: the apphost, or <c>dotnet Aevb.Cli.dll</c> under <c>dotnet run</c>.</summary>
+    public static string Self()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var name = Path.GetFileNameWithoutExtension(process);
+        return name == "dotnet" ? $"{Quote(process)} {Quote(typeof(RunMode).Assembly.Location)}" : Quote(process);
+    }
+
+    /// <summary>A POSIX-shell word (single quotes where needed).</summary>
+    public static string Quote(string text)
+        => text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=:,".Contains(c)) ? text : "'" + text.Replace("'", "'\\''") + "'";
+}
+
+internal sealed class ModeOptions
+{
+    private readonly Option<int> _jobs = new("--jobs", "-j")
+    {
+        HelpName = "N",
+        Description = "Run N runs at once, each in its own process with one engine thread (unless AEVB_NUM_THREADS is set).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private readonly Option<bool> _list = new("--list-runs") { Description = "Print one self-contained command per run (for GNU parallel or a job array) and exit." };
+    private readonly Option<bool> _chartsOnly = new("--charts-only") { Description = "Run nothing; chart whatever runs are in the output folder." };
+    private readonly Option<bool> _noCharts = new("--no-charts") { Description = "Run, but draw no chart (used by the --list-runs commands)." };
+
+    public ModeOptions() => _jobs.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs: give a positive number of runs at once.");
+    });
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _jobs, _list, _chartsOnly, _noCharts }) command.Options.Add(option);
+    }
+
+    public RunMode Read(ParseResult r) => new(r.GetValue(_jobs), r.GetValue(_list), r.GetValue(_chartsOnly), r.GetValue(_noCharts));
+}
+
+/// <summary>Runs per-run commands as child processes, at most N at once, their output prefixed with the run's name.</summary>
+internal static class ParallelRuns
+{
+    public static int Run(IReadOnlyList<(string Name, string Arguments)> runs, int jobs, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(jobs);
+        var failed = new List<string>();
+        var interrupted = false;
+        var tasks = runs.Select(async run =>
+        {
+            await slots.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (cancellationToken.IsCancellationRequested) { interrupted = true; return; }
+                var code = await RunOneAsync(run.Name, run.Arguments, cancellationToken);
+                lock (failed)
+                {
+                    if (code == 130) interrupted = true;
+                    else if (code != 0) failed.Add($"{run.Name} (exit {code})");
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToArray();
+        Task.WaitAll(tasks, CancellationToken.None);
+        if (interrupted)
+        {
+            Console.Error.WriteLine("interrupted; every run keeps its last checkpoint. Run the same command again to resume.");
+            return 130;
+        }
+        if (failed.Count == 0) return 0;
+        Console.Error.WriteLine($"failed: {string.Join(", ", failed)}");
+        return 1;
+    }
+
+    private static async Task<int> RunOneAsync(string name, string arguments, CancellationToken cancellationToken)
+    {
+        var self = RunMode.Self();
+        var info = new ProcessStartInfo("/bin/sh", ["-c", $"exec {self} {arguments}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (Environment.GetEnvironmentVariable(Aevb.Tensors.Engine.NumThreadsVariable) is null)
+            info.Environment[Aevb.Tensors.Engine.NumThreadsVariable] = "1";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {self}");
+        Console.WriteLine($"[{name}] started (pid {process.Id})");
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.WriteLine($"[{name}] {e.Data}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"[{name}] {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // Ctrl+C reaches the children through the terminal's process group; a cancellation without one is passed on.
+        await using var registration = cancellationToken.Register(() =>
+        {
+            try { Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit(); }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        });
+        await process.WaitForExitAsync(CancellationToken.None);
+        Console.WriteLine($"[{name}] exited with code {process.ExitCode}");
+        return process.ExitCode;
+    }
+}
