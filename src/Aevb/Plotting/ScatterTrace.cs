@@ -63,6 +63,9 @@ public sealed record ScatterTrace : Trace
     public LineDash? Dash { get; init; }
     /// <summary>Marker diameter in pixels.</summary>
     public double? MarkerSize { get; init; }
+
+    /// <summary>plotly.js marker symbol name (e.g. <c>x</c>, <c>diamond-open</c>); null for the default circle.</summary>
+    public string? MarkerSymbol { get; init; }
     /// <summary>Per-point values mapped through <see cref="Colorscale"/> to colour the markers.</summary>
     public ImmutableArray<double>? MarkerValues { get; init; }
     /// <summary>Colour scale name for <see cref="MarkerValues"/> (e.g. "Viridis").</summary>
@@ -77,6 +80,9 @@ public sealed record ScatterTrace : Trace
     public double? Opacity { get; init; }
     /// <summary>Excludes the trace from hover labels (error-band edges).</summary>
     public bool SkipHover { get; init; }
+
+    /// <summary>Text shown on hover beside the point's coordinates (the same for every point).</summary>
+    public string? HoverText { get; init; }
 
     private protected override void WriteProperties(Utf8JsonWriter w, string? color)
     {
@@ -102,7 +108,7 @@ public sealed record ScatterTrace : Trace
             });
             w.WriteEndObject();
         }
-        if (Mode != ScatterMode.Lines && (color is not null || MarkerSize is not null || MarkerValues is not null))
+        if (Mode != ScatterMode.Lines && (color is not null || MarkerSize is not null || MarkerValues is not null || MarkerSymbol is not null))
         {
             w.WriteStartObject("marker");
             if (MarkerValues is { } values)
@@ -113,6 +119,7 @@ public sealed record ScatterTrace : Trace
             }
             else if (color is not null) w.WriteString("color", color);
             if (MarkerSize is { } size) PlotlyJson.WriteNumber(w, "size", size);
+            if (MarkerSymbol is not null) w.WriteString("symbol", MarkerSymbol);
             w.WriteEndObject();
         }
         if (Fill != Fill.None)
@@ -126,6 +133,7 @@ public sealed record ScatterTrace : Trace
         }
         if (Opacity is { } opacity) PlotlyJson.WriteNumber(w, "opacity", opacity);
         if (SkipHover) w.WriteString("hoverinfo", "skip");
+        else if (HoverText is not null) w.WriteString("text", HoverText);
     }
 
     internal override string Describe() =>
