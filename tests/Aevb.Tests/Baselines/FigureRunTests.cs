@@ -179,4 +179,126 @@ public class FigureRunTests
         Assert.Equal([1000, 50000], fig3.Select(r => r.Settings.TrainCount!.Value).Distinct());
         Assert.Equal(6, fig3.Select(r => r.Directory).Distinct().Count());
     }
+
+    [Fact]
+    public void TheStepSizeIsChosenOnTheTrainingSetAtTheFirstEvaluationAndRecorded()
+    {
+        // Section 5: each candidate from the same initialisation up to the first evaluation point; the best
+        // training-set bound wins, and the run goes on from that candidate's state.
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound) with { LearningRateCandidates = "0.001,0.05" };
+        using var dir = new TempDir();
+        new FigureRun(settings, dir.Path, "fig2").Run(s_mnist.Value);
+        var info = FigureRun.ReadInfo(Path.Combine(dir.Path, FigureRun.InfoFile));
+        var selection = (JsonObject)info["learning_rate_selection"]!;
+        Assert.Equal(400, selection["trial_samples"]!.GetValue<long>());
+        Assert.Equal("train_bound", selection["score"]!.GetValue<string>());
+        var candidates = ((JsonArray)selection["candidates"]!).Select(c => (Rate: c!["learning_rate"]!.GetValue<float>(), Score: c["train_bound"]!.GetValue<double>())).ToList();
+        Assert.Equal([0.001f, 0.05f], candidates.Select(c => c.Rate));
+        var best = candidates.MaxBy(c => c.Score);
+        Assert.Equal(best.Rate, selection["chosen"]!.GetValue<float>());
+        Assert.Equal(0.05f, best.Rate); // 0.001 barely moves from the initialisation in 4 steps
+
+        // The chosen candidate's run is exactly the run with that step size forced, from its first row on.
+        using var forced = new TempDir();
+        new FigureRun(settings with { LearningRateCandidates = null, LearningRate = best.Rate }, forced.Path, "fig2").Run(s_mnist.Value);
+        var expected = RunLog.ReadCsv(Path.Combine(forced.Path, FigureRun.LogFile));
+        var chosen = RunLog.ReadCsv(Path.Combine(dir.Path, FigureRun.LogFile));
+        Assert.Equal(expected.Samples, chosen.Samples);
+        Assert.Equal(expected.Column("train_bound"), chosen.Column("train_bound"));
+        Assert.Equal(best.Score, chosen.Column("train_bound")[0]);
+    }
+
+    [Fact]
+    public void ARunWithAChosenStepSizeResumesToTheSameNumbers()
+    {
+        var settings = Tiny(RunMethod.WakeSleep, RunEvaluation.LowerBound) with { LearningRateCandidates = "0.02,0.05" };
+        using var straight = new TempDir();
+        new FigureRun(settings, straight.Path).Run(s_mnist.Value);
+        var expected = RunLog.ReadCsv(Path.Combine(straight.Path, FigureRun.LogFile));
+
+        using var broken = new TempDir();
+        using var cancel = new CancellationTokenSource();
+        var first = new FigureRun(settings, broken.Path).Run(s_mnist.Value, new Callback(p => { if (p.Samples >= 1000 && p.IsEvaluation) cancel.Cancel(); }), cancel.Token);
+        Assert.Equal(RunOutcome.Interrupted, first.Outcome);
+        new FigureRun(settings, broken.Path).Run(s_mnist.Value);
+        var resumed = RunLog.ReadCsv(Path.Combine(broken.Path, FigureRun.LogFile));
+        Assert.Equal(expected.Samples, resumed.Samples);
+        Assert.Equal(expected.Column("test_bound"), resumed.Column("test_bound"));
+    }
+
+    [Fact]
+    public void AnnealingLowersTheStepSizeAsSamplesGrow()
+    {
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound) with { AnnealSamples = 1000 };
+        Assert.Equal(0.05f, settings.AnnealedRate(0.05f, 0));
+        Assert.Equal(0.025f, settings.AnnealedRate(0.05f, 1000), 6);
+        Assert.Equal(0.05f, (settings with { AnnealSamples = null }).AnnealedRate(0.05f, 1000));
+        using var plain = new TempDir();
+        using var annealed = new TempDir();
+        new FigureRun(settings with { AnnealSamples = null }, plain.Path).Run(s_mnist.Value);
+        new FigureRun(settings, annealed.Path).Run(s_mnist.Value);
+        Assert.NotEqual(RunLog.ReadCsv(Path.Combine(plain.Path, FigureRun.LogFile)).Column("test_bound")[^1],
+            RunLog.ReadCsv(Path.Combine(annealed.Path, FigureRun.LogFile)).Column("test_bound")[^1]);
+    }
+
+    [Fact]
+    public void LinearEvaluationPointsFollowTheLogSpacedOnes()
+    {
+        var settings = Tiny(RunMethod.Aevb) with { FirstEvaluation = 100_000, EvaluationsPerDecade = 3, Samples = 10_000_000, LinearEvaluationEvery = 2_000_000 };
+        Assert.Equal([100_000L, 215_443, 464_159, 1_000_000, 2_000_000, 4_000_000, 6_000_000, 8_000_000, 10_000_000], settings.EvaluationPoints());
+    }
+
+    [Fact]
+    public void SettingsRoundTripThroughJsonAndEarlierRunsReadWithTheirOwnValues()
+    {
+        var settings = Tiny(RunMethod.MonteCarloEm) with
+        {
+            LearningRateCandidates = RunSettings.PaperLearningRates, AnnealSamples = 5_000_000, HmcLeapfrog = 4, LinearEvaluationEvery = 2_000_000,
+            McemLeapfrog = 4, McemWeightUpdates = 1, McemChainStart = McemChainStart.Prior,
+        };
+        Assert.Equal(settings, RunSettings.FromJson(settings.ToJson(), "run.json"));
+        var legacy = settings.ToJson();
+        foreach (var key in new[] { "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every", "mcem_leapfrog", "mcem_weight_updates", "mcem_chain_start" })
+            legacy.Remove(key);
+        var read = RunSettings.FromJson(legacy, "run.json");
+        Assert.Null(read.LearningRateCandidates);
+        Assert.Equal(10, read.HmcLeapfrog); // the estimator's leapfrog steps before they became a setting
+        Assert.Equal((10, 5, McemChainStart.Persistent), (read.McemLeapfrog, read.McemWeightUpdates, read.McemChainStart));
+    }
+
+    [Fact]
+    public void McemChainsStartingFromThePriorLearnDifferently()
+    {
+        var settings = Tiny(RunMethod.MonteCarloEm) with { Samples = 1000 };
+        using var persistent = new TempDir();
+        using var prior = new TempDir();
+        new FigureRun(settings, persistent.Path).Run(s_mnist.Value);
+        new FigureRun(settings with { McemChainStart = McemChainStart.Prior }, prior.Path).Run(s_mnist.Value);
+        Assert.NotEqual(RunLog.ReadCsv(Path.Combine(persistent.Path, FigureRun.LogFile)).Column("train_log_px")[^1],
+            RunLog.ReadCsv(Path.Combine(prior.Path, FigureRun.LogFile)).Column("train_log_px")[^1]);
+    }
+
+    [Fact]
+    public void PaperProtocolIsTheDefaultAndOptionsDepartFromIt()
+    {
+        var fig3 = FigurePlan.Figure3(null, null, quick: false, "out");
+        Assert.All(fig3, r => Assert.True(r.Settings is { MarginalPoints: 1000, HmcSamples: 50, HmcLeapfrog: 4, LearningRateCandidates: RunSettings.PaperLearningRates }));
+        Assert.Equal([60_000_000L, 68_000_000L], fig3.Select(r => r.Settings.Samples).Distinct());
+        Assert.All(FigurePlan.Figure2("mnist", null, null, false, "out"), r => Assert.Equal("0.01,0.02,0.1", r.Settings.LearningRateCandidates));
+        var forced = FigurePlan.Figure2("mnist", [20], null, false, "out", protocol: new FigureProtocol { LearningRate = 0.02f, AnnealSamples = 1000 });
+        Assert.All(forced, r => Assert.True(r.Settings is { LearningRateCandidates: null, LearningRate: 0.02f, AnnealSamples: 1000 }));
+    }
+
+    [Fact]
+    public void ThePaperValuesTableLoadsAndMatchesRuns()
+    {
+        Assert.True(PaperValues.All.Count >= 50);
+        var aevb20 = PaperValues.For(FigurePlan.Figure2("mnist", [20], null, false, "out")[0].Settings).ToList();
+        Assert.Contains(aevb20, v => v is { Samples: 100_000_000, Split: "train", Value: -98 });
+        Assert.Contains(aevb20, v => v is { Samples: 1_000_000, Low: -128, High: -123 } && v.Text == "-128…-123");
+        var mcem = PaperValues.For(FigurePlan.Figure3([50000], null, false, "out").Single(r => r.Settings.Method == RunMethod.MonteCarloEm).Settings).ToList();
+        Assert.Contains(mcem, v => v is { Samples: 10_000_000, Value: null, High: -160 } && v.Text == "< -160");
+        var e = Assert.Throws<InvalidDataException>(() => PaperValues.Parse("header\nfig2,mnist,,3,aevb,1e8,train,abc,,", "x.csv"));
+        Assert.Contains("x.csv, line 2", e.Message);
+    }
 }

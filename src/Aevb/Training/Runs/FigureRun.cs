@@ -191,7 +191,7 @@ public sealed class FigureRun
             // and noise, up to the first evaluation point, where the run's own training-set measure (lower bound, or
             // marginal likelihood for Figure 3) scores it; the run goes on from the best candidate's state, so its
             // first log row is that evaluation.
-            var trial = points[0];
+            var trial = (points[0] + m - 1) / m * m; // the first evaluation, at the first whole minibatch reaching it
             var metric = evaluator.Metrics.Contains("train_log_px") ? "train_log_px" : "train_bound";
             var scores = new JsonArray();
             var selectionWatch = Stopwatch.StartNew();
