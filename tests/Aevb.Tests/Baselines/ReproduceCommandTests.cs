@@ -96,4 +96,41 @@ public class ReproduceCommandTests
         // Nothing was trained, so no run folder claims to be complete.
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "fig3")) && Directory.GetDirectories(Path.Combine(dir.Path, "fig3")).Any(FigureRun.IsCompleted));
     }
+
+    [Fact]
+    public async Task ListedRunsRunUnderGnuParallelAndChartsOnlyDrawsThem()
+    {
+        using var dir = new TempDir();
+        var args = new[] { "fig2", "--quick", "--samples", "1000", "--latent", "2", "--out", dir.Path, "--data-dir", TestData.Directory, "--lr", "0.05" };
+        // The listing comes from the command line itself, as a user would run it (a child process: no shared Console).
+        var cli = typeof(ReproduceCommand).Assembly.Location;
+        var lister = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "reproduce", .. args, "--list-runs"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var listing = await lister.StandardOutput.ReadToEndAsync();
+        await lister.WaitForExitAsync();
+        Assert.Equal(0, lister.ExitCode);
+        var commands = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, commands.Length);
+        Assert.All(commands, c => Assert.Contains("--lr 0.05 --no-charts", c));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "fig2")), "--list-runs runs nothing");
+
+        var list = Path.Combine(dir.Path, "runs.txt");
+        File.WriteAllText(list, listing);
+        var parallel = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("parallel", ["-j", "2", "--halt", "now,fail=1", "-a", list])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("could not start GNU parallel (Debian package 'parallel'; test.sh installs it)");
+        var stderr = parallel.StandardError.ReadToEndAsync();
+        var stdout = await parallel.StandardOutput.ReadToEndAsync();
+        await parallel.WaitForExitAsync();
+        Assert.True(parallel.ExitCode == 0, $"parallel exited {parallel.ExitCode}: {stdout}\n{await stderr}");
+        Assert.False(File.Exists(Path.Combine(dir.Path, "fig2", "figure2-mnist.html")), "per-run commands draw no chart");
+        Assert.All(FigureResults.Load(Path.Combine(dir.Path, "fig2")), r => Assert.True(r.Completed));
+
+        Assert.Equal(0, await Run([.. args, "--charts-only"]));
+        Assert.Contains("Wake-Sleep (train)", Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html")));
+    }
 }
