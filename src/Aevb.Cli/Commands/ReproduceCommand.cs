@@ -21,6 +21,36 @@ internal static class ReproduceCommand
         command.Subcommands.Add(CreateFigure2());
         command.Subcommands.Add(CreateFigure3());
         command.Subcommands.Add(ReproduceAllCommand.Create(QuickOption(), OutOption(), SeedOption(), DataDirOption()));
+        command.Subcommands.Add(CreateReport());
+        return command;
+    }
+
+    /// <summary><c>aevb reproduce report</c>: our numbers beside the paper's, from the run folders (the README's results block).</summary>
+    private static Command CreateReport()
+    {
+        var results = new Option<string>("--results") { HelpName = "DIR", Description = "Folder holding fig2/ and fig3/ run folders.", DefaultValueFactory = _ => "results" };
+        var readme = new Option<string?>("--readme") { HelpName = "FILE", Description = "Rewrite the generated results block of this README instead of printing." };
+        var command = new Command("report", "Tables of our figure runs beside the values read off the paper's figures, generated from the run folders.") { results, readme };
+        command.SetAction(parseResult =>
+        {
+            try
+            {
+                var markdown = FigureReport.Markdown(parseResult.GetValue(results)!);
+                if (parseResult.GetValue(readme) is not { } path)
+                {
+                    Console.Write(markdown);
+                    return 0;
+                }
+                Aevb.IO.AtomicFile.WriteAllText(path, FigureReport.UpdateBlock(File.ReadAllText(path), markdown));
+                Console.WriteLine($"Rewrote the results block of {path}.");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb reproduce report: {e.Message}");
+                return 1;
+            }
+        });
         return command;
     }
 
