@@ -6,7 +6,7 @@ namespace Aevb.Data;
 /// <summary>How MNIST intensities are turned into the Bernoulli decoder's targets.</summary>
 public enum Binarization
 {
-    /// <summary>Intensities in [0, 1] used directly as targets (Bernoulli means), as in the paper.</summary>
+    /// <summary>Intensities in [0, 1] used directly as targets (Bernoulli means): our default; the paper does not say whether it binarized MNIST.</summary>
     None,
 
     /// <summary>Each pixel sampled once, <c>x ~ Bernoulli(intensity)</c>, with a fixed seed: one binary data set.</summary>

@@ -4,7 +4,7 @@ namespace Aevb.Data;
 
 /// <summary>
 /// MNIST (60000 train, 10000 test images of 28 x 28 pixels): rows of 784 floats in [0, 1]
-/// (pixel / 255) with labels 0..9. Used as Bernoulli means by default, as in the paper;
+/// (pixel / 255) with labels 0..9. Used as Bernoulli means by default (our choice: the paper does not say whether it binarized);
 /// static or dynamic binarization on request.
 /// </summary>
 public static class Mnist

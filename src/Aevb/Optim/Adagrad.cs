@@ -7,7 +7,8 @@ namespace Aevb.Optim;
 /// <summary>
 /// Adagrad (Duchi, Hazan &amp; Singer 2011), the paper's optimiser (Section 5): per coordinate
 /// <c>G += g²</c>, <c>θ −= lr · g / (√G + ε)</c>, with <c>g</c> the gradient plus <c>WeightDecay·θ</c>.
-/// The paper picks the global step size lr from {0.01, 0.02, 0.1}; 0.02 is the default here.
+/// The paper chooses the global step size per run from {0.01, 0.02, 0.1} on the training set (Section 5;
+/// `aevb reproduce` does the same); 0.02 is only this constructor's default.
 /// ε = 1e-10 (PyTorch's default) only keeps a coordinate whose gradient has always been exactly 0 at rest;
 /// it does not otherwise change the steps.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Aevb.Training;
 
-/// <summary>Sample counts at which to evaluate the bounds: log-spaced, for Figure 2's log x axis.</summary>
+/// <summary>Sample counts at which to evaluate the bounds: log-spaced, for Figure 2's log x axis (Figure 3 adds linear points: RunSettings.LinearEvaluationEvery).</summary>
 public static class EvaluationSchedule
 {
     /// <summary>

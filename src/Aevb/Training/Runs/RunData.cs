@@ -23,7 +23,7 @@ public sealed class RunData
 
     public Tensor Test { get; }
 
-    /// <summary>Bernoulli for MNIST (intensities as Bernoulli means, as in the paper), Gaussian for Frey Face.</summary>
+    /// <summary>Bernoulli for MNIST (intensities as Bernoulli means: our choice, the paper does not say whether it binarized), Gaussian for Frey Face.</summary>
     public DecoderKind Decoder { get; }
 
     public int Features => Train.Cols;
