@@ -15,11 +15,14 @@ public static class FigureReport
 
     public const string End = "<!-- results:end -->";
 
-    /// <summary>Markdown for the runs in <paramref name="resultsDirectory"/>/fig2 and /fig3 (its paper-protocol runs).</summary>
-    public static string Markdown(string resultsDirectory)
+    /// <summary>
+    /// Markdown for the runs in <paramref name="resultsDirectory"/>/fig2 and /fig3 (or only <paramref name="figures"/>),
+    /// then, with <paramref name="ablations"/>, those under <c>ablations/*/</c>.
+    /// </summary>
+    public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true)
     {
         var runs = new List<FigureRunResult>();
-        foreach (var figure in new[] { "fig2", "fig3" })
+        foreach (var figure in figures ?? ["fig2", "fig3"])
         {
             var dir = Path.Combine(resultsDirectory, figure);
             if (Directory.Exists(dir)) runs.AddRange(FigureResults.Load(dir));
@@ -54,14 +57,14 @@ public static class FigureReport
             text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {rate} | "
                 + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
         }
-        var ablations = Path.Combine(resultsDirectory, "ablations");
-        if (Directory.Exists(ablations))
+        var ablationsDirectory = Path.Combine(resultsDirectory, "ablations");
+        if (ablations && Directory.Exists(ablationsDirectory))
         {
             text.AppendLine();
             text.AppendLine("| ablation (results/ablations/…) | run | step size | samples | train / test at 1 M | train / test at the end |");
             text.AppendLine("|---|---|---|---|---|---|");
-            foreach (var ablation in Directory.GetDirectories(ablations).Order(StringComparer.Ordinal))
-                foreach (var figure in new[] { "fig2", "fig3" })
+            foreach (var ablation in Directory.GetDirectories(ablationsDirectory).Order(StringComparer.Ordinal))
+                foreach (var figure in figures ?? ["fig2", "fig3"])
                 {
                     var dir = Path.Combine(ablation, figure);
                     if (!Directory.Exists(dir)) continue;
