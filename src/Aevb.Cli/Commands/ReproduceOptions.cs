@@ -36,9 +36,16 @@ internal sealed class ProtocolOptions
         Description = "MCEM: a point's chain starts where it stopped at its last visit (persistent, ours) or from a fresh prior draw (prior).",
     };
 
+    private readonly Option<string?> _wsDreams = new("--ws-dreams")
+    {
+        HelpName = "samples|means",
+        Description = "Wake-sleep: dream binary samples of the Bernoulli decoder (samples, default) or its grey-level means (means).",
+    };
+
     public ProtocolOptions()
     {
         _mcemChainStart.AcceptOnlyFromAmong("persistent", "prior");
+        _wsDreams.AcceptOnlyFromAmong("samples", "means");
         foreach (var option in new Option[] { _marginalPoints, _hmcSamples, _hmcLeapfrog, _mcemLeapfrog, _mcemUpdates })
             option.Validators.Add(r =>
             {
@@ -59,7 +66,7 @@ internal sealed class ProtocolOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lr, _anneal, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart })
+        foreach (var option in new Option[] { _lr, _anneal, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams })
             command.Options.Add(option);
     }
 
@@ -74,6 +81,7 @@ internal sealed class ProtocolOptions
         McemLeapfrog = r.GetValue(_mcemLeapfrog),
         McemWeightUpdates = r.GetValue(_mcemUpdates),
         McemChainStart = r.GetValue(_mcemChainStart) switch { "prior" => McemChainStart.Prior, "persistent" => McemChainStart.Persistent, _ => null },
+        WakeSleepDreamMeans = r.GetValue(_wsDreams) switch { "means" => true, "samples" => false, _ => null },
     };
 
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
@@ -93,6 +101,7 @@ internal sealed class ProtocolOptions
         Add("--importance-samples", p.ImportanceSamples);
         Add("--mcem-leapfrog", p.McemLeapfrog);
         Add("--mcem-updates", p.McemWeightUpdates);
+        if (p.WakeSleepDreamMeans is { } means) parts.Add($" --ws-dreams {(means ? "means" : "samples")}");
         if (p.McemChainStart is { } start) parts.Add($" --mcem-chain-start {(start == McemChainStart.Prior ? "prior" : "persistent")}");
         return string.Concat(parts);
     }

@@ -142,12 +142,22 @@ public sealed class WakeSleep
     }
 
     /// <summary>Samples <c>x ~ p(x|z)</c> row by row into <paramref name="x"/>.</summary>
+    /// <summary>
+    /// Dream the Bernoulli decoder's means (grey levels) instead of binary samples: an ablation for real-valued
+    /// data such as our default MNIST, where binary dreams train the recognition model on inputs unlike the data
+    /// it is applied to.
+    /// </summary>
+    public bool DreamMeans { get; set; }
+
     public void Dream(Tensor z, Tensor x, Rng rng)
     {
         var decoder = _model.Decoder;
         var mean = decoder.Forward(z);
         switch (decoder)
         {
+            case BernoulliMlpDecoder when DreamMeans:
+                mean.Span.CopyTo(x.Span);
+                break;
             case BernoulliMlpDecoder:
                 for (var i = 0; i < mean.Length; i++) x.Data[i] = rng.NextFloat() < mean.Data[i] ? 1f : 0f;
                 break;

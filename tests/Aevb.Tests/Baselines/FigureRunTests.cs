@@ -254,16 +254,16 @@ public class FigureRunTests
         var settings = Tiny(RunMethod.MonteCarloEm) with
         {
             LearningRateCandidates = RunSettings.PaperLearningRates, AnnealSamples = 5_000_000, HmcLeapfrog = 4, LinearEvaluationEvery = 2_000_000,
-            McemLeapfrog = 4, McemWeightUpdates = 1, McemChainStart = McemChainStart.Prior,
+            McemLeapfrog = 4, McemWeightUpdates = 1, McemChainStart = McemChainStart.Prior, WakeSleepDreamMeans = true,
         };
         Assert.Equal(settings, RunSettings.FromJson(settings.ToJson(), "run.json"));
         var legacy = settings.ToJson();
-        foreach (var key in new[] { "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every", "mcem_leapfrog", "mcem_weight_updates", "mcem_chain_start" })
+        foreach (var key in new[] { "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every", "mcem_leapfrog", "mcem_weight_updates", "mcem_chain_start", "wakesleep_dreams" })
             legacy.Remove(key);
         var read = RunSettings.FromJson(legacy, "run.json");
         Assert.Null(read.LearningRateCandidates);
         Assert.Equal(10, read.HmcLeapfrog); // the estimator's leapfrog steps before they became a setting
-        Assert.Equal((10, 5, McemChainStart.Persistent), (read.McemLeapfrog, read.McemWeightUpdates, read.McemChainStart));
+        Assert.Equal((10, 5, McemChainStart.Persistent, false), (read.McemLeapfrog, read.McemWeightUpdates, read.McemChainStart, read.WakeSleepDreamMeans));
     }
 
     [Fact]

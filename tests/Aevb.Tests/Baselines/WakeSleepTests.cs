@@ -91,6 +91,20 @@ public class WakeSleepTests
     }
 
     [Fact]
+    public void DreamMeansAreTheBernoulliDecodersMeans()
+    {
+        var model = Vae.Create(new VaeConfig(6, 5, 3, DecoderKind.Bernoulli), 0.5f, new Rng(21));
+        var method = new WakeSleep(model) { DreamMeans = true };
+        var z = new Tensor(4, 3);
+        new Rng(22).FillNormal(z.Span);
+        var dream = new Tensor(4, 6);
+        method.Dream(z, dream, new Rng(23));
+        var mean = model.Decoder.Forward(z);
+        Assert.Equal(mean.Data.ToArray(), dream.Data.ToArray());
+        Assert.Contains(dream.Data.ToArray(), v => v is > 0f and < 1f);
+    }
+
+    [Fact]
     public void GaussianDecoderDreamsAreContinuous()
     {
         var model = Vae.Create(new VaeConfig(6, 5, 2, DecoderKind.Gaussian), 0.5f, new Rng(23));

@@ -28,6 +28,8 @@ public sealed record FigureProtocol
 
     public McemChainStart? McemChainStart { get; init; }
 
+    public bool? WakeSleepDreamMeans { get; init; }
+
     internal RunSettings Apply(RunSettings s) => s with
     {
         LearningRate = LearningRate ?? s.LearningRate,
@@ -40,6 +42,7 @@ public sealed record FigureProtocol
         McemLeapfrog = McemLeapfrog ?? s.McemLeapfrog,
         McemWeightUpdates = McemWeightUpdates ?? s.McemWeightUpdates,
         McemChainStart = McemChainStart ?? s.McemChainStart,
+        WakeSleepDreamMeans = WakeSleepDreamMeans ?? s.WakeSleepDreamMeans,
     };
 }
 

@@ -98,7 +98,7 @@ internal sealed class WakeSleepLearner : RunLearner
     private readonly WakeSleep _method;
 
     public WakeSleepLearner(Vae model, RunSettings settings) : base(model)
-        => _method = new WakeSleep(model, settings.LearningRate, settings.WeightDecay);
+        => _method = new WakeSleep(model, settings.LearningRate, settings.WeightDecay) { DreamMeans = settings.WakeSleepDreamMeans };
 
     public override double Step(Tensor batch, ReadOnlySpan<int> indices, float scale, Rng rng)
     {

@@ -121,6 +121,9 @@ public sealed record RunSettings
 
     public McemChainStart McemChainStart { get; init; } = McemChainStart.Persistent;
 
+    /// <summary>Wake-sleep's sleep phase dreams the Bernoulli decoder's means instead of binary samples (an ablation; see <see cref="Inference.WakeSleep.DreamMeans"/>).</summary>
+    public bool WakeSleepDreamMeans { get; init; }
+
     /// <summary>Importance samples per datapoint for the two cross-checks, encoder proposal and fitted-Gaussian proposal (0: skip them).</summary>
     public int ImportanceSamples { get; init; } = 5000;
 
@@ -206,6 +209,7 @@ public sealed record RunSettings
         ["mcem_leapfrog"] = McemLeapfrog,
         ["mcem_weight_updates"] = McemWeightUpdates,
         ["mcem_chain_start"] = McemChainStart == McemChainStart.Persistent ? "persistent" : "prior",
+        ["wakesleep_dreams"] = WakeSleepDreamMeans ? "means" : "samples",
     };
 
     /// <summary>Reads the object written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
@@ -257,6 +261,7 @@ public sealed record RunSettings
             McemLeapfrog = Opt<int>("mcem_leapfrog") ?? 10,
             McemWeightUpdates = Opt<int>("mcem_weight_updates") ?? 5,
             McemChainStart = json["mcem_chain_start"]?.GetValue<string>() == "prior" ? McemChainStart.Prior : McemChainStart.Persistent,
+            WakeSleepDreamMeans = json["wakesleep_dreams"]?.GetValue<string>() == "means",
         };
     }
 
