@@ -26,3 +26,7 @@ aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e6 --anneal 10000
 aevb reproduce fig3 --out $R
 aevb reproduce fig2 --dataset frey --samples 1e7 --out $R
 aevb reproduce fig2 --latent 20 --samples 1e8 --out $R
+
+# 5. (Run beside the queue above.) Wake-sleep at Nz = 200 with grey-level dreams: our MNIST is real-valued,
+#    binary dreams train the recognition model on inputs unlike the data.
+#    aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e6 --ws-dreams means --out results/ablations/ws-dream-means --no-charts
