@@ -57,8 +57,16 @@ public static class FigureReport
             text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {rate} | "
                 + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
         }
+        if (ablations) text.Append(AblationsMarkdown(resultsDirectory, figures));
+        return text.ToString();
+    }
+
+    /// <summary>The ablation runs under <paramref name="resultsDirectory"/>/ablations/*/fig2|fig3 (or only <paramref name="figures"/>), a row each.</summary>
+    public static string AblationsMarkdown(string resultsDirectory, IReadOnlyList<string>? figures = null)
+    {
+        var text = new StringBuilder();
         var ablationsDirectory = Path.Combine(resultsDirectory, "ablations");
-        if (ablations && Directory.Exists(ablationsDirectory))
+        if (Directory.Exists(ablationsDirectory))
         {
             text.AppendLine();
             text.AppendLine("| ablation (results/ablations/…) | run | step size | samples | train / test at 1 M | train / test at the end |");
