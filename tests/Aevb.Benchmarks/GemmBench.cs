@@ -29,7 +29,8 @@ internal static class GemmBench
     {
         var isa = options.Isa is null ? Sgemm.Best : Enum.Parse<SgemmIsa>(options.Isa, ignoreCase: true);
         var threads = Engine.NumThreads;
-        Console.WriteLine($"GEMM, {isa}, {threads} thread(s): median of {options.Repeats} repeats of ~{options.Milliseconds} ms each");
+        var software = Sgemm.IsEmulated(isa) ? " (in software: this CPU lacks the instructions; correct, not fast)" : "";
+        Console.WriteLine($"GEMM, {isa}{software}, {threads} thread(s), K blocks of at most {Sgemm.MaxKc}: median of {options.Repeats} repeats of ~{options.Milliseconds} ms each");
         Console.WriteLine($"{"product",-30} {"GFLOP/s",9} {"µs/call",9} {"best",9} {"per CPU-s",10}");
         var rng = new Rng(1);
         double totalFlops = 0, totalSeconds = 0;

@@ -14,6 +14,8 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var verb = args.Length > 0 ? args[0] : "all";
 var options = Options.Parse(args.Skip(1).ToArray());
 if (options.Threads is int t) Engine.NumThreads = t;
+// K-block override for every product this run makes (scoped to the benchmark's own flow, not process-wide).
+using var kcScope = options.Kc is int kc ? Sgemm.UseMaxKc(kc) : null;
 Console.WriteLine($"Aevb.Benchmarks: {Engine.Describe()}, {Environment.ProcessorCount} logical cores, .NET {Environment.Version}");
 
 switch (verb)
@@ -42,11 +44,11 @@ return 0;
 
 namespace Aevb.Benchmarks
 {
-    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden, string? Shape)
+    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden, string? Shape, int? Kc = null)
     {
         public static Options Parse(string[] args)
         {
-            int? threads = null;
+            int? threads = null, kc = null;
             string? isa = null, shape = null;
             int repeats = 15, ms = 100, steps = 50, latent = 20, hidden = 500;
             for (var i = 0; i < args.Length; i++)
@@ -57,7 +59,7 @@ namespace Aevb.Benchmarks
                     case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--isa": isa = Next(); break;
                     case "--shape": shape = Next(); break;
-                    case "--kc": Sgemm.MaxKc = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--kc": kc = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--ms": ms = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--steps": steps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -66,7 +68,7 @@ namespace Aevb.Benchmarks
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }
             }
-            return new Options(threads, isa, repeats, ms, steps, latent, hidden, shape);
+            return new Options(threads, isa, repeats, ms, steps, latent, hidden, shape, kc);
         }
     }
 

@@ -43,8 +43,42 @@ internal static unsafe class Sgemm
     /// <summary>Longest K for which operands whose layout fits are read in place instead of packed.</summary>
     internal const int DirectMaxK = 256;
 
-    /// <summary>Longest K range packed and multiplied in one block.</summary>
-    internal static int MaxKc { get; set; } = 1024; // settable for benchmarks (--kc)
+    /// <summary>Longest K range packed and multiplied in one block, unless a <see cref="UseMaxKc"/> scope says otherwise.</summary>
+    internal const int DefaultMaxKc = 1024;
+
+    private static readonly AsyncLocal<int> s_maxKc = new();
+
+    /// <summary>
+    /// Longest K range packed and multiplied in one block: <see cref="DefaultMaxKc"/>, or the value of the
+    /// innermost <see cref="UseMaxKc"/> scope of the calling flow. It is read once per product on the
+    /// calling thread and travels to the pool's workers inside the product's arguments, so a scope on one
+    /// thread never changes another thread's products (the blocking decides the order of the sums).
+    /// </summary>
+    internal static int MaxKc => s_maxKc.Value is var kc and > 0 ? kc : DefaultMaxKc;
+
+    /// <summary>
+    /// Sets <see cref="MaxKc"/> for the calling thread (and the tasks it starts) until the scope is
+    /// disposed: benchmarks (<c>--kc</c>) and tests of the K-blocked path. Never process-wide.
+    /// </summary>
+    internal static IDisposable UseMaxKc(int maxKc)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKc, 1);
+        var scope = new MaxKcScope(s_maxKc.Value);
+        s_maxKc.Value = maxKc;
+        return scope;
+    }
+
+    private sealed class MaxKcScope(int previous) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            s_maxKc.Value = previous;
+        }
+    }
 
     public static bool IsSupported(SgemmIsa isa) => isa switch
     {
@@ -54,6 +88,18 @@ internal static unsafe class Sgemm
         _ => true,
     };
 
+    /// <summary>
+    /// Whether the <c>Run</c> overload with an explicit instruction set can execute <paramref name="isa"/>'s
+    /// kernel on this machine: natively (<see cref="IsSupported"/>) or, for
+    /// the AVX-512 kernel, which is written in portable <c>Vector512</c> operations, in software. Software
+    /// runs are for tests and benchmarks of that kernel on machines without AVX-512; <see cref="Best"/>
+    /// never picks one.
+    /// </summary>
+    public static bool CanRun(SgemmIsa isa) => IsSupported(isa) || isa == SgemmIsa.Avx512;
+
+    /// <summary>Whether <paramref name="isa"/>'s kernel runs here in software only (see <see cref="CanRun"/>).</summary>
+    public static bool IsEmulated(SgemmIsa isa) => CanRun(isa) && !IsSupported(isa);
+
     public static void Run(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
         => Run(Best, (long)m * n * k < ParallelMinMacs ? 1 : Engine.NumThreads,
@@ -61,13 +107,14 @@ internal static unsafe class Sgemm
 
     /// <summary>
     /// The fast path with an explicit instruction set and thread count (tests force each; the count is
-    /// used even for small products, so the parallel edge cases can be tested on small shapes).
+    /// used even for small products, so the parallel edge cases can be tested on small shapes). Any
+    /// instruction set <see cref="CanRun"/> accepts, the AVX-512 kernel in software where the CPU lacks it.
     /// <paramref name="packAll"/> packs operands that would otherwise be read in place (tests cover both).
     /// </summary>
     internal static void Run(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool packAll = false)
     {
-        if (!IsSupported(isa)) throw new PlatformNotSupportedException($"This CPU has no {isa} support.");
+        if (!CanRun(isa)) throw new PlatformNotSupportedException($"This CPU has no {isa} support.");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
@@ -106,7 +153,8 @@ internal static unsafe class Sgemm
     {
         g.MTiles = (g.M + TK.MR - 1) / TK.MR;
         g.Panels = (g.N + TK.NR - 1) / TK.NR;
-        var kBlocks = (g.K + MaxKc - 1) / MaxKc;
+        var maxKc = MaxKc;
+        var kBlocks = (g.K + maxKc - 1) / maxKc;
         g.Kc = (g.K + kBlocks - 1) / kBlocks;
         // Share out column panels when there are enough of them (the usual case: op(A) is packed once,
         // for everyone); for narrow products share out row tiles instead and pack op(B) once.

@@ -21,7 +21,17 @@ internal unsafe interface IMicroKernel
 /// <summary>The micro-kernels, one per instruction set (tile sizes chosen for the register file).</summary>
 internal static unsafe class SgemmKernels
 {
-    /// <summary>AVX-512: a 8×32 tile of C in zmm registers, one broadcast of A per row and k.</summary>
+    /// <summary>
+    /// AVX-512: a 8×32 tile of C in zmm registers, one broadcast of A per row and k.
+    /// <para>
+    /// Written with the cross-platform <see cref="Vector512"/> operations, not <c>Avx512F</c> intrinsics: on
+    /// AVX-512 hardware the JIT emits the same instructions (<c>Vector512.FusedMultiplyAdd</c> is
+    /// <c>vfmadd231ps zmm</c>, <c>Vector512.Add</c> is <c>vaddps zmm</c>, <c>Vector512.Create(float)</c> a
+    /// broadcast), and elsewhere the same code runs in software (two 256-bit halves), with the same fused
+    /// roundings. That is how the tests check this kernel on machines without AVX-512
+    /// (<see cref="Sgemm.CanRun"/>); <see cref="Sgemm.Best"/> still picks it only where the CPU has it.
+    /// </para>
+    /// </summary>
     internal readonly struct Avx512Kernel : IMicroKernel
     {
         public static int MR => 8;
@@ -45,29 +55,29 @@ internal static unsafe class SgemmKernels
                 var b0 = Vector512.Load(b + 0);
                 var b1 = Vector512.Load(b + 16);
                 var a0 = Vector512.Create(a[0]);
-                c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
-                c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+                c00 = Vector512.FusedMultiplyAdd(a0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
                 var a1 = Vector512.Create(a[1]);
-                c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
-                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+                c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
                 var a2 = Vector512.Create(a[2]);
-                c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
-                c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+                c20 = Vector512.FusedMultiplyAdd(a2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
                 var a3 = Vector512.Create(a[3]);
-                c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
-                c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+                c30 = Vector512.FusedMultiplyAdd(a3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
                 var a4 = Vector512.Create(a[4]);
-                c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
-                c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+                c40 = Vector512.FusedMultiplyAdd(a4, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
                 var a5 = Vector512.Create(a[5]);
-                c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
-                c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+                c50 = Vector512.FusedMultiplyAdd(a5, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
                 var a6 = Vector512.Create(a[6]);
-                c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
-                c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+                c60 = Vector512.FusedMultiplyAdd(a6, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(a6, b1, c61);
                 var a7 = Vector512.Create(a[7]);
-                c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
-                c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+                c70 = Vector512.FusedMultiplyAdd(a7, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(a7, b1, c71);
                 a += aStride;
                 b += bStride;
             }
@@ -76,29 +86,29 @@ internal static unsafe class SgemmKernels
                 // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
                 if (accumulate)
                 {
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c), c00), c);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + 16), c01), c + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c), c00), c);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + 16), c01), c + 16);
                     if (mValid == 1) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
                     if (mValid == 2) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
                     if (mValid == 3) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
                     if (mValid == 4) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)4 * ldc), c40), c + (nint)4 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)4 * ldc + 16), c41), c + (nint)4 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)4 * ldc), c40), c + (nint)4 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)4 * ldc + 16), c41), c + (nint)4 * ldc + 16);
                     if (mValid == 5) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)5 * ldc), c50), c + (nint)5 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)5 * ldc + 16), c51), c + (nint)5 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)5 * ldc), c50), c + (nint)5 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)5 * ldc + 16), c51), c + (nint)5 * ldc + 16);
                     if (mValid == 6) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)6 * ldc), c60), c + (nint)6 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)6 * ldc + 16), c61), c + (nint)6 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)6 * ldc), c60), c + (nint)6 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)6 * ldc + 16), c61), c + (nint)6 * ldc + 16);
                     if (mValid == 7) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)7 * ldc), c70), c + (nint)7 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)7 * ldc + 16), c71), c + (nint)7 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)7 * ldc), c70), c + (nint)7 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)7 * ldc + 16), c71), c + (nint)7 * ldc + 16);
                 }
                 else
                 {
@@ -148,7 +158,7 @@ internal static unsafe class SgemmKernels
         }
     }
 
-    /// <summary>AVX-512 edge tiles of at most 4 rows (A panels still 8 wide): 4×32.</summary>
+    /// <summary>AVX-512 edge tiles of at most 4 rows (A panels still 8 wide): 4×32 (portable Vector512 operations, as above).</summary>
     internal readonly struct Avx512HalfKernel : IMicroKernel
     {
         public static int MR => 4;
@@ -164,17 +174,17 @@ internal static unsafe class SgemmKernels
                 var b0 = Vector512.Load(b + 0);
                 var b1 = Vector512.Load(b + 16);
                 var a0 = Vector512.Create(a[0]);
-                c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
-                c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+                c00 = Vector512.FusedMultiplyAdd(a0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
                 var a1 = Vector512.Create(a[1]);
-                c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
-                c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+                c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
                 var a2 = Vector512.Create(a[2]);
-                c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
-                c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+                c20 = Vector512.FusedMultiplyAdd(a2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
                 var a3 = Vector512.Create(a[3]);
-                c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
-                c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+                c30 = Vector512.FusedMultiplyAdd(a3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
                 a += aStride;
                 b += bStride;
             }
@@ -183,17 +193,17 @@ internal static unsafe class SgemmKernels
                 // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
                 if (accumulate)
                 {
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c), c00), c);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + 16), c01), c + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c), c00), c);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + 16), c01), c + 16);
                     if (mValid == 1) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)1 * ldc), c10), c + (nint)1 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)1 * ldc + 16), c11), c + (nint)1 * ldc + 16);
                     if (mValid == 2) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)2 * ldc), c20), c + (nint)2 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)2 * ldc + 16), c21), c + (nint)2 * ldc + 16);
                     if (mValid == 3) return;
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
-                    Vector512.Store(Avx512F.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)3 * ldc), c30), c + (nint)3 * ldc);
+                    Vector512.Store(Vector512.Add(Vector512.Load(c + (nint)3 * ldc + 16), c31), c + (nint)3 * ldc + 16);
                 }
                 else
                 {

@@ -39,54 +39,21 @@ internal static class WorkerPool
     private static readonly object Gate = new();
     private static Worker[] _workers = [];
 
-    // Back-off after a stall: jobs to run on the caller alone before trying the workers again.
-    private static int _skip;
-    private static int _backoff;
-    private static readonly long StallMinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+    /// <summary>The pool's back-off after stalls (see <see cref="StallBackoff"/>).</summary>
+    private static readonly StallBackoff Backoff = new();
 
     /// <summary>
     /// Takes the pool for one job; false when another thread holds it, or while backing off after
     /// stalls (then the caller runs the job alone, which on an oversubscribed machine is faster than
     /// waiting for a preempted worker).
     /// </summary>
-    public static bool TryEnter()
-    {
-        if (Volatile.Read(ref _skip) > 0)
-        {
-            Interlocked.Decrement(ref _skip);
-            return false;
-        }
-        return Monitor.TryEnter(Gate);
-    }
+    public static bool TryEnter() => !Backoff.TrySkip() && Monitor.TryEnter(Gate);
 
-    /// <summary>
-    /// The caller of a job waited <paramref name="waitTicks"/> for joined workers after working
-    /// <paramref name="workTicks"/> itself. A wait longer than a quarter of the work (and 50 µs) means a
-    /// worker lost its core mid-job; back off for 16, 32, … up to 1024 jobs, reset by a job without one.
-    /// </summary>
-    internal static void ReportWait(long waitTicks, long workTicks)
-    {
-        Interlocked.Increment(ref _jobs);
-        if (waitTicks > StallMinTicks && waitTicks * 4 > workTicks)
-        {
-            Interlocked.Increment(ref _stalls);
-            var backoff = Math.Min(Math.Max(2 * _backoff, 16), 1024);
-            _backoff = backoff;
-            Volatile.Write(ref _skip, backoff);
-        }
-        else
-        {
-            _backoff = 0;
-        }
-    }
-
-    private static long _jobs, _stalls;
+    /// <summary>The caller of a job waited <paramref name="waitTicks"/> for joined workers after working <paramref name="workTicks"/> itself.</summary>
+    internal static void ReportWait(long waitTicks, long workTicks) => Backoff.ReportWait(waitTicks, workTicks);
 
     /// <summary>Parallel jobs run so far, and how many of them stalled on a preempted worker (diagnostics).</summary>
-    internal static (long Jobs, long Stalls) Statistics => (Interlocked.Read(ref _jobs), Interlocked.Read(ref _stalls));
-
-    /// <summary>Jobs still to run single-threaded after a stall (tests and diagnostics).</summary>
-    internal static int BackoffRemaining => Volatile.Read(ref _skip);
+    internal static (long Jobs, long Stalls) Statistics => Backoff.Statistics;
 
     public static void Exit() => Monitor.Exit(Gate);
 
@@ -188,4 +155,54 @@ internal static class WorkerPool
             return true;
         }
     }
+}
+
+/// <summary>
+/// Back-off after a stall: after a job whose caller waited long for a worker that lost its core, the
+/// next jobs run on the caller alone before the workers are tried again. An instance, not statics, so
+/// that tests exercise the policy on their own copy and never change what the shared pool does for
+/// tests running beside them.
+/// </summary>
+internal sealed class StallBackoff
+{
+    private static readonly long StallMinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
+    private int _skip;
+    private int _backoff;
+    private long _jobs, _stalls;
+
+    /// <summary>True (and one job fewer to skip) while backing off: the caller should run the job alone.</summary>
+    public bool TrySkip()
+    {
+        if (Volatile.Read(ref _skip) <= 0) return false;
+        Interlocked.Decrement(ref _skip);
+        return true;
+    }
+
+    /// <summary>
+    /// The caller of a job waited <paramref name="waitTicks"/> for joined workers after working
+    /// <paramref name="workTicks"/> itself. A wait longer than a quarter of the work (and 50 µs) means a
+    /// worker lost its core mid-job; back off for 16, 32, … up to 1024 jobs, reset by a job without one.
+    /// </summary>
+    public void ReportWait(long waitTicks, long workTicks)
+    {
+        Interlocked.Increment(ref _jobs);
+        if (waitTicks > StallMinTicks && waitTicks * 4 > workTicks)
+        {
+            Interlocked.Increment(ref _stalls);
+            var backoff = Math.Min(Math.Max(2 * _backoff, 16), 1024);
+            _backoff = backoff;
+            Volatile.Write(ref _skip, backoff);
+        }
+        else
+        {
+            _backoff = 0;
+        }
+    }
+
+    /// <summary>Jobs still to run on the caller alone.</summary>
+    public int Remaining => Volatile.Read(ref _skip);
+
+    /// <summary>Jobs reported so far, and how many of them stalled.</summary>
+    public (long Jobs, long Stalls) Statistics => (Interlocked.Read(ref _jobs), Interlocked.Read(ref _stalls));
 }

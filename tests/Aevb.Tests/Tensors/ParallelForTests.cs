@@ -67,17 +67,22 @@ public class ParallelForTests
 
 public class WorkerPoolBackoffTests
 {
+    /// <summary>On a back-off of its own: the shared pool's, process-wide, is left to the tests running beside this one.</summary>
     [Fact]
     public void AStalledJobMakesTheNextJobsRunOnTheCaller()
     {
-        WorkerPool.ReportWait(waitTicks: System.Diagnostics.Stopwatch.Frequency, workTicks: 1); // one second of waiting
-        Assert.InRange(WorkerPool.BackoffRemaining, 1, 1024);
-        // Work still gets done (on the caller) while backing off.
-        var a = new float[64 * 64];
-        var c = new float[64 * 64];
-        a.AsSpan().Fill(1f);
-        Sgemm.Run(Sgemm.Best, 2, false, false, 64, 64, 64, a, 64, a, 64, c, 64, false);
-        Assert.All(c, v => Assert.Equal(64f, v));
-        WorkerPool.ReportWait(0, 1); // a clean job resets the back-off growth
+        var backoff = new StallBackoff();
+        Assert.False(backoff.TrySkip());
+        backoff.ReportWait(waitTicks: System.Diagnostics.Stopwatch.Frequency, workTicks: 1); // one second of waiting
+        Assert.Equal(16, backoff.Remaining);
+        for (var i = 0; i < 16; i++) Assert.True(backoff.TrySkip());
+        Assert.False(backoff.TrySkip());
+        backoff.ReportWait(System.Diagnostics.Stopwatch.Frequency, 1); // stalls in a row back off longer
+        Assert.Equal(32, backoff.Remaining);
+        backoff.ReportWait(0, 1); // a clean job resets the growth, not the jobs still to skip
+        Assert.Equal(32, backoff.Remaining);
+        backoff.ReportWait(System.Diagnostics.Stopwatch.Frequency, 1);
+        Assert.Equal(16, backoff.Remaining);
+        Assert.Equal((4L, 3L), backoff.Statistics);
     }
 }

@@ -2,7 +2,11 @@ using Aevb.Tensors;
 
 namespace Aevb.Tests.Tensors;
 
-/// <summary>The fast GEMM against <see cref="Sgemm.Reference"/>, on every instruction set this CPU can run.</summary>
+/// <summary>
+/// The fast GEMM against <see cref="Sgemm.Reference"/>, on every instruction set this CPU can run: natively,
+/// or in software for the AVX-512 kernel (portable Vector512 operations). A kernel that cannot run here is
+/// reported as skipped, with the reason, never as passed.
+/// </summary>
 public class SgemmTests
 {
     // SgemmIsa is internal, so theories take its name.
@@ -15,15 +19,29 @@ public class SgemmTests
         return data;
     }
 
+    public static TheoryData<string> Isas()
+    {
+        var data = new TheoryData<string>();
+        foreach (var isa in Enum.GetNames<SgemmIsa>()) data.Add(isa);
+        return data;
+    }
+
+    /// <summary>Skips (visibly) when this machine cannot run <paramref name="isaName"/>'s kernel at all.</summary>
+    private static SgemmIsa Require(string isaName)
+    {
+        var isa = Enum.Parse<SgemmIsa>(isaName);
+        Skip.IfNot(Sgemm.CanRun(isa), $"This CPU has no {isa} instructions and the {isa} kernel uses them directly, so it cannot run here.");
+        return isa;
+    }
+
     // Sizes around every tile width used by the kernels (4, 8, 24, 32) and the packing blocks (4, 8).
     private static readonly int[] EdgeSizes = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 23, 24, 25, 31, 32, 33, 37];
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Paths))]
     public void MatchesReferenceOnEdgeShapes(string isaName, int threads)
     {
-        var isa = Enum.Parse<SgemmIsa>(isaName);
-        if (!Sgemm.IsSupported(isa)) return; // this CPU cannot run it; the other paths still ran
+        var isa = Require(isaName);
         var rng = new Rng(17);
         var checkedCount = 0;
         foreach (var m in EdgeSizes)
@@ -40,12 +58,11 @@ public class SgemmTests
         Assert.Equal(EdgeSizes.Length * EdgeSizes.Length, checkedCount);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Paths))]
     public void MatchesReferenceForEveryTranspositionAndAccumulateFlag(string isaName, int threads)
     {
-        var isa = Enum.Parse<SgemmIsa>(isaName);
-        if (!Sgemm.IsSupported(isa)) return;
+        var isa = Require(isaName);
         var rng = new Rng(5);
         foreach (var (m, n, k) in new[] { (37, 33, 29), (9, 70, 17), (70, 9, 40), (1, 37, 3), (33, 1, 37), (64, 64, 64) })
             foreach (var transA in new[] { false, true })
@@ -55,12 +72,11 @@ public class SgemmTests
                             Check(isa, threads, transA, transB, m, n, k, accumulate, rng, padding: 3, packAll);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Paths))]
     public void LongKIsBlocked(string isaName, int threads)
     {
-        var isa = Enum.Parse<SgemmIsa>(isaName);
-        if (!Sgemm.IsSupported(isa)) return;
+        var isa = Require(isaName);
         var rng = new Rng(9);
         // K above MaxKc takes the K-blocked path (accumulating across blocks).
         Check(isa, threads, false, true, 19, 35, Sgemm.MaxKc * 2 + 13, accumulate: false, rng, padding: 1);
@@ -70,32 +86,87 @@ public class SgemmTests
     }
 
     /// <summary>Small K blocks with operands read in place (A transposed, B plain) and packed, on both splits.</summary>
-    [Fact]
-    public void SmallKBlocksWithOperandsReadInPlace()
+    [SkippableTheory]
+    [MemberData(nameof(Isas))]
+    public void SmallKBlocksWithOperandsReadInPlace(string isaName)
     {
-        var saved = Sgemm.MaxKc;
-        try
+        var isa = Require(isaName);
+        // A scope of this test's own flow: tests running meanwhile keep the default blocking (and so
+        // their exact sums; a process-wide setting here once made a resumed training run differ).
+        using var _ = Sgemm.UseMaxKc(40);
+        Assert.Equal(40, Sgemm.MaxKc);
+        var rng = new Rng(21);
+        foreach (var threads in new[] { 1, 2 })
         {
-            Sgemm.MaxKc = 40; // other tests running meanwhile only see a different (still correct) blocking
-            var rng = new Rng(21);
-            foreach (var isa in Enum.GetValues<SgemmIsa>().Where(Sgemm.IsSupported))
-                foreach (var threads in new[] { 1, 2 })
-                {
-                    Check(isa, threads, true, false, 64, 96, 130, accumulate: true, rng, padding: 0);  // N split
-                    Check(isa, threads, true, false, 96, 20, 130, accumulate: false, rng, padding: 1); // M split
-                    Check(isa, threads, false, true, 37, 70, 101, accumulate: true, rng, padding: 2);
-                }
-        }
-        finally
-        {
-            Sgemm.MaxKc = saved;
+            Check(isa, threads, true, false, 64, 96, 130, accumulate: true, rng, padding: 0);  // N split
+            Check(isa, threads, true, false, 96, 20, 130, accumulate: false, rng, padding: 1); // M split
+            Check(isa, threads, false, true, 37, 70, 101, accumulate: true, rng, padding: 2);
         }
     }
 
-    /// <summary>The products of the paper's MNIST model (784-500-20, batch 100) in their three forms.</summary>
+    /// <summary>
+    /// A K-block scope belongs to the flow that opened it: the products of a thread already running
+    /// meanwhile keep the default blocking, bit for bit, while the scope's own products (run on the
+    /// shared worker threads too) are blocked as asked.
+    /// </summary>
     [Fact]
-    public void MatchesReferenceOnPaperShapes()
+    public void AKBlockScopeDoesNotReachOtherThreads()
     {
+        const int m = 24, n = 64, k = Sgemm.DefaultMaxKc + 100;
+        var rng = new Rng(31);
+        var a = RandomArray(rng, m * k);
+        var b = RandomArray(rng, k * n);
+        float[] Product()
+        {
+            var c = new float[m * n];
+            Sgemm.Run(Sgemm.Best, 2, false, false, m, n, k, a, k, b, n, c, n, accumulate: false);
+            return c;
+        }
+        var unblocked = Product();   // the default blocking: two K blocks of 562
+        float[] blocked;
+        using (Sgemm.UseMaxKc(40)) blocked = Product();
+        Assert.False(unblocked.AsSpan().SequenceEqual(blocked), "40-wide K blocks sum in another order, so some entry should differ");
+
+        using var scoped = new ManualResetEventSlim();
+        using var measured = new ManualResetEventSlim();
+        int otherKc = 0;
+        float[]? other = null;
+        var thread = new Thread(() =>
+        {
+            scoped.Wait();
+            otherKc = Sgemm.MaxKc;
+            other = Product();
+            measured.Set();
+        });
+        thread.Start(); // before the scope: a thread captures its starter's context when it starts
+        using (Sgemm.UseMaxKc(40))
+        {
+            scoped.Set();
+            Assert.True(measured.Wait(TimeSpan.FromMinutes(1)));
+            Assert.Equal(40, Sgemm.MaxKc);
+            Assert.Equal(blocked, Product());
+        }
+        thread.Join();
+        Assert.Equal(Sgemm.DefaultMaxKc, otherKc);
+        Assert.Equal(unblocked, other);
+        Assert.Equal(Sgemm.DefaultMaxKc, Sgemm.MaxKc); // restored on dispose
+    }
+
+    /// <summary>The AVX-512 kernel is portable Vector512 code: it runs everywhere, natively or in software.</summary>
+    [Fact]
+    public void TheAvx512KernelRunsOnEveryMachine()
+    {
+        Assert.True(Sgemm.CanRun(SgemmIsa.Avx512));
+        Assert.Equal(!Sgemm.IsSupported(SgemmIsa.Avx512), Sgemm.IsEmulated(SgemmIsa.Avx512));
+        if (Sgemm.IsEmulated(SgemmIsa.Avx512)) Assert.NotEqual(SgemmIsa.Avx512, Sgemm.Best); // never picked in software
+    }
+
+    /// <summary>The products of the paper's MNIST model (784-500-20, batch 100) in their three forms.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Isas))]
+    public void MatchesReferenceOnPaperShapes(string isaName)
+    {
+        var isa = Require(isaName);
         var rng = new Rng(3);
         var shapes = new (int M, int N, int K, bool TransA, bool TransB)[]
         {
@@ -120,17 +191,13 @@ public class SgemmTests
             {
                 var expected = (float[])c0.Clone();
                 Sgemm.Reference(transA, transB, m, n, k, a, lda, b, ldb, expected, n, accumulate);
-                foreach (var isa in Enum.GetValues<SgemmIsa>())
-                {
-                    if (!Sgemm.IsSupported(isa)) continue;
-                    foreach (var threads in new[] { 1, 2 })
-                        foreach (var packAll in new[] { false, true })
-                        {
-                            var actual = (float[])c0.Clone();
-                            Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, actual, n, accumulate, packAll);
-                            AssertClose(expected, actual, k, $"{isa} x{threads} [{m}x{n}x{k}] tA={transA} tB={transB} acc={accumulate} packAll={packAll}");
-                        }
-                }
+                foreach (var threads in new[] { 1, 2 })
+                    foreach (var packAll in new[] { false, true })
+                    {
+                        var actual = (float[])c0.Clone();
+                        Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, actual, n, accumulate, packAll);
+                        AssertClose(expected, actual, k, $"{isa} x{threads} [{m}x{n}x{k}] tA={transA} tB={transB} acc={accumulate} packAll={packAll}");
+                    }
             }
         }
     }

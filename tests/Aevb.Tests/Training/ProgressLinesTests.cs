@@ -33,7 +33,15 @@ public class ProgressLinesTests
         Assert.Equal("eval at 39,811 samples: train -141.27  (4.1 s training)",
             ProgressLines.Format(e with { TestBound = double.NaN }));
     }
+}
 
+/// <summary>
+/// Swaps the process-wide <see cref="Console.Out"/>, so it runs alone, after the parallel tests: a command
+/// test writing to the console meanwhile would otherwise land in (and break) the capture.
+/// </summary>
+[Collection(nameof(NonParallel))]
+public class ProgressLinesConsoleTests
+{
     [Fact]
     public void WithoutAWriterItWritesToTheCurrentConsoleOut()
     {
