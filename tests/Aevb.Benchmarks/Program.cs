@@ -30,6 +30,12 @@ switch (verb)
     case "kernels":
         KernelBench.Run(options);
         break;
+    case "fingerprint":
+        Fingerprint.Run(options);
+        break;
+    case "hmc":
+        HmcBench.Run(options);
+        break;
     case "all":
         GemmBench.Run(options);
         MlpBench.Run(options);
