@@ -101,22 +101,26 @@ def main():
     while i < 30 or time.perf_counter() - t0 < 2.0:  # warm-up, as the C# command
         step(); i += 1
     blocks, per = 5, max(1, a.steps // 5)
-    rates = []
+    load_before = list(os.getloadavg())
+    rates, cpu_rates = [], []
     for _ in range(blocks):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(per):
             loss = step()
         rates.append(per * a.batch / (time.perf_counter() - t))
+        cpu_rates.append(per * a.batch / max(1e-9, time.process_time() - c))
     median = sorted(rates)[blocks // 2]
+    cpu_median = sorted(cpu_rates)[blocks // 2]
     result = {"samples_per_s": round(median), "model": f"{d}-{h}-{nz}", "decoder": decoder, "data": source,
               "threads": torch.get_num_threads(), "torch": torch.__version__, "blocks": [round(r) for r in rates],
-              "load_average": list(os.getloadavg())}
+              "per_cpu_second": round(cpu_median), "load_average": load_before,
+              "load_average_after": list(os.getloadavg()), "busy": load_before[0] >= 0.5 * os.cpu_count()}
     if a.json:
         print(json.dumps(result))
     else:
         print(f"torch {torch.__version__} {d}-{h}-{nz} {decoder}, threads {torch.get_num_threads()}, data {source}: "
-              f"{median:,.0f} samples/s (blocks {[round(r) for r in rates]}; bound {-loss.item():.1f}; "
-              f"load {' '.join(f'{v:.2f}' for v in os.getloadavg())})")
+              f"{median:,.0f} samples/s (blocks {[round(r) for r in rates]}; {cpu_median:,.0f} per CPU-second of the process; "
+              f"bound {-loss.item():.1f}; load {' '.join(f'{v:.2f}' for v in load_before)})")
 
 
 if __name__ == "__main__":
