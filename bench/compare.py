@@ -3,8 +3,8 @@
 ratios measured in one run, alternating the two programs round by round, mean anything).
 
   compare.py torch --model fig3 --threads 1 [--rounds 5] [--steps 300] [--latent N]
-      `aevb bench --model fig3` against bench/torch_vae.py (PyTorch on the CPU, OPENBLAS_NUM_THREADS and
-      OMP_NUM_THREADS set to --threads).
+      `aevb bench --model fig3` against bench/torch_vae.py (PyTorch on the CPU: OPENBLAS_NUM_THREADS set to
+      --threads, torch.set_num_threads(1) and OMP_NUM_THREADS=1 so that the two thread pools do not oversubscribe).
   compare.py rev BASE --model mcem --threads 1 [--rounds 5]
       this checkout's engine against git revision BASE's (src/Aevb of BASE built with this checkout's CLI, so
       the same measurement code times both engines).
@@ -65,7 +65,10 @@ def main():
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(a.threads), OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
     ours = aevb_cmd(ROOT, a)
     if a.what == "torch":
-        other = ["/usr/bin/python3", os.path.join("bench", "torch_vae.py"), "--model", a.model, "--threads", str(a.threads), "--json", "--steps", str(a.steps)]
+        # PyTorch's own intra-op threads stay at 1 and OpenBLAS gets the cores (OPENBLAS_NUM_THREADS): torch threads on
+        # top of OpenBLAS threads oversubscribe the cores and run several times slower here.
+        env["OMP_NUM_THREADS"] = "1"
+        other = ["/usr/bin/python3", os.path.join("bench", "torch_vae.py"), "--model", a.model, "--threads", "1", "--json", "--steps", str(a.steps)]
         if a.latent: other += ["--latent", str(a.latent)]
         if a.hidden: other += ["--hidden", str(a.hidden)]
         names = ("aevb", "torch")
