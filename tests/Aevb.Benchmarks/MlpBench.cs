@@ -11,7 +11,7 @@ namespace Aevb.Benchmarks;
 /// encoder 784-H (tanh) with μ and log σ² heads, reparameterised z, decoder Nz-H (tanh)-784 logits,
 /// the exact Bernoulli and KL gradients (the loss value itself is not needed for timing), and an
 /// Adagrad update with weight decay, on a random 100-sample minibatch gathered from 10,000 stored rows.
-/// This is the work PyTorch does in ../shared/bench/torch_vae.py, so the two numbers compare.
+/// This is the work PyTorch does in bench/torch_vae.py, so the two numbers compare.
 /// </summary>
 internal static class MlpBench
 {

@@ -7,6 +7,9 @@ using Aevb.Tensors;
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- kernels | pack   (elementwise kernels; packing)
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- peak   (FMA peak of this machine, 1 thread and all cores)
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- hmc [--shape decoder|mcem|eval]   (MCEM / Appendix D profile)
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- fingerprint   (hashes of every method's fixed-seed results)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- all
 // Every figure is the median over R repeats (the machine is shared, so medians, not means).
 
@@ -31,6 +34,15 @@ switch (verb)
         break;
     case "kernels":
         KernelBench.Run(options);
+        break;
+    case "fingerprint":
+        Fingerprint.Run(options);
+        break;
+    case "peak":
+        PeakBench.Run(options);
+        break;
+    case "hmc":
+        HmcBench.Run(options);
         break;
     case "all":
         GemmBench.Run(options);

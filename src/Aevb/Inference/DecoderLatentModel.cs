@@ -28,6 +28,14 @@ public sealed class DecoderLatentModel(Decoder decoder) : ILatentVariableModel
         var dz = Decoder.Backward(x, 1f, parameterGrads: false);
         TensorPrimitives.Subtract(dz.Data, z.Data, gradZ.Data);
     }
+
+    /// <summary>The gradient alone: the decoder's forward and backward passes without its log-likelihood (which the gradient does not read).</summary>
+    public void LogJointGradient(Tensor x, Tensor z, Span<float> scratch, Tensor gradZ)
+    {
+        Decoder.Forward(z);
+        var dz = Decoder.Backward(x, 1f, parameterGrads: false);
+        TensorPrimitives.Subtract(dz.Data, z.Data, gradZ.Data);
+    }
 }
 
 /// <summary>The VAE's recognition model <see cref="GaussianMlpEncoder"/> as an importance-sampling proposal.</summary>

@@ -195,7 +195,9 @@ public sealed class Hmc
                 var z = _zNew.Row(i);
                 TensorPrimitives.MultiplyAdd(_momentum.Row(i), _epsilon[i], z, z);
             }
-            _target.LogProbAndGrad(_zNew, _logProbNew, _gradNew);
+            // Only the trajectory's end point needs log π (for the accept step); the inner points need the gradient alone.
+            if (l == steps - 1) _target.LogProbAndGrad(_zNew, _logProbNew, _gradNew);
+            else _target.Gradient(_zNew, _logProbNew, _gradNew);
             Kick(l == steps - 1 ? 0.5f : 1f);
         }
 

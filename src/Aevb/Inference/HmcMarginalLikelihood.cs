@@ -119,17 +119,30 @@ public sealed class HmcMarginalLikelihood
     /// </summary>
     public int InitialCandidates { get; set; } = 2000;
 
+    private Tensor? _candidateX, _candidateZ, _fitX, _fitZ;
+    private float[]? _candidateLogJoint, _fitLogJoint;
+    private double[]? _candidateLogW, _candidateCumulative, _fitLogQ;
+
+    /// <summary>A reused array of exactly <paramref name="length"/> elements (contents left from the last use).</summary>
+    private static T[] Buffer<T>(ref T[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length != length) buffer = new T[length];
+        return buffer;
+    }
+
     private void ResampleStarts(ReadOnlySpan<float> x, Tensor z0, int firstRow, int chains, Rng rng)
     {
         int d = Model.LatentDim, k = InitialCandidates;
-        var xs = new Tensor(k, x.Length);
+        // Buffers kept between datapoints and calls (a 2000-row copy of x is 6 MB: allocating it per point made the
+        // evaluation's peak memory several times the data's, in large-object-heap garbage).
+        var xs = Tensor.Ensure(ref _candidateX, k, x.Length);
         for (var r = 0; r < k; r++) x.CopyTo(xs.Row(r));
-        var z = new Tensor(k, d);
+        var z = Tensor.Ensure(ref _candidateZ, k, d);
         rng.FillNormal(z.Span);
-        var logJoint = new float[k];
+        var logJoint = Buffer(ref _candidateLogJoint, k);
         Model.LogJoint(xs, z, logJoint, null);
         // log p(x|z) = log p(x, z) − log N(z; 0, I): the importance weight of a prior draw.
-        var logW = new double[k];
+        var logW = Buffer(ref _candidateLogW, k);
         var max = double.NegativeInfinity;
         for (var r = 0; r < k; r++)
         {
@@ -138,7 +151,7 @@ public sealed class HmcMarginalLikelihood
             logW[r] = logJoint[r] + 0.5 * sq + 0.5 * d * Log2Pi;
             if (logW[r] > max) max = logW[r];
         }
-        var cumulative = new double[k];
+        var cumulative = Buffer(ref _candidateCumulative, k);
         double total = 0;
         for (var r = 0; r < k; r++) cumulative[r] = total += double.IsFinite(logW[r]) ? Math.Exp(logW[r] - max) : 0;
         for (var c = 0; c < chains; c++)
@@ -154,11 +167,11 @@ public sealed class HmcMarginalLikelihood
     private (double Estimate, double Error) ImportanceWithFit(ReadOnlySpan<float> x, GaussianFit fit, Rng rng)
     {
         int d = Model.LatentDim, k = FittedProposalSamples, rows = Math.Min(k, MaxRows);
-        var xs = new Tensor(rows, x.Length);
+        var xs = Tensor.Ensure(ref _fitX, rows, x.Length);
         for (var r = 0; r < rows; r++) x.CopyTo(xs.Row(r));
-        var z = new Tensor(rows, d);
-        var logQ = new double[rows];
-        var logJoint = new float[rows];
+        var z = Tensor.Ensure(ref _fitZ, rows, d);
+        var logQ = Buffer(ref _fitLogQ, rows);
+        var logJoint = Buffer(ref _fitLogJoint, rows);
         var work = new double[d];
         var acc = new LogMeanExp();
         for (var done = 0; done < k; done += rows)

@@ -22,6 +22,12 @@ public interface ILatentVariableModel
     /// <paramref name="x"/> is <c>[n, InputDim]</c>, <paramref name="z"/> and <paramref name="gradZ"/> <c>[n, LatentDim]</c>.
     /// </summary>
     void LogJoint(Tensor x, Tensor z, Span<float> logJoint, Tensor? gradZ);
+
+    /// <summary>
+    /// Only the gradient of <see cref="LogJoint"/> (bitwise the same), for callers that do not need the value;
+    /// <paramref name="scratch"/> (one slot per row) may be overwritten. The default computes the value too.
+    /// </summary>
+    void LogJointGradient(Tensor x, Tensor z, Span<float> scratch, Tensor gradZ) => LogJoint(x, z, scratch, gradZ);
 }
 
 /// <summary>

@@ -20,4 +20,11 @@ public interface ILogDensity
     /// Must not keep references to <paramref name="z"/> or <paramref name="grad"/>.
     /// </summary>
     void LogProbAndGrad(Tensor z, Span<float> logProb, Tensor grad);
+
+    /// <summary>
+    /// Writes <c>∇z log π_i(z_i)</c> into row <c>i</c> of <paramref name="grad"/>, bitwise as <see cref="LogProbAndGrad"/>
+    /// would; the value is not needed (the inner leapfrog steps of <see cref="Hmc"/>). <paramref name="scratch"/>
+    /// (one slot per row) may be overwritten with anything. The default computes the value too.
+    /// </summary>
+    void Gradient(Tensor z, Span<float> scratch, Tensor grad) => LogProbAndGrad(z, scratch, grad);
 }

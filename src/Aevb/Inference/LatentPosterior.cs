@@ -36,6 +36,13 @@ public sealed class LatentPosterior : ILogDensity
         Model.LogJoint(_x, z, logProb, grad);
     }
 
+    public void Gradient(Tensor z, Span<float> scratch, Tensor grad)
+    {
+        if (z.Rows != _x.Rows)
+            throw new ArgumentException($"LatentPosterior has {_x.Rows} datapoints but z has {z.Rows} rows.", nameof(z));
+        Model.LogJointGradient(_x, z, scratch, grad);
+    }
+
     private static Tensor Check(ILatentVariableModel model, Tensor x)
     {
         if (x.Cols != model.InputDim)

@@ -13,6 +13,7 @@ namespace Aevb.Models;
 public sealed class BernoulliMlpDecoder : Decoder
 {
     private readonly Tanh _tanh = new();
+    private readonly RowPasses _rows = new();
     private Tensor? _h, _logits, _probs, _scratch, _gradLogits, _gradH, _gradA, _gradZ;
 
     public BernoulliMlpDecoder(int latentSize, int hiddenSize, int outputSize)
@@ -35,7 +36,7 @@ public sealed class BernoulliMlpDecoder : Decoder
         _h = _tanh.Forward(Hidden.Forward(z));
         _logits = Out.Forward(_h);
         var probs = Tensor.Ensure(ref _probs, _logits.Rows, _logits.Cols);
-        TensorPrimitives.Sigmoid(_logits.Data, probs.Data);
+        _rows.Run(RowPass.Sigmoid, _logits, probs, null, 1f, default);
         return probs;
     }
 
@@ -45,20 +46,8 @@ public sealed class BernoulliMlpDecoder : Decoder
         CheckData(x, l);
         if (result.Length < l.Rows) throw new ArgumentException($"Result has {result.Length} slots for {l.Rows} rows.", nameof(result));
         // x·l − softplus(l) with softplus(l) = max(l, 0) + log(1 + e^−|l|) and Σ max(l, 0) = ½ (Σ l + Σ |l|).
-        var s = Tensor.Ensure(ref _scratch, l.Rows, l.Cols).Span;
-        TensorPrimitives.Abs(l.Data, s);
-        TensorPrimitives.Negate(s, s);
-        TensorPrimitives.Exp(s, s);
-        TensorPrimitives.Add(s, 1f, s);
-        TensorPrimitives.Log(s, s);
-        var d = l.Cols;
-        for (var r = 0; r < l.Rows; r++)
-        {
-            var lr = l.Row(r);
-            result[r] = TensorPrimitives.Dot(x.Row(r), lr)
-                        - 0.5f * (TensorPrimitives.Sum(lr) + TensorPrimitives.SumOfMagnitudes(lr))
-                        - TensorPrimitives.Sum(s.Slice(r * d, d));
-        }
+        var scratch = Tensor.Ensure(ref _scratch, l.Rows, l.Cols);
+        _rows.Run(RowPass.LogLikelihood, l, scratch, x, 1f, result);
     }
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
@@ -67,8 +56,7 @@ public sealed class BernoulliMlpDecoder : Decoder
         CheckData(x, probs);
         // ∂/∂l [x·l − softplus(l)] = x − σ(l).
         var gl = Tensor.Ensure(ref _gradLogits, probs.Rows, probs.Cols);
-        TensorPrimitives.Subtract(x.Data, probs.Data, gl.Data);
-        TensorPrimitives.Multiply(gl.Data, scale, gl.Data);
+        _rows.Run(RowPass.GradLogits, probs, gl, x, scale, default);
         if (parameterGrads) return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
 
         var gh = Tensor.Ensure(ref _gradH, gl.Rows, Out.InFeatures);
@@ -82,5 +70,97 @@ public sealed class BernoulliMlpDecoder : Decoder
         yield return ("hidden.bias", Hidden.Bias);
         yield return ("out.weight", Out.Weight);
         yield return ("out.bias", Out.Bias);
+    }
+
+    private enum RowPass
+    {
+        Sigmoid,
+        LogLikelihood,
+        GradLogits,
+    }
+
+    /// <summary>
+    /// The decoder's elementwise passes over <c>[rows, D]</c>, shared between the engine's threads by whole rows
+    /// (<see cref="Engine.ParallelFor"/>). Every element and every per-row sum is computed by the same
+    /// <see cref="TensorPrimitives"/> call as on one thread (rows of at least one vector: the same vector code per
+    /// element; each row's reductions over exactly that row), so the results do not depend on the thread count.
+    /// </summary>
+    private sealed class RowPasses : IRangeBody
+    {
+        // Rows per task so that a task touches at least ~16K floats (below that the split costs more than it saves).
+        private const int MinFloatsPerTask = 16 * 1024;
+        private RowPass _pass;
+        private Tensor _a = Tensor.Empty, _b = Tensor.Empty, _x = Tensor.Empty;
+        private float[] _result = [];
+        private float _scale;
+        private float[]? _rowResult;
+
+        public void Run(RowPass pass, Tensor a, Tensor b, Tensor? x, float scale, Span<float> result)
+        {
+            _pass = pass;
+            _a = a;
+            _b = b;
+            _x = x ?? Tensor.Empty;
+            _scale = scale;
+            var rows = a.Rows;
+            var d = a.Cols;
+            // Results go through a buffer of our own (a Span cannot be a field), copied out at the end.
+            if (pass == RowPass.LogLikelihood)
+            {
+                if (_rowResult is null || _rowResult.Length < rows) _rowResult = new float[rows];
+                _result = _rowResult;
+            }
+            // Rows narrower than a vector would take TensorPrimitives' scalar path on short slices: no split then.
+            if (d < 16) Invoke(0, rows);
+            else Engine.ParallelFor(rows, this, Math.Max(1, MinFloatsPerTask / d));
+            if (pass == RowPass.LogLikelihood) _result.AsSpan(0, rows).CopyTo(result);
+            _a = _b = _x = Tensor.Empty;
+        }
+
+        public void Invoke(int start, int end)
+        {
+            var d = _a.Cols;
+            var count = (end - start) * d;
+            var a = _a.Data.AsSpan(start * d, count);
+            var b = _b.Data.AsSpan(start * d, count);
+            switch (_pass)
+            {
+                case RowPass.Sigmoid:
+                    TensorPrimitives.Sigmoid(a, b);
+                    break;
+                case RowPass.GradLogits:
+                {
+                    // ∂/∂l [x·l − softplus(l)] = x − σ(l), times scale (× 1 is exact, so skipped).
+                    var x = _x.Data.AsSpan(start * d, count);
+                    TensorPrimitives.Subtract(x, a, b);
+                    if (_scale != 1f) TensorPrimitives.Multiply(b, _scale, b);
+                    break;
+                }
+                case RowPass.LogLikelihood:
+                {
+                    // In blocks of rows, so that the scratch stays in cache between its five passes and the sums.
+                    const int blockFloats = 8 * 1024;
+                    var blockRows = Math.Max(1, blockFloats / d);
+                    for (var r0 = start; r0 < end; r0 += blockRows)
+                    {
+                        var r1 = Math.Min(end, r0 + blockRows);
+                        var s = _b.Data.AsSpan(r0 * d, (r1 - r0) * d);
+                        TensorPrimitives.Abs(_a.Data.AsSpan(r0 * d, (r1 - r0) * d), s);
+                        TensorPrimitives.Negate(s, s);
+                        TensorPrimitives.Exp(s, s);
+                        TensorPrimitives.Add(s, 1f, s);
+                        TensorPrimitives.Log(s, s);
+                        for (var r = r0; r < r1; r++)
+                        {
+                            var lr = _a.Row(r);
+                            _result[r] = TensorPrimitives.Dot(_x.Row(r), lr)
+                                                         - 0.5f * (TensorPrimitives.Sum(lr) + TensorPrimitives.SumOfMagnitudes(lr))
+                                                         - TensorPrimitives.Sum(_b.Data.AsSpan(r * d, d));
+                        }
+                    }
+                    break;
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace Aevb.Optim;
 /// of <c>−log p(θ)</c> for a Gaussian prior <c>N(0, 1/λ)</c> on every parameter, so λ = 1 gives the paper's
 /// MAP estimate with a <c>N(0, I)</c> prior when the loss is the full-data bound (gradient scaled by N/M,
 /// see <c>SgvbEstimator.FullDataScale</c>).</para>
-/// <para>PyTorch's baseline (<c>shared/bench/torch_vae.py</c>) instead minimises the mean over the batch,
+/// <para>PyTorch's baseline (<c>bench/torch_vae.py</c>) instead minimises the mean over the batch,
 /// <c>−(1/M) Σ L̃</c>, with <c>weight_decay = 1/N</c>. Its gradient is ours divided by N, and Adagrad and Adam
 /// are invariant to a constant gradient scale (up to their tiny ε), so both follow the same trajectory.</para>
 /// </remarks>

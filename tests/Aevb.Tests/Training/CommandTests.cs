@@ -83,4 +83,27 @@ public class CommandTests
         Assert.Equal("mnist", json.RootElement.GetProperty("data").GetString());
         Assert.Equal("784-20-2", json.RootElement.GetProperty("model").GetString());
     }
+
+    [Theory]
+    [InlineData("fig3", "samples_per_s", "784-20-3")]
+    [InlineData("mcem", "samples_per_s", "784-20-3")]
+    [InlineData("hmc-eval", "points_per_s", "784-20-3")]
+    public void BenchPresetsReportRateAndLoad(string preset, string rate, string shape)
+    {
+        var (code, output, error) = Run(BenchCommand.Create(), "--model", preset, "--hidden", "20", "--steps", "5", "--points", "1", "--json", "--data-dir", TestData.Directory);
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output.Trim());
+        Assert.True(json.RootElement.GetProperty(rate).GetDouble() > 0);
+        Assert.Equal(preset, json.RootElement.GetProperty("preset").GetString());
+        Assert.Equal(shape, json.RootElement.GetProperty("model").GetString());
+        Assert.True(json.RootElement.TryGetProperty("load_average", out _));
+        Assert.True(json.RootElement.TryGetProperty("busy", out _));
+    }
+
+    [Fact]
+    public void BenchRejectsUnknownPreset()
+    {
+        var (code, _, _) = Run(BenchCommand.Create(), "--model", "nope", "--data-dir", TestData.Directory);
+        Assert.NotEqual(0, code);
+    }
 }

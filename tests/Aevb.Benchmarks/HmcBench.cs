@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Aevb.Inference;
+using Aevb.Models;
+using Aevb.Tensors;
+
+namespace Aevb.Benchmarks;
+
+/// <summary>
+/// Where the time of Monte Carlo EM and the Appendix D estimator goes, for the Figure 3 decoder shape
+/// (Nz-H-784 Bernoulli): the decoder's forward pass, its log-likelihood, its z-gradient, and an MCEM step
+/// and an HMC transition as a whole, each timed separately (median over repeats, ms per call).
+/// </summary>
+internal static class HmcBench
+{
+    public static void Run(Options options)
+    {
+        int latent = options.Latent == 20 ? 3 : options.Latent, hidden = options.Hidden == 500 ? 100 : options.Hidden;
+        var rng = new Rng(1);
+        var model = Vae.Create(new VaeConfig(784, hidden, latent), 0.01f, rng);
+        var decoder = model.Decoder;
+        var only = options.Shape; // --shape mcem | eval | decoder: one part only (for a profiler)
+        foreach (var rows in only is null or "decoder" ? new[] { 100, 1000 } : [])
+        {
+            var x = new Tensor(rows, 784);
+            rng.FillUniform(x.Span);
+            for (var i = 0; i < x.Span.Length; i++) x.Span[i] = x.Span[i] < 0.3f ? 1f : 0f;
+            var z = new Tensor(rows, latent);
+            rng.FillNormal(z.Span);
+            var logLik = new float[rows];
+            var joint = new DecoderLatentModel(decoder);
+            var grad = new Tensor(rows, latent);
+            Report($"rows {rows}: decoder forward", options, () => decoder.Forward(z));
+            Report($"rows {rows}: log-likelihood", options, () => decoder.LogLikelihood(x, logLik));
+            Report($"rows {rows}: z-gradient (backward)", options, () => decoder.Backward(x, 1f, parameterGrads: false));
+            Report($"rows {rows}: log p(x,z) and gradient", options, () => joint.LogJoint(x, z, logLik, grad));
+            var hmc = new Hmc(new LatentPosterior(joint, x), leapfrogSteps: 10);
+            hmc.Initialize(z);
+            Report($"rows {rows}: HMC transition (10 leapfrog)", options, () => hmc.Step(rng));
+        }
+        if (only is null or "mcem")
+        {
+            const int n = 1000, m = 100;
+            var data = new Tensor(n, 784);
+            rng.FillUniform(data.Span);
+            var mcem = new MonteCarloEm(decoder, n, rng);
+            var batch = new Tensor(m, 784);
+            var indices = new int[m];
+            var pos = 0;
+            void Step()
+            {
+                for (var r = 0; r < m; r++, pos = (pos + 1) % n)
+                {
+                    indices[r] = pos;
+                    data.Row(pos).CopyTo(batch.Row(r));
+                }
+                mcem.Step(batch, indices, n / (float)m, rng);
+            }
+            Report("MCEM step, M = 100", options, Step);
+        }
+        if (only is null or "eval")
+        {
+            var x = new Tensor(10, 784);
+            rng.FillUniform(x.Span);
+            var estimator = new HmcMarginalLikelihood(new DecoderLatentModel(decoder))
+            {
+                Samples = 200, ChainsPerPoint = 10, WarmupSteps = 100, FittedProposalSamples = 5000,
+            };
+            var watch = Stopwatch.StartNew();
+            var (d, f) = estimator.EstimateWithCheck(x, rng);
+            Console.WriteLine($"Appendix D, 10 points, figure settings: {watch.Elapsed.TotalSeconds:F2} s (log p = {d.Mean:F3}, fit {f!.Mean:F3})");
+        }
+    }
+
+    private static void Report(string name, Options options, Action body)
+    {
+        for (var i = 0; i < 5; i++) body();
+        var times = new List<double>();
+        var cpuTimes = new List<double>();
+        for (var r = 0; r < options.Repeats; r++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var cpu = CpuClock.ProcessSeconds();
+            var calls = 0;
+            do { body(); calls++; } while (Stats.Seconds(Stopwatch.GetTimestamp() - start) < options.Milliseconds / 1000.0);
+            times.Add(Stats.Seconds(Stopwatch.GetTimestamp() - start) / calls * 1000);
+            cpuTimes.Add((CpuClock.ProcessSeconds() - cpu) / calls * 1000);
+        }
+        var min = times.Min();
+        Console.WriteLine($"{name,-45} median {Stats.Median(times),8:F3} ms, min {min,8:F3} ms, process CPU {Stats.Median(cpuTimes),8:F3} ms");
+    }
+}
