@@ -17,13 +17,31 @@ public static class TorchRuntime
     {
         try
         {
+            PreloadNativeGlue();
             using var probe = TorchSharp.torch.zeros(1);
             return null;
         }
-        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException or BadImageFormatException)
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or InvalidOperationException or NotSupportedException or EntryPointNotFoundException or BadImageFormatException)
         {
             return e;
         }
+    }
+
+    /// <summary>
+    /// Where TorchSharp.dll is loaded from a folder without a deps.json that lists its natives (a notebook's
+    /// <c>#r</c>, in Polyglot's kernel or our runner), TorchSharp looks for them beside TorchSharp.dll only, then copies
+    /// fresh ones out of the NuGet cache (unpatched, 500 MB). Loading the glue library from the build's own
+    /// <c>runtimes/RID/native</c> first (its RUNPATH finds LibTorch beside it) makes TorchSharp's load by name find it.
+    /// </summary>
+    private static void PreloadNativeGlue()
+    {
+        var dir = Path.GetDirectoryName(typeof(TorchSharp.torch).Assembly.Location);
+        if (string.IsNullOrEmpty(dir)) return;
+        var (rid, file) = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? ("win-x64", "LibTorchSharp.dll")
+            : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? ("osx-arm64", "libLibTorchSharp.dylib")
+            : ("linux-x64", "libLibTorchSharp.so");
+        var path = Path.Combine(dir, "runtimes", rid, "native", file);
+        if (File.Exists(path) && !File.Exists(Path.Combine(dir, file))) NativeLibrary.Load(path);
     }
 
     private static string Explain(Exception e)
