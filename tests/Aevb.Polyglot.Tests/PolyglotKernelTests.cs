@@ -42,6 +42,11 @@ public sealed partial class PolyglotKernelTests
         Assert.True(File.Exists(Repository.LibraryAssembly),
             $"{Repository.LibraryAssembly} is missing: the notebooks #r it; build it with `dotnet build src/Aevb -c Release`.");
         var path = Path.Combine(Repository.NotebooksDir, notebook);
+        foreach (Match r in Reference().Matches(File.ReadAllText(path)))
+        {
+            var dll = Path.GetFullPath(Path.Combine(Repository.NotebooksDir, Regex.Unescape(r.Groups[1].Value)));
+            Assert.True(File.Exists(dll), $"{notebook} loads {dll}, which is missing: build the solution first (`dotnet build -c Release` at the root).");
+        }
         var env = Repository.NotebookEnvironment();
         var temp = Path.Combine(Path.GetTempPath(), "aevb-polyglot-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
@@ -101,6 +106,10 @@ public sealed partial class PolyglotKernelTests
     /// </summary>
     internal static string Normalize(string text)
         => TempName().Replace(Timing().Replace(text.Replace("\r\n", "\n"), "#"), "#").TrimEnd();
+
+    /// <summary><c>#r "PATH.dll"</c> in a cell's source as it stands in the .ipynb JSON (quotes escaped).</summary>
+    [GeneratedRegex(@"#r \\""([^""\\]+\.dll)\\""")]
+    private static partial Regex Reference();
 
     [GeneratedRegex(@"[0-9a-f]{32}")]
     private static partial Regex TempName();
