@@ -32,7 +32,8 @@ internal static class PolyglotKernel
         foreach (var (k, v) in environment) Environment.SetEnvironmentVariable(k, v);
         try
         {
-            using var kernel = new CompositeKernel { new CSharpKernel() };
+            // As dotnet-interactive sets the C# kernel up: with its helpers (display(...), HTML(...), ...).
+            using var kernel = new CompositeKernel { new CSharpKernel().UseKernelHelpers() };
             kernel.DefaultKernelName = "csharp";
             var cells = new List<CellOutputs>();
             var index = 0;
