@@ -107,7 +107,30 @@ public sealed partial class PolyglotKernelTests
     /// temporary folders (8 or more hex digits after a dash, e.g. <c>/tmp/aevb-nb05-GUID</c>).
     /// </summary>
     internal static string Normalize(string text)
-        => TempName().Replace(Timing().Replace(text.Replace("\r\n", "\n"), "#"), "#").TrimEnd();
+        => TempName().Replace(Timing().Replace(BlankTimeColumns(text.Replace("\r\n", "\n")), "#"), "#").TrimEnd();
+
+    /// <summary>
+    /// In a table whose header's last column is a time per unit of work (notebook 05's <c>min/1M</c>), the last number
+    /// of each row below it, up to the next blank line.
+    /// </summary>
+    private static string BlankTimeColumns(string text)
+    {
+        var lines = text.Split('\n');
+        var inTable = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) inTable = false;
+            else if (TimeColumnHeader().IsMatch(lines[i])) inTable = true;
+            else if (inTable) lines[i] = LastNumber().Replace(lines[i], "#");
+        }
+        return string.Join("\n", lines);
+    }
+
+    [GeneratedRegex(@"\s(?:min|s|ms)/\S+\s*$")]
+    private static partial Regex TimeColumnHeader();
+
+    [GeneratedRegex(@"-?\d[\d,]*(?:\.\d+)?\s*$")]
+    private static partial Regex LastNumber();
 
     /// <summary><c>#r "PATH.dll"</c> in a cell's source as it stands in the .ipynb JSON (quotes escaped).</summary>
     [GeneratedRegex(@"#r \\""([^""\\]+\.dll)\\""")]
