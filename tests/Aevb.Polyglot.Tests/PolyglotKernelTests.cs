@@ -110,7 +110,7 @@ public sealed partial class PolyglotKernelTests
         => TempName().Replace(Timing().Replace(BlankTimeColumns(text.Replace("\r\n", "\n")), "#"), "#").TrimEnd();
 
     /// <summary>
-    /// In a table whose header's last column is a time per unit of work (notebook 05's <c>min/1M</c>), the last number
+    /// In a table whose header's last column is a time (notebook 03's <c>seconds</c>, 05's <c>min/1M</c>), the last number
     /// of each row below it, up to the next blank line.
     /// </summary>
     private static string BlankTimeColumns(string text)
@@ -126,7 +126,7 @@ public sealed partial class PolyglotKernelTests
         return string.Join("\n", lines);
     }
 
-    [GeneratedRegex(@"\s(?:min|s|ms)/\S+\s*$")]
+    [GeneratedRegex(@"\s(?:seconds|(?:min|s|ms)(?:/\S+)?)\s*$")]
     private static partial Regex TimeColumnHeader();
 
     [GeneratedRegex(@"-?\d[\d,]*(?:\.\d+)?\s*$")]
