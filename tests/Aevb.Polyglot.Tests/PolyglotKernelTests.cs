@@ -111,7 +111,7 @@ public sealed partial class PolyglotKernelTests
 
     /// <summary>
     /// In a table whose header's last column is a time (notebook 03's <c>seconds</c>, 05's <c>min/1M</c>), the last number
-    /// of each row below it, up to the next blank line.
+    /// of each row below it, up to the next blank line; and every number on a line that states speeds in words.
     /// </summary>
     private static string BlankTimeColumns(string text)
     {
@@ -121,7 +121,8 @@ public sealed partial class PolyglotKernelTests
         {
             if (lines[i].Length == 0) inTable = false;
             else if (TimeColumnHeader().IsMatch(lines[i])) inTable = true;
-            else if (inTable) lines[i] = LastNumber().Replace(lines[i], "#");
+            else if (inTable) lines[i] = LastNumber().Replace(lines[i], " #");
+            if (SpeedLine().IsMatch(lines[i])) lines[i] = AnyNumber().Replace(lines[i], "#");
         }
         return string.Join("\n", lines);
     }
@@ -129,8 +130,16 @@ public sealed partial class PolyglotKernelTests
     [GeneratedRegex(@"\s(?:seconds|(?:min|s|ms)(?:/\S+)?)\s*$")]
     private static partial Regex TimeColumnHeader();
 
-    [GeneratedRegex(@"-?\d[\d,]*(?:\.\d+)?\s*$")]
+    // With the spaces before it: right-aligned columns pad numbers of different widths differently.
+    [GeneratedRegex(@"\s*-?\d[\d,]*(?:\.\d+)?\s*$")]
     private static partial Regex LastNumber();
+
+    /// <summary>A line that reports speeds in words (notebook 05: "training minutes per million samples: AEVB 1.08, ...").</summary>
+    [GeneratedRegex(@"(?:minutes|seconds) per |per second")]
+    private static partial Regex SpeedLine();
+
+    [GeneratedRegex(@"\d[\d,]*(?:\.\d+)?")]
+    private static partial Regex AnyNumber();
 
     /// <summary><c>#r "PATH.dll"</c> in a cell's source as it stands in the .ipynb JSON (quotes escaped).</summary>
     [GeneratedRegex(@"#r \\""([^""\\]+\.dll)\\""")]
