@@ -1,0 +1,155 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Aevb.Polyglot.Tests;
+
+/// <summary>
+/// Every notebook in notebooks/ runs in Polyglot Notebooks' own C# kernel (.NET Interactive, pinned in
+/// Directory.Packages.props) cell by cell, in quick mode, with the notebook's folder as working directory, and
+/// every cell's outputs match what our runner (<c>aevb notebook run --quick</c>) produces for the same cell: the
+/// same displayed values with the same MIME types, the same text/plain, charts and images in the same places, and
+/// the same standard output (timings aside). Our runner's outputs are the ones committed with the notebook (CI's
+/// test.sh runs the notebooks in our runner already, in tests/Aevb.Notebooks.Tests, so running them twice more would
+/// double the test time); <c>AEVB_POLYGLOT_RERUN=1</c> compares with a fresh run of our runner instead.
+/// </summary>
+public sealed partial class PolyglotKernelTests
+{
+    /// <summary>The .NET Interactive version this test pins (Directory.Packages.props).</summary>
+    private const string PinnedVersion = "1.0.0-beta.26120.1";
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(Repository.NotebooksDir, "*.ipynb").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Fact]
+    public void TheKernelIsThePinnedDotNetInteractive()
+    {
+        var version = typeof(Microsoft.DotNet.Interactive.CSharp.CSharpKernel).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
+        Assert.True(version.StartsWith(PinnedVersion, StringComparison.Ordinal),
+            $"Microsoft.DotNet.Interactive.CSharp is {version}, the pin is {PinnedVersion}. If the pinned pre-release no longer " +
+            "restores, pick the newest 1.0.0-beta.* that does for net10.0, set it in Directory.Packages.props and here.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task EveryCellRunsInThePolyglotKernelAndMatchesOurRunner(string notebook)
+    {
+        Assert.True(File.Exists(Repository.LibraryAssembly),
+            $"{Repository.LibraryAssembly} is missing: the notebooks #r it; build it with `dotnet build src/Aevb -c Release`.");
+        var path = Path.Combine(Repository.NotebooksDir, notebook);
+        foreach (Match r in Reference().Matches(File.ReadAllText(path)))
+        {
+            var dll = Path.GetFullPath(Path.Combine(Repository.NotebooksDir, Regex.Unescape(r.Groups[1].Value)));
+            Assert.True(File.Exists(dll), $"{notebook} loads {dll}, which is missing: build the solution first (`dotnet build -c Release` at the root).");
+        }
+        var env = Repository.NotebookEnvironment();
+        var temp = Path.Combine(Path.GetTempPath(), "aevb-polyglot-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(temp);
+        try
+        {
+            // Our runner's outputs: those committed with the notebook (written by `aevb notebook run --quick`), or with
+            // AEVB_POLYGLOT_RERUN=1 a fresh run of it (twice the time: the notebooks train models).
+            var rerun = Environment.GetEnvironmentVariable("AEVB_POLYGLOT_RERUN") == "1";
+            var ours = rerun ? await OurRunner.RunAsync(path, env, Path.Combine(temp, notebook)) : OurRunner.Read(path);
+            var source = rerun ? "our runner" : "the committed outputs (our runner's)";
+            var hint = rerun ? "" : $"\nThe committed outputs come from `aevb notebook run notebooks/{notebook} --quick`: if the notebook or the " +
+                "library changed since, run that and commit the notebook (or set AEVB_POLYGLOT_RERUN=1 to compare with a fresh run).";
+            var polyglot = await PolyglotKernel.RunAsync(path, env);
+
+            Assert.True(ours.Count == polyglot.Count, $"{notebook}: {ours.Count} code cells in {source}, {polyglot.Count} run by the kernel.{hint}");
+            for (var i = 0; i < ours.Count; i++)
+            {
+                var (o, p) = (ours[i], polyglot[i]);
+                var where = $"{notebook}, cell {p.Index}";
+                Assert.True(p.Failure is null, $"{where} failed in the Polyglot kernel:\n{p.Failure}");
+                Assert.True(o.Failure is null, $"{where} failed in {source}:\n{o.Failure}");
+                // Lines compared as a multiset: cells that train several models at once (notebook 05) interleave their
+                // progress lines in whatever order the threads finish.
+                Assert.True(SortedLines(o.Stdout) == SortedLines(p.Stdout),
+                    $"{where}: standard output differs.\n--- {source}:\n{o.Stdout}\n--- Polyglot kernel:\n{p.Stdout}{hint}");
+                Assert.True(Normalize(o.Stderr) == Normalize(p.Stderr),
+                    $"{where}: standard error differs.\n--- {source}:\n{o.Stderr}\n--- Polyglot kernel:\n{p.Stderr}{hint}");
+                Assert.True(o.Values.Count == p.Values.Count,
+                    $"{where}: {source} show {o.Values.Count} values, the Polyglot kernel {p.Values.Count} " +
+                    $"([{Describe(o.Values)}] vs [{Describe(p.Values)}]).{hint}");
+                for (var v = 0; v < o.Values.Count; v++)
+                {
+                    var (ov, pv) = (o.Values[v], p.Values[v]);
+                    Assert.True(ov.Keys.Order().SequenceEqual(pv.Keys.Order()),
+                        $"{where}, value {v + 1}: MIME types [{string.Join(", ", ov.Keys.Order())}] ({source}) vs [{string.Join(", ", pv.Keys.Order())}] (Polyglot kernel).{hint}");
+                    Assert.Equal(IsChart(ov), IsChart(pv));
+                    if (ov.TryGetValue("image/png", out var png)) Assert.True(png.Length > 0 && pv["image/png"].Length > 0, $"{where}: empty image");
+                    if (ov.TryGetValue("text/plain", out var text))
+                        Assert.True(Normalize(text) == Normalize(pv["text/plain"]),
+                            $"{where}, value {v + 1}: text/plain differs.\n--- {source}:\n{text}\n--- Polyglot kernel:\n{pv["text/plain"]}{hint}");
+                }
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static bool IsChart(Dictionary<string, string> value)
+        => value.TryGetValue("text/html", out var html) && html.Contains("data-aevb-chart", StringComparison.Ordinal);
+
+    private static string Describe(List<Dictionary<string, string>> values)
+        => string.Join("; ", values.Select(v => string.Join(",", v.Keys.Order())));
+
+    /// <summary>
+    /// Line endings unified; what differs from run to run blanked: measured times and speeds, and the random names of
+    /// temporary folders (8 or more hex digits after a dash, e.g. <c>/tmp/aevb-nb05-GUID</c>).
+    /// </summary>
+    internal static string Normalize(string text)
+        => TempName().Replace(Timing().Replace(BlankTimeColumns(text.Replace("\r\n", "\n")), "#"), "#").TrimEnd();
+
+    /// <summary>
+    /// In a table whose header's last column is a time (notebook 03's <c>seconds</c>, 05's <c>min/1M</c>), the last number
+    /// of each row below it, up to the next blank line; and every number on a line that states speeds in words.
+    /// </summary>
+    private static string BlankTimeColumns(string text)
+    {
+        var lines = text.Split('\n');
+        var inTable = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) inTable = false;
+            else if (TimeColumnHeader().IsMatch(lines[i])) inTable = true;
+            else if (inTable) lines[i] = LastNumber().Replace(lines[i], " #");
+            if (SpeedLine().IsMatch(lines[i])) lines[i] = AnyNumber().Replace(lines[i], "#");
+        }
+        return string.Join("\n", lines);
+    }
+
+    [GeneratedRegex(@"\s(?:seconds|(?:min|s|ms)(?:/\S+)?)\s*$")]
+    private static partial Regex TimeColumnHeader();
+
+    // With the spaces before it: right-aligned columns pad numbers of different widths differently.
+    [GeneratedRegex(@"\s*-?\d[\d,]*(?:\.\d+)?\s*$")]
+    private static partial Regex LastNumber();
+
+    /// <summary>A line that reports speeds in words (notebook 05: "training minutes per million samples: AEVB 1.08, ...").</summary>
+    [GeneratedRegex(@"(?:minutes|seconds) per |per second")]
+    private static partial Regex SpeedLine();
+
+    [GeneratedRegex(@"\d[\d,]*(?:\.\d+)?")]
+    private static partial Regex AnyNumber();
+
+    /// <summary><c>#r "PATH.dll"</c> in a cell's source as it stands in the .ipynb JSON (quotes escaped).</summary>
+    [GeneratedRegex(@"#r \\""([^""\\]+\.dll)\\""")]
+    private static partial Regex Reference();
+
+    private static string SortedLines(string text) => string.Join("\n", Normalize(text).Split('\n').Order(StringComparer.Ordinal));
+
+    [GeneratedRegex(@"(?<=[-_/.])[0-9a-f]{8,}\b")]
+    private static partial Regex TempName();
+
+    [GeneratedRegex(@"\d[\d,]*(?:\.\d+)?(?=\s*(?:s|ms|min|seconds|samples/s|/s)\b)")]
+    private static partial Regex Timing();
+}
