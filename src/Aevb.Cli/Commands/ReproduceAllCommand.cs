@@ -48,20 +48,34 @@ internal static class ReproduceAllCommand
                 if (code != 0) failed.Add(name);
             }
 
+            var incomplete = new List<string>();
             if (!parseResult.GetValue(skipNotebooks))
-                failed.AddRange(await RunNotebooksAsync(isQuick, Path.Combine(outDir, "notebooks"), data, cancellationToken));
+                failed.AddRange(await RunNotebooksAsync(isQuick, Path.Combine(outDir, "notebooks"), data, incomplete, cancellationToken));
+            if (!Aevb.Plotting.ChartRenderer.Default.IsAvailable)
+                incomplete.Add($"no PNG charts ({Aevb.Plotting.ChartRenderer.Default.UnavailableReason})");
 
+            // The last lines say plainly how it went: a failure or a missing piece is never followed by a line that reads as success.
             Console.WriteLine();
             Console.WriteLine($"Wrote {Path.GetFullPath(outDir)}: fig2/ and fig3/ (runs, charts), notebooks/ (executed .ipynb and .html). Wall time {wall.Elapsed:h\\:mm\\:ss}.");
-            if (failed.Count == 0) return 0;
-            Console.Error.WriteLine($"aevb reproduce all: failed: {string.Join(", ", failed)} (see the messages above).");
+            foreach (var note in incomplete)
+                Console.WriteLine($"aevb reproduce all: incomplete: {note}");
+            if (failed.Count == 0)
+            {
+                Console.WriteLine(incomplete.Count == 0
+                    ? "aevb reproduce all: done, everything written."
+                    : "aevb reproduce all: done, with the gaps listed above (run `bash run.sh`, which installs what is missing).");
+                return 0;
+            }
+            Console.Out.Flush();
+            Console.Error.WriteLine($"aevb reproduce all: FAILED: {string.Join(", ", failed)} (see the messages above).");
             return 1;
         });
         return command;
     }
 
     /// <summary>Executes each notebook into <paramref name="outDir"/> and exports it; returns the names of those that failed.</summary>
-    private static async Task<List<string>> RunNotebooksAsync(bool quick, string outDir, string? dataDirectory, CancellationToken cancellationToken)
+    private static async Task<List<string>> RunNotebooksAsync(bool quick, string outDir, string? dataDirectory, List<string> incomplete,
+        CancellationToken cancellationToken)
     {
         var failed = new List<string>();
         var root = DataDirectories.FindRepositoryRoot();
@@ -78,20 +92,23 @@ internal static class ReproduceAllCommand
             var name = Path.GetFileName(path);
             var executed = Path.GetFullPath(Path.Combine(outDir, name));
             Console.WriteLine($"== notebook {name}{(quick ? " --quick" : "")} -> {executed}");
-            // Echo off: the cells' output goes into the executed notebook; the runner's progress lines show what runs.
+            // Cell output streams live, as with `notebook run`, and goes into the executed notebook.
             var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
             {
                 Quick = quick,
                 OutputPath = executed,
                 Progress = Console.Out,
-                EchoOutput = false,
+                EchoOutput = true,
                 Environment = environment,
             }, cancellationToken);
             if (result.WrittenTo is { } written)
             {
                 var html = Path.ChangeExtension(written, ".html");
-                Aevb.IO.AtomicFile.WriteAllText(html, HtmlExporter.Export(Notebook.Load(written)).Html);
+                var export = HtmlExporter.Export(Notebook.Load(written));
+                Aevb.IO.AtomicFile.WriteAllText(html, export.Html);
                 Console.WriteLine($"   {html}");
+                if (!export.SelfContained)
+                    incomplete.Add($"{Path.GetFileName(html)} needs a network for its math or charts ({string.Join(" ", export.Notes)})");
             }
             if (!result.Succeeded)
             {

@@ -222,14 +222,20 @@ internal static class ReproduceCommand
             {
                 if (_interactive) Console.Write("\r" + new string(' ', 100) + "\r");
                 var values = p.Evaluation is null ? "" : string.Join("  ", p.Evaluation.Where(kv => !kv.Key.EndsWith("_se", StringComparison.Ordinal))
-                    .Select(kv => $"{kv.Key} {kv.Value.ToString("F2", CultureInfo.InvariantCulture)}"));
-                Console.WriteLine($"    {p.Samples,12:N0}  {values}  ({p.SamplesPerSecond:N0} samples/s)");
+                    .Select(kv => $"{ShortMetric(kv.Key)} {kv.Value.ToString("F2", CultureInfo.InvariantCulture)}"));
+                Console.WriteLine(FitLine($"    {p.Samples,12:N0}  {values}  ({p.SamplesPerSecond:N0}/s)"));
             }
             else if (_interactive)
             {
-                Console.Write($"\r    {p.Samples,12:N0} / {p.TotalSamples:N0}  objective {p.Objective:F2}  {p.SamplesPerSecond:N0} samples/s   ");
+                Console.Write("\r" + FitLine($"    {p.Samples,12:N0} / {p.TotalSamples:N0}  objective {p.Objective:F2}  {p.SamplesPerSecond:N0} samples/s   "));
             }
         }
+
+        /// <summary>Metric names short enough that an evaluation line of fig3 (three metrics) fits 100 columns.</summary>
+        internal static string ShortMetric(string key) => key.Replace("_bound", "", StringComparison.Ordinal).Replace("log_px", "logp", StringComparison.Ordinal);
+
+        /// <summary>At most 99 characters, so a progress line never wraps on a 100-column terminal.</summary>
+        internal static string FitLine(string line) => line.Length <= 99 ? line : line[..98] + "…";
     }
 
     private static long? ParseCount(string text, System.CommandLine.Parsing.ArgumentResult result)

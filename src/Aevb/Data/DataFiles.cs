@@ -138,6 +138,8 @@ public static class DataFiles
     public static string FixFor(DataManifest.FileEntry file, DataLocation? location, DataManifest? manifest = null)
     {
         var command = $"{(manifest ?? DataManifest.Default).FetchCommand} --dataset {file.DatasetName}";
+        if (location is not null && location.Origin == DataDirectories.BundledOrigin)
+            return $"restore the copy shipped in git: `git checkout -- data/` (or run `{command}`, which writes a verified copy to data/cache, searched first)";
         if (location is not null && location.Origin != "data/cache")
             return $"replace the file: `{command} --dir \"{location.Directory}\"` (run from the repository root) writes a verified copy there";
         var local = file.Alternates.Count > 0
