@@ -97,6 +97,7 @@ public sealed class FigureRun
         if (data.Dataset != s.Dataset) throw new ArgumentException($"The run is for {s.Dataset} but got {data.Dataset} data.");
         data = data.WithTrainCount(s.TrainCount);
         System.IO.Directory.CreateDirectory(Directory);
+        using var runLock = DirectoryLock.Acquire(Directory, $"another run of {s.Name}"); // two processes never share a run folder
 
         var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
         if (info is not null)
