@@ -37,8 +37,10 @@ internal static class NotebookCommand
         {
             file, output, quick, timeout, allowErrors,
         };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(async (parseResult, invocationToken) =>
         {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocationToken, Interrupt.Token);
+            var cancellationToken = linked.Token;
             var path = parseResult.GetValue(file)!;
             var seconds = parseResult.GetValue(timeout);
             if (seconds is <= 0)
@@ -65,7 +67,9 @@ internal static class NotebookCommand
                 }
                 var failed = result.Cells.Where(c => c.Error is not null).ToList();
                 var where = result.WrittenTo is null ? "" : $"; wrote {result.WrittenTo}";
-                if (failed.Count == 0)
+                if (result.Interrupted)
+                    Console.Error.WriteLine($"{path}: interrupted after {result.Cells.Count} code cell(s){where} (cells not reached keep their earlier outputs, marked stale). Run the same command again to run it all.");
+                else if (failed.Count == 0)
                     Console.Error.WriteLine($"{path}: {result.Cells.Count} code cell(s) ran{where}.");
                 else
                     Console.Error.WriteLine($"{path}: cell(s) {string.Join(", ", failed.Select(f => f.CellNumber))} failed ({failed[0].Error!.EValue}){where}.");
@@ -75,6 +79,16 @@ internal static class NotebookCommand
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook run: {OutputTarget.OneLine(e.Message)}");
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"aevb notebook run: interrupted before the first cell ran; {path} is unchanged.");
+                return Interrupt.ExitCode;
             }
         });
         return command;
@@ -155,6 +169,9 @@ internal static class NotebookCommand
             try
             {
                 var notebook = Notebook.Load(path);
+                // Both targets checked before any work, so a bad one fails first and alone, in one line.
+                if (htmlOut is not null) OutputTarget.Check(htmlOut, 1 << 20);
+                if (appOut is not null) OutputTarget.Check(appOut, 64 << 10);
                 if (htmlOut is not null)
                 {
                     var options = new HtmlExportOptions
@@ -188,6 +205,11 @@ internal static class NotebookCommand
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook export: {OutputTarget.OneLine(e.Message)}");
+                return 1;
             }
         });
         return command;

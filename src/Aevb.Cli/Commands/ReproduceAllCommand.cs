@@ -22,8 +22,11 @@ internal static class ReproduceAllCommand
         {
             quick, output, seed, dataDir, skipNotebooks,
         };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(async (parseResult, invocationToken) =>
         {
+            // SIGINT/SIGTERM (Interrupt): the current run checkpoints, the current notebook is written, then exit 130.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocationToken, Interrupt.Token);
+            var cancellationToken = linked.Token;
             var isQuick = parseResult.GetValue(quick);
             var outDir = parseResult.GetValue(output)!;
             var runSeed = parseResult.GetValue(seed);
@@ -50,7 +53,14 @@ internal static class ReproduceAllCommand
 
             var incomplete = new List<string>();
             if (!parseResult.GetValue(skipNotebooks))
+            {
                 failed.AddRange(await RunNotebooksAsync(isQuick, Path.Combine(outDir, "notebooks"), data, incomplete, cancellationToken));
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine("aevb reproduce all: interrupted; the finished runs and notebooks are kept. Run the same command again to resume.");
+                    return Interrupt.ExitCode;
+                }
+            }
             if (!Aevb.Plotting.ChartRenderer.Default.IsAvailable)
                 incomplete.Add($"no PNG charts ({Aevb.Plotting.ChartRenderer.Default.UnavailableReason})");
 
@@ -93,7 +103,11 @@ internal static class ReproduceAllCommand
             var executed = Path.GetFullPath(Path.Combine(outDir, name));
             Console.WriteLine($"== notebook {name}{(quick ? " --quick" : "")} -> {executed}");
             // Cell output streams live, as with `notebook run`, and goes into the executed notebook.
-            var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
+            if (cancellationToken.IsCancellationRequested) break;
+            NotebookRunResult result;
+            try
+            {
+            result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
             {
                 Quick = quick,
                 OutputPath = executed,
@@ -101,11 +115,36 @@ internal static class ReproduceAllCommand
                 EchoOutput = true,
                 Environment = environment,
             }, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException)
+            {
+                Console.Error.WriteLine($"   {name}: failed: {OutputTarget.OneLine(e.Message)}");
+                failed.Add(name);
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            if (result.Interrupted)
+            {
+                Console.Error.WriteLine($"   {name}: interrupted; what ran is in {result.WrittenTo}.");
+                break;
+            }
             if (result.WrittenTo is { } written)
             {
                 var html = Path.ChangeExtension(written, ".html");
                 var export = HtmlExporter.Export(Notebook.Load(written));
-                Aevb.IO.AtomicFile.WriteAllText(html, export.Html);
+                try
+                {
+                    Aevb.IO.AtomicFile.WriteAllText(html, export.Html);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"   {html}: cannot write it: {OutputTarget.OneLine(e.Message)}");
+                    failed.Add(name);
+                    continue;
+                }
                 Console.WriteLine($"   {html}");
                 if (!export.SelfContained)
                     incomplete.Add($"{Path.GetFileName(html)} needs a network for its math or charts ({string.Join(" ", export.Notes)})");

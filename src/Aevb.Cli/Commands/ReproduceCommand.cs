@@ -77,7 +77,7 @@ internal static class ReproduceCommand
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure2(parseResult.GetValue(dataset)!, NullIfEmpty(parseResult.GetValue(latent)),
             parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
-            cancellationToken)));
+            Interrupt.Token))); // SIGINT/SIGTERM: checkpoint, say how to resume, exit 130
         return command;
     }
 
@@ -119,7 +119,7 @@ internal static class ReproduceCommand
         };
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure3(NullIfEmpty(parseResult.GetValue(ntrain)),
             parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
-            cancellationToken)));
+            Interrupt.Token))); // SIGINT/SIGTERM: checkpoint, say how to resume, exit 130
         return command;
     }
 
@@ -155,7 +155,7 @@ internal static class ReproduceCommand
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
-                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; the last checkpoint is kept. Run the same command again to resume.");
+                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
                     return 130;
                 }
                 var perMillion = result.TrainSeconds > 0 ? result.TrainSeconds / (result.Samples - result.ResumedFrom) * 1e6 / 60 : double.NaN;
@@ -221,7 +221,8 @@ internal static class ReproduceCommand
             if (p.IsEvaluation)
             {
                 if (_interactive) Console.Write("\r" + new string(' ', 100) + "\r");
-                var values = p.Evaluation is null ? "" : string.Join("  ", p.Evaluation.Where(kv => !kv.Key.EndsWith("_se", StringComparison.Ordinal))
+                var values = p.Evaluation is null ? "" : string.Join("  ", p.Evaluation.Where(kv => !kv.Key.EndsWith("_se", StringComparison.Ordinal) && !kv.Key.EndsWith("_fit", StringComparison.Ordinal)
+                        && !kv.Key.EndsWith("_is", StringComparison.Ordinal)) // the other estimates are in log.csv
                     .Select(kv => $"{ShortMetric(kv.Key)} {kv.Value.ToString("F2", CultureInfo.InvariantCulture)}"));
                 Console.WriteLine(FitLine($"    {p.Samples,12:N0}  {values}  ({p.SamplesPerSecond:N0}/s)"));
             }

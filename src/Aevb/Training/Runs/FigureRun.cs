@@ -138,6 +138,7 @@ public sealed class FigureRun
             resumes++;
         }
         var resumedFrom = samples;
+        var savedAt = samples;
         var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
 
@@ -171,7 +172,17 @@ public sealed class FigureRun
         while (samples < s.Samples)
         {
             if (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C / SIGTERM: checkpoint the work since the last one (the next run reseeds there, as at every checkpoint).
+                if (samples > savedAt)
+                {
+                    trainSeconds += train.Elapsed.TotalSeconds;
+                    train.Reset();
+                    SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
+                    WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                }
                 return new RunResult(RunOutcome.Interrupted, Directory, samples, resumedFrom, trainSeconds + train.Elapsed.TotalSeconds, evalSeconds, wall.Elapsed);
+            }
 
             train.Start();
             for (var r = 0; r < m; r++)
@@ -209,6 +220,7 @@ public sealed class FigureRun
                     while (next < points.Length && points[next] <= samples) next++;
                 }
                 SaveCheckpoint(learner, samples, steps, t, evalSeconds);
+                savedAt = samples;
                 trainSeconds = t;
                 train.Reset();
                 WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
