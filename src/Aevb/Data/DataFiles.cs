@@ -64,6 +64,7 @@ public static class DataFiles
     {
         try
         {
+            RequireRegularFile(found.Path);
             var content = found.Format == "mat"
                 ? ConvertMat(MatFile.Parse(File.ReadAllBytes(found.Path), found.Path), found.Variable ?? "", file, found.Path)
                 : Gzip.ReadAllBytesDecompressed(found.Path);
@@ -73,6 +74,26 @@ public static class DataFiles
         {
             throw e.WithFix(fix);
         }
+    }
+
+    /// <summary>
+    /// Refuses, before opening it, a path that is not a regular file with content: reading a FIFO blocks until someone
+    /// writes to it (a hang) and a device never ends. Such paths (and empty files) report a length of 0.
+    /// </summary>
+    public static void RequireRegularFile(string path)
+    {
+        FileInfo info;
+        try
+        {
+            info = new FileInfo(path);
+            if (!info.Exists) throw new DataFileException(path, "does not exist");
+            if (info.Length > 0) return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFileException(path, $"cannot be read: {e.Message}", inner: e);
+        }
+        throw new DataFileException(path, "is empty (0 bytes) or not a regular file (a FIFO, socket or device), so it was not read; a data file is a regular file of the data set's bytes");
     }
 
     /// <summary>Validates uncompressed IDX <paramref name="content"/> against <paramref name="file"/>'s shape and (optionally) checksum.</summary>
