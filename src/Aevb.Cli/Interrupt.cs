@@ -19,6 +19,9 @@ internal static class Interrupt
     /// <summary>Cancelled by the first SIGINT or SIGTERM.</summary>
     public static CancellationToken Token => s_cts.Token;
 
+    /// <summary>A notebook worker process: every signal only cancels (its parent may pass one on after the terminal's).</summary>
+    public static bool KeepRunningOnRepeat { get; set; }
+
     /// <summary>Which signal cancelled <see cref="Token"/> ("SIGINT" or "SIGTERM"), or null.</summary>
     public static string? Signal { get; private set; }
 
@@ -39,7 +42,11 @@ internal static class Interrupt
 
     private static void Handle(PosixSignalContext context)
     {
-        if (s_cts.IsCancellationRequested) return; // the second one: default action, the process ends now
+        if (s_cts.IsCancellationRequested)
+        {
+            if (KeepRunningOnRepeat) context.Cancel = true;
+            return; // otherwise the second one takes the default action: the process ends now
+        }
         context.Cancel = true;
         Signal = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
         try

@@ -102,19 +102,17 @@ internal static class ReproduceAllCommand
             var name = Path.GetFileName(path);
             var executed = Path.GetFullPath(Path.Combine(outDir, name));
             Console.WriteLine($"== notebook {name}{(quick ? " --quick" : "")} -> {executed}");
-            // Cell output streams live, as with `notebook run`, and goes into the executed notebook.
+            // As `notebook run` does: cells in a child process (a crashing cell cannot take this run down), output streaming live.
             if (cancellationToken.IsCancellationRequested) break;
-            NotebookRunResult result;
+            int code;
+            string? crash;
             try
             {
-            result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
-            {
-                Quick = quick,
-                OutputPath = executed,
-                Progress = Console.Out,
-                EchoOutput = true,
-                Environment = environment,
-            }, cancellationToken);
+                Directory.CreateDirectory(outDir);
+                OutputTarget.Check(executed, new FileInfo(path).Length);
+                var arguments = new List<string> { "--timeout-per-cell", NotebookRunOptions.DefaultTimeoutPerCell.TotalSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
+                if (quick) arguments.Add("--quick");
+                (code, crash) = await NotebookWorker.RunAsync(path, executed, arguments, environment, cancellationToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException)
             {
@@ -122,15 +120,13 @@ internal static class ReproduceAllCommand
                 failed.Add(name);
                 continue;
             }
-            catch (OperationCanceledException)
+            if (code == Interrupt.ExitCode || cancellationToken.IsCancellationRequested)
             {
+                Console.Error.WriteLine($"   {name}: interrupted; what ran is in {executed}.");
                 break;
             }
-            if (result.Interrupted)
-            {
-                Console.Error.WriteLine($"   {name}: interrupted; what ran is in {result.WrittenTo}.");
-                break;
-            }
+            if (crash is not null) Console.Error.WriteLine($"   {name}: {crash}");
+            var result = (Succeeded: code == 0, WrittenTo: File.Exists(executed) ? executed : null);
             if (result.WrittenTo is { } written)
             {
                 var html = Path.ChangeExtension(written, ".html");
@@ -151,7 +147,7 @@ internal static class ReproduceAllCommand
             }
             if (!result.Succeeded)
             {
-                Console.Error.WriteLine($"   {name}: failed ({result.FirstFailure?.Error?.EValue ?? string.Join("; ", result.Problems)})");
+                Console.Error.WriteLine($"   {name}: failed (exit code {code}; its error is in {executed} and above)");
                 failed.Add(name);
             }
         }

@@ -121,7 +121,8 @@ public static class NotebookRunner
                 options.Progress?.WriteLine($"{label} running...");
                 options.Progress?.Flush();
                 executionCount++;
-                var collector = new OutputCollector();
+                options.CellStarting?.Invoke(cell.Number);
+                var collector = new OutputCollector(options.MaxStreamChars);
                 context.Current = collector;
                 var clock = Stopwatch.StartNew();
                 var (code, cellProblems) = prepared[cell.Index];
