@@ -36,7 +36,7 @@ public class RunSafetyTests
     }
 
     [Theory]
-    [InlineData("missing-folder")]
+    [InlineData("folder-is-a-file")]
     [InlineData("a-folder")]
     [InlineData("read-only")]
     public async Task TheOutputIsCheckedBeforeAnyCellRuns(string problem)
@@ -46,7 +46,7 @@ public class RunSafetyTests
         var before = File.ReadAllText(path);
         var target = problem switch
         {
-            "missing-folder" => dir.PathOf(Path.Combine("nope", "out.ipynb")),
+            "folder-is-a-file" => dir.PathOf(Path.Combine("nb.ipynb", "out.ipynb")),
             "a-folder" => Directory.CreateDirectory(dir.PathOf("outdir")).FullName,
             _ => dir.PathOf("ro.ipynb"),
         };
@@ -71,11 +71,11 @@ public class RunSafetyTests
     }
 
     [Fact]
-    public void ExportToAFolderOrAMissingFolderIsOneLine()
+    public void ExportToAFolderOrUnderAFileIsOneLine()
     {
         using var dir = new TempNotebookDir();
         var path = dir.Write("nb.ipynb", "md:# T", "1 + 1");
-        foreach (var target in new[] { Directory.CreateDirectory(dir.PathOf("out")).FullName, dir.PathOf(Path.Combine("nope", "x.html")) })
+        foreach (var target in new[] { Directory.CreateDirectory(dir.PathOf("out")).FullName, dir.PathOf(Path.Combine("nb.ipynb", "x.html")) })
         {
             var (code, error) = Cli("export", path, "--html", target);
             Assert.Equal(1, code);

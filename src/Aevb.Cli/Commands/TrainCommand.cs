@@ -123,6 +123,7 @@ internal static class TrainCommand
                 {
                     output.WriteLine($"{Path.GetFullPath(dir)} already holds this model trained to {resumed.SamplesSeen:N0} samples (asked for {total:N0}): nothing to do. " +
                                      "Ask for more with --samples to continue it, or pass --force to start over.");
+                    folderLock.Dispose();
                     return 0;
                 }
                 trainer = resumed;

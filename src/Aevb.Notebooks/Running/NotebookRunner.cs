@@ -106,7 +106,7 @@ public static class NotebookRunner
             // Roslyn's one-off warm-up before the first real cell.
             ScriptState<object> state = await CSharpScript
                 .Create("", scriptOptions.WithFilePath(CellErrors.CellPath(notebookPath, 0)), typeof(NotebookGlobals))
-                .RunAsync(globals, cancellationToken).ConfigureAwait(false);
+                .RunAsync(globals, CancellationToken.None).ConfigureAwait(false); // short; Ctrl+C is honoured between and during cells
 
             var executionCount = 0;
             foreach (var cell in cells)
@@ -139,7 +139,7 @@ public static class NotebookRunner
                 else
                 {
                     var script = state.Script.ContinueWith(code, scriptOptions.WithFilePath(cellPath));
-                    var compileErrors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                    var compileErrors = script.Compile(CancellationToken.None).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                     if (compileErrors.Count > 0)
                     {
                         error = CellErrors.FromDiagnostics(compileErrors, cell.Number, code, CellOfPath);
@@ -184,6 +184,13 @@ public static class NotebookRunner
                             {
                                 error = CellErrors.FromException(e, cell.Number, CellOfPath);
                             }
+                            catch (OperationCanceledException)
+                            {
+                                interrupted = true;
+                                error = new CellError(CellErrorKind.Interrupted, "Interrupted",
+                                    $"the run was interrupted (Ctrl+C or SIGTERM) during cell {cell.Number}; its output so far is above.", null,
+                                    [$"cell {cell.Number}: interrupted (Ctrl+C or SIGTERM); run the notebook again to finish it."]);
+                            }
                             if (next is not null)
                             {
                                 // Variables assigned before an exception stay, as in .NET Interactive.
@@ -217,7 +224,7 @@ public static class NotebookRunner
                 cell.ExecutionCount = executionCount;
                 ran.Add(cell.Index);
                 results.Add(new CellRunResult(cell.Number, executionCount, clock.Elapsed, error));
-                var stop = error is not null && (abandoned || !options.AllowErrors);
+                var stop = error is not null && (abandoned || interrupted || !options.AllowErrors);
                 if (stop) stopReason = $"the run stopped at cell {cell.Number} ({error!.EName})";
                 // Saved after every cell: if the process dies in a later one, what ran so far is on disk.
                 SaveProgress(stop ? stopReason! : $"not reached: the last run got as far as cell {cell.Number}");

@@ -12,7 +12,14 @@ public static class OutputTarget
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new IOException($"{full}: is a folder; give a file name to write to.");
         var dir = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(dir)) throw new IOException($"{full}: cannot write here: the folder {dir} does not exist.");
+        try
+        {
+            Directory.CreateDirectory(dir); // as the write itself would
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{full}: cannot write here: the folder {dir} cannot be created ({OneLine(e.Message)}).", e);
+        }
         if (File.Exists(full) && new FileInfo(full).IsReadOnly) throw new IOException($"{full}: cannot write it: the file is read-only.");
         var probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.probe");
         try
