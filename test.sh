@@ -19,5 +19,11 @@ fi
 
 # Progress: one line per finished test (console logger, normal verbosity) so there is no silent stretch;
 # the per-project summary lines ("Passed: N", "Failed: N") that .ci/run adds up are printed as before.
+# A line every 50 s as well, for the stretches where one long test (a tutorial notebook) runs alone.
 echo "test.sh: dotnet test -c Release (one line per finished test)"
+( while sleep 50; do echo "test.sh: tests still running ($((SECONDS / 60)) min since test.sh started)"; done ) 2>/dev/null &
+ticker=$!
+disown "$ticker"
+stop_ticker() { pkill -P "$ticker" 2>/dev/null || true; kill "$ticker" 2>/dev/null || true; }
+trap stop_ticker EXIT
 dotnet test -c Release --logger "console;verbosity=normal" "$@"
