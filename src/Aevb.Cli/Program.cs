@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Aevb.Cli;
 using Aevb.Cli.Commands;
 
 // `aevb`: one verb per file in Commands/, each exposing `static Command Create()`.
@@ -22,4 +23,6 @@ foreach (var command in new[]
 {
     root.Subcommands.Add(command);
 }
-return root.Parse(args).Invoke();
+// Signals are ours (see Interrupt): System.CommandLine would end the process 2 s after Ctrl+C, before a checkpoint.
+Interrupt.Install();
+return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -232,15 +232,19 @@ public class ExportTests
             $"#r \"{dll}\"\nusing Aevb;",
             "md:# A note",
             "var x = 21;\nint Twice(int v) => 2 * v;\nrecord Pair(int A, int B);",
-            "Console.WriteLine($\"quick={Environment.GetEnvironmentVariable(\"AEVB_QUICK\")}\");\ndisplay(new Pair(Twice(x), 1));\n\"via extension\".Display();\ntypeof(AssemblyMarker).Assembly.GetName().Name");
-        var appPath = dir.PathOf("run-me.cs");
+            "Console.WriteLine($\"quick={Environment.GetEnvironmentVariable(\"AEVB_QUICK\")}\");\ndisplay(new Pair(Twice(x), 1));\n\"via extension\".Display();\ntypeof(AssemblyMarker).Assembly.GetName().Name",
+            "Console.WriteLine(\"read: \" + System.IO.File.ReadAllText(\"beside-the-notebook.txt\"));\ndisplay(Aevb.Plotting.Chart.Line(new double[] { 1, 2 }, new double[] { 3, 4 }))");
+        File.WriteAllText(dir.PathOf("beside-the-notebook.txt"), "relative to the notebook");
+        // The app lives (and is started) in another folder: its cells still run in the notebook's folder.
+        Directory.CreateDirectory(dir.PathOf("app"));
+        var appPath = dir.PathOf(Path.Combine("app", "run-me.cs"));
         var export = FileAppExporter.Export(Notebook.Load(path), appPath, Path.Combine(root, "src", "Aevb", "Aevb.csproj"));
         Assert.Empty(export.Warnings);
         File.WriteAllText(appPath, export.Code);
 
         var start = new ProcessStartInfo("dotnet", ["run", "run-me.cs"])
         {
-            WorkingDirectory = dir.Dir,
+            WorkingDirectory = dir.PathOf("app"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -269,5 +273,9 @@ public class ExportTests
         Assert.Contains("Pair { A = 42, B = 1 }", output);
         Assert.Contains("via extension", output);
         Assert.Contains("Aevb", output.Split('\n').Select(l => l.Trim()));
+        Assert.Contains("read: relative to the notebook", output);
+        Assert.False(Directory.Exists(dir.PathOf("display-output")), "a display-output folder beside the notebook");
+        Assert.False(Directory.Exists(dir.PathOf(Path.Combine("app", "display-output"))), "a display-output folder where the app started");
+        Assert.Contains(Path.Combine(Path.GetTempPath(), "aevb-display"), output); // rich displays are saved outside the repository
     }
 }

@@ -42,7 +42,15 @@ internal static class EvalCommand
                 if (data.Features != checkpoint.Model.InputSize)
                     throw new InvalidDataException($"{path}: the model takes {checkpoint.Model.InputSize} inputs but {data.Name} has {data.Features}.");
 
+                foreach (var (name, p) in checkpoint.Model.NamedParameters)
+                {
+                    var bad = p.Value.Data.Count(v => !float.IsFinite(v));
+                    if (bad > 0)
+                        throw new InvalidDataException($"{path}: tensor '{name}' holds {bad} NaN or infinite value(s); the model is damaged or its training diverged, so it has no lower bound.");
+                }
                 var bound = new LowerBoundEvaluator(checkpoint.Model).Evaluate(data, new Rng(parseResult.GetValue(seed)));
+                if (!double.IsFinite(bound))
+                    throw new InvalidDataException($"{path}: the lower bound on {data.Name} came out {bound.ToString(CultureInfo.InvariantCulture)} (the model's outputs overflow on this data).");
                 var splitName = which.ToString().ToLowerInvariant();
                 if (parseResult.GetValue(json))
                     output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["split"] = splitName, ["lower_bound"] = bound, ["n"] = data.Count }));

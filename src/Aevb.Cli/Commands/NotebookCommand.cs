@@ -31,14 +31,27 @@ internal static class NotebookCommand
         var file = FileArgument("The notebook to execute (.ipynb).");
         var output = new Option<string?>("--out") { Description = "Write the executed notebook here instead of over the input." };
         var quick = new Option<bool>("--quick") { Description = "Set AEVB_QUICK=1 so the notebook's Quick switch picks small settings (as CI does)." };
-        var timeout = new Option<double?>("--timeout-per-cell") { Description = "Stop the run if a cell takes longer than this many seconds." };
+        var timeout = new Option<double?>("--timeout-per-cell")
+        {
+            Description = $"Stop the run if a cell takes longer than this many seconds (default {NotebookRunOptions.DefaultTimeoutPerCell.TotalSeconds:0}; see --no-timeout).",
+        };
+        var noTimeout = new Option<bool>("--no-timeout") { Description = "No per-cell time limit (a cell that never ends hangs the run)." };
+        var maxOutput = new Option<int>("--max-output")
+        {
+            Description = "Characters of stdout/stderr stored per cell; the rest is shown but not stored, with a note saying how much was cut.",
+            DefaultValueFactory = _ => NotebookRunOptions.DefaultMaxStreamChars,
+        };
+        var inProcess = new Option<bool>("--in-process") { Description = "Run the cells in this process rather than a child one (then a cell calling Environment.Exit or overflowing the stack ends the run without a report)." };
+        var workerProgress = new Option<string?>(NotebookWorker.ProgressOption) { Hidden = true, Description = "Internal: the child process's progress file." };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Keep running after a failing cell (its error is recorded); still exits non-zero." };
         var command = new Command("run", "Execute the notebook's C# cells in order and write it back with outputs (stdout/stderr, displays, results, errors).")
         {
-            file, output, quick, timeout, allowErrors,
+            file, output, quick, timeout, noTimeout, maxOutput, inProcess, workerProgress, allowErrors,
         };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(async (parseResult, invocationToken) =>
         {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocationToken, Interrupt.Token);
+            var cancellationToken = linked.Token;
             var path = parseResult.GetValue(file)!;
             var seconds = parseResult.GetValue(timeout);
             if (seconds is <= 0)
@@ -46,16 +59,42 @@ internal static class NotebookCommand
                 Console.Error.WriteLine($"aevb notebook run: --timeout-per-cell must be a positive number of seconds (got {seconds?.ToString(CultureInfo.InvariantCulture)}).");
                 return 2;
             }
+            if (parseResult.GetValue(maxOutput) <= 0)
+            {
+                Console.Error.WriteLine("aevb notebook run: --max-output must be a positive number of characters.");
+                return 2;
+            }
+            var limit = parseResult.GetValue(noTimeout) ? (TimeSpan?)null : seconds is double s ? TimeSpan.FromSeconds(s) : NotebookRunOptions.DefaultTimeoutPerCell;
+            var progressFile = parseResult.GetValue(workerProgress);
+            if (progressFile is not null) Interrupt.KeepRunningOnRepeat = true; // the parent may pass a signal on after the terminal's
             try
             {
+                if (progressFile is null && !parseResult.GetValue(inProcess))
+                {
+                    // The cells run in a child process (NotebookWorker); the input and the output are checked here first.
+                    var target = Path.GetFullPath(parseResult.GetValue(output) ?? path);
+                    Notebook.Load(path);
+                    OutputTarget.Check(target, new FileInfo(path).Length);
+                    var arguments = new List<string>();
+                    if (parseResult.GetValue(quick)) arguments.Add("--quick");
+                    if (parseResult.GetValue(allowErrors)) arguments.Add("--allow-errors");
+                    if (limit is { } l) arguments.AddRange(["--timeout-per-cell", l.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)]);
+                    else arguments.Add("--no-timeout");
+                    arguments.AddRange(["--max-output", parseResult.GetValue(maxOutput).ToString(CultureInfo.InvariantCulture)]);
+                    var (code, crash) = await NotebookWorker.RunAsync(path, target, arguments, null, cancellationToken);
+                    if (crash is not null) Console.Error.WriteLine($"{path}: {crash}; wrote {target} with the cells that ran before it.");
+                    return code;
+                }
                 var options = new NotebookRunOptions
                 {
                     OutputPath = parseResult.GetValue(output),
                     Quick = parseResult.GetValue(quick),
-                    TimeoutPerCell = seconds is double s ? TimeSpan.FromSeconds(s) : null,
+                    TimeoutPerCell = limit,
+                    MaxStreamChars = parseResult.GetValue(maxOutput),
                     AllowErrors = parseResult.GetValue(allowErrors),
                     Progress = Console.Error,
                     EchoOutput = true,
+                    CellStarting = progressFile is null ? null : n => File.WriteAllText(progressFile, $"cell {n}"),
                 };
                 var result = await NotebookRunner.RunAsync(path, options, cancellationToken);
                 if (result.Rejected)
@@ -65,7 +104,9 @@ internal static class NotebookCommand
                 }
                 var failed = result.Cells.Where(c => c.Error is not null).ToList();
                 var where = result.WrittenTo is null ? "" : $"; wrote {result.WrittenTo}";
-                if (failed.Count == 0)
+                if (result.Interrupted)
+                    Console.Error.WriteLine($"{path}: interrupted after {result.Cells.Count} code cell(s){where} (cells not reached keep their earlier outputs, marked stale). Run the same command again to run it all.");
+                else if (failed.Count == 0)
                     Console.Error.WriteLine($"{path}: {result.Cells.Count} code cell(s) ran{where}.");
                 else
                     Console.Error.WriteLine($"{path}: cell(s) {string.Join(", ", failed.Select(f => f.CellNumber))} failed ({failed[0].Error!.EValue}){where}.");
@@ -75,6 +116,22 @@ internal static class NotebookCommand
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook run: {OutputTarget.OneLine(e.Message)}");
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"aevb notebook run: interrupted before the first cell ran; {path} is unchanged.");
+                return Interrupt.ExitCode;
+            }
+            finally
+            {
+                // Reached on every ordinary return; not when a cell ends the process (Environment.Exit, a crash).
+                if (progressFile is not null)
+                    try { File.WriteAllText(progressFile, NotebookWorker.Finished); } catch (IOException) { }
             }
         });
         return command;
@@ -155,6 +212,9 @@ internal static class NotebookCommand
             try
             {
                 var notebook = Notebook.Load(path);
+                // Both targets checked before any work, so a bad one fails first and alone, in one line.
+                if (htmlOut is not null) OutputTarget.Check(htmlOut, 1 << 20);
+                if (appOut is not null) OutputTarget.Check(appOut, 64 << 10);
                 if (htmlOut is not null)
                 {
                     var options = new HtmlExportOptions
@@ -188,6 +248,11 @@ internal static class NotebookCommand
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook export: {OutputTarget.OneLine(e.Message)}");
+                return 1;
             }
         });
         return command;

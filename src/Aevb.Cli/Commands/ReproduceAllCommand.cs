@@ -22,8 +22,11 @@ internal static class ReproduceAllCommand
         {
             quick, output, seed, dataDir, skipNotebooks,
         };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(async (parseResult, invocationToken) =>
         {
+            // SIGINT/SIGTERM (Interrupt): the current run checkpoints, the current notebook is written, then exit 130.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocationToken, Interrupt.Token);
+            var cancellationToken = linked.Token;
             var isQuick = parseResult.GetValue(quick);
             var outDir = parseResult.GetValue(output)!;
             var runSeed = parseResult.GetValue(seed);
@@ -48,20 +51,41 @@ internal static class ReproduceAllCommand
                 if (code != 0) failed.Add(name);
             }
 
+            var incomplete = new List<string>();
             if (!parseResult.GetValue(skipNotebooks))
-                failed.AddRange(await RunNotebooksAsync(isQuick, Path.Combine(outDir, "notebooks"), data, cancellationToken));
+            {
+                failed.AddRange(await RunNotebooksAsync(isQuick, Path.Combine(outDir, "notebooks"), data, incomplete, cancellationToken));
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine("aevb reproduce all: interrupted; the finished runs and notebooks are kept. Run the same command again to resume.");
+                    return Interrupt.ExitCode;
+                }
+            }
+            if (!Aevb.Plotting.ChartRenderer.Default.IsAvailable)
+                incomplete.Add($"no PNG charts ({Aevb.Plotting.ChartRenderer.Default.UnavailableReason})");
 
+            // The last lines say plainly how it went: a failure or a missing piece is never followed by a line that reads as success.
             Console.WriteLine();
             Console.WriteLine($"Wrote {Path.GetFullPath(outDir)}: fig2/ and fig3/ (runs, charts), notebooks/ (executed .ipynb and .html). Wall time {wall.Elapsed:h\\:mm\\:ss}.");
-            if (failed.Count == 0) return 0;
-            Console.Error.WriteLine($"aevb reproduce all: failed: {string.Join(", ", failed)} (see the messages above).");
+            foreach (var note in incomplete)
+                Console.WriteLine($"aevb reproduce all: incomplete: {note}");
+            if (failed.Count == 0)
+            {
+                Console.WriteLine(incomplete.Count == 0
+                    ? "aevb reproduce all: done, everything written."
+                    : "aevb reproduce all: done, with the gaps listed above (run `bash run.sh`, which installs what is missing).");
+                return 0;
+            }
+            Console.Out.Flush();
+            Console.Error.WriteLine($"aevb reproduce all: FAILED: {string.Join(", ", failed)} (see the messages above).");
             return 1;
         });
         return command;
     }
 
     /// <summary>Executes each notebook into <paramref name="outDir"/> and exports it; returns the names of those that failed.</summary>
-    private static async Task<List<string>> RunNotebooksAsync(bool quick, string outDir, string? dataDirectory, CancellationToken cancellationToken)
+    private static async Task<List<string>> RunNotebooksAsync(bool quick, string outDir, string? dataDirectory, List<string> incomplete,
+        CancellationToken cancellationToken)
     {
         var failed = new List<string>();
         var root = DataDirectories.FindRepositoryRoot();
@@ -78,24 +102,52 @@ internal static class ReproduceAllCommand
             var name = Path.GetFileName(path);
             var executed = Path.GetFullPath(Path.Combine(outDir, name));
             Console.WriteLine($"== notebook {name}{(quick ? " --quick" : "")} -> {executed}");
-            // Echo off: the cells' output goes into the executed notebook; the runner's progress lines show what runs.
-            var result = await NotebookRunner.RunAsync(path, new NotebookRunOptions
+            // As `notebook run` does: cells in a child process (a crashing cell cannot take this run down), output streaming live.
+            if (cancellationToken.IsCancellationRequested) break;
+            int code;
+            string? crash;
+            try
             {
-                Quick = quick,
-                OutputPath = executed,
-                Progress = Console.Out,
-                EchoOutput = false,
-                Environment = environment,
-            }, cancellationToken);
+                Directory.CreateDirectory(outDir);
+                OutputTarget.Check(executed, new FileInfo(path).Length);
+                var arguments = new List<string> { "--timeout-per-cell", NotebookRunOptions.DefaultTimeoutPerCell.TotalSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
+                if (quick) arguments.Add("--quick");
+                (code, crash) = await NotebookWorker.RunAsync(path, executed, arguments, environment, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException)
+            {
+                Console.Error.WriteLine($"   {name}: failed: {OutputTarget.OneLine(e.Message)}");
+                failed.Add(name);
+                continue;
+            }
+            if (code == Interrupt.ExitCode || cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"   {name}: interrupted; what ran is in {executed}.");
+                break;
+            }
+            if (crash is not null) Console.Error.WriteLine($"   {name}: {crash}");
+            var result = (Succeeded: code == 0, WrittenTo: File.Exists(executed) ? executed : null);
             if (result.WrittenTo is { } written)
             {
                 var html = Path.ChangeExtension(written, ".html");
-                Aevb.IO.AtomicFile.WriteAllText(html, HtmlExporter.Export(Notebook.Load(written)).Html);
+                var export = HtmlExporter.Export(Notebook.Load(written));
+                try
+                {
+                    Aevb.IO.AtomicFile.WriteAllText(html, export.Html);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"   {html}: cannot write it: {OutputTarget.OneLine(e.Message)}");
+                    failed.Add(name);
+                    continue;
+                }
                 Console.WriteLine($"   {html}");
+                if (!export.SelfContained)
+                    incomplete.Add($"{Path.GetFileName(html)} needs a network for its math or charts ({string.Join(" ", export.Notes)})");
             }
             if (!result.Succeeded)
             {
-                Console.Error.WriteLine($"   {name}: failed ({result.FirstFailure?.Error?.EValue ?? string.Join("; ", result.Problems)})");
+                Console.Error.WriteLine($"   {name}: failed (exit code {code}; its error is in {executed} and above)");
                 failed.Add(name);
             }
         }

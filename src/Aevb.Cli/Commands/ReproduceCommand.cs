@@ -111,7 +111,7 @@ internal static class ReproduceCommand
         mode.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure2(parseResult.GetValue(dataset)!, NullIfEmpty(parseResult.GetValue(latent)),
             parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
-            cancellationToken, protocol.Read(parseResult), mode.Read(parseResult))));
+            Interrupt.Token, protocol.Read(parseResult), mode.Read(parseResult)))); // SIGINT/SIGTERM: checkpoint, say how to resume, exit 130
         return command;
     }
 
@@ -170,7 +170,7 @@ internal static class ReproduceCommand
         mode.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => Task.FromResult(RunFigure3(NullIfEmpty(parseResult.GetValue(ntrain)),
             parseResult.GetValue(samples), parseResult.GetValue(methods), parseResult.GetValue(quick), parseResult.GetValue(output)!, parseResult.GetValue(seed), parseResult.GetValue(dataDir),
-            cancellationToken, protocol.Read(parseResult), mode.Read(parseResult))));
+            Interrupt.Token, protocol.Read(parseResult), mode.Read(parseResult)))); // SIGINT/SIGTERM: checkpoint, say how to resume, exit 130
         return command;
     }
 
@@ -220,7 +220,7 @@ internal static class ReproduceCommand
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
-                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; the last checkpoint is kept. Run the same command again to resume.");
+                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
                     return 130;
                 }
                 var perMillion = result.TrainSeconds > 0 ? result.TrainSeconds / (result.Samples - result.ResumedFrom) * 1e6 / 60 : double.NaN;
@@ -292,15 +292,22 @@ internal static class ReproduceCommand
             if (p.IsEvaluation)
             {
                 if (_interactive) Console.Write("\r" + new string(' ', 100) + "\r");
-                var values = p.Evaluation is null ? "" : string.Join("  ", p.Evaluation.Where(kv => !kv.Key.EndsWith("_se", StringComparison.Ordinal))
-                    .Select(kv => $"{kv.Key} {kv.Value.ToString("F2", CultureInfo.InvariantCulture)}"));
-                Console.WriteLine($"    {p.Samples,12:N0}  {values}  ({p.SamplesPerSecond:N0} samples/s)");
+                var values = p.Evaluation is null ? "" : string.Join("  ", p.Evaluation.Where(kv => !kv.Key.EndsWith("_se", StringComparison.Ordinal) && !kv.Key.EndsWith("_fit", StringComparison.Ordinal)
+                        && !kv.Key.EndsWith("_is", StringComparison.Ordinal)) // the other estimates are in log.csv
+                    .Select(kv => $"{ShortMetric(kv.Key)} {kv.Value.ToString("F2", CultureInfo.InvariantCulture)}"));
+                Console.WriteLine(FitLine($"    {p.Samples,12:N0}  {values}  ({p.SamplesPerSecond:N0}/s)"));
             }
             else if (_interactive)
             {
-                Console.Write($"\r    {p.Samples,12:N0} / {p.TotalSamples:N0}  objective {p.Objective:F2}  {p.SamplesPerSecond:N0} samples/s   ");
+                Console.Write("\r" + FitLine($"    {p.Samples,12:N0} / {p.TotalSamples:N0}  objective {p.Objective:F2}  {p.SamplesPerSecond:N0} samples/s   "));
             }
         }
+
+        /// <summary>Metric names short enough that an evaluation line of fig3 (three metrics) fits 100 columns.</summary>
+        internal static string ShortMetric(string key) => key.Replace("_bound", "", StringComparison.Ordinal).Replace("log_px", "logp", StringComparison.Ordinal);
+
+        /// <summary>At most 99 characters, so a progress line never wraps on a 100-column terminal.</summary>
+        internal static string FitLine(string line) => line.Length <= 99 ? line : line[..98] + "…";
     }
 
     private static long? ParseCount(string text, System.CommandLine.Parsing.ArgumentResult result)

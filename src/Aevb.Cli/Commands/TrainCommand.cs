@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Aevb.Data;
+using Aevb.IO;
 using Aevb.Inference;
 using Aevb.Models;
 using Aevb.Optim;
@@ -45,10 +46,11 @@ internal static class TrainCommand
         var dataDir = new Option<string?>("--data-dir") { HelpName = "DIR", Description = "Folder with the data files (default: AEVB_DATA_DIR, then data/cache)." };
         var outDir = new Option<string?>("--out") { HelpName = "DIR", Description = "Output folder for log.csv, model.safetensors and config.json (default runs/<dataset>-h<H>-z<Nz>)." };
         var quick = new Option<bool>("--quick") { Description = $"A short run (about a minute here): {QuickSamples:N0} samples unless --samples is given, train bound on {QuickTrainEvaluation} points." };
+        var force = new Option<bool>("--force") { Description = "Start over in an --out folder that holds a model of other settings (deletes its model, optimizer state, log and config). Without it, a folder holding a model of the same settings is resumed, and one of other settings is refused." };
 
         var command = new Command("train", "Train a VAE with AEVB (Kingma & Welling 2014, Algorithm 1) and save the model and its learning curve.")
         {
-            dataset, latent, hidden, samples, lr, batch, mc, seed, estimator, optimizer, initStd, weightDecay, binarize, evalTrain, dataDir, outDir, quick,
+            dataset, latent, hidden, samples, lr, batch, mc, seed, estimator, optimizer, initStd, weightDecay, binarize, evalTrain, dataDir, outDir, quick, force,
         };
         command.SetAction(parseResult =>
         {
@@ -71,72 +73,109 @@ internal static class TrainCommand
                 TrainEvaluationSize = parseResult.GetValue(evalTrain) ?? (isQuick ? QuickTrainEvaluation : null),
             };
             var dir = parseResult.GetValue(outDir) ?? Path.Combine("runs", $"{name}-h{config.HiddenSize}-z{config.LatentSize}");
-            return Run(name, config, options, total, binarization, parseResult.GetValue(dataDir), dir,
-                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            return Run(name, config, options, total, binarization, parseResult.GetValue(dataDir), dir, parseResult.GetValue(force),
+                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, Interrupt.Token);
         });
         return command;
     }
 
-    private static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir,
-        TextWriter output, TextWriter error)
+    /// <summary>
+    /// Trains into <paramref name="dir"/>, holding its lock (<see cref="DirectoryLock"/>) throughout. A folder already
+    /// holding a model is resumed when its config.json has the same settings and its optimizer state matches the model
+    /// (weights, optimizer state, counters and log carry on), refused otherwise unless <paramref name="force"/>.
+    /// The model, optimizer state, config and log are saved together at every evaluation and when cancelled
+    /// (<paramref name="cancellationToken"/>: SIGINT/SIGTERM), after an evaluation at that point so the log's last row
+    /// is the saved model.
+    /// </summary>
+    internal static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir,
+        bool force, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var modelPath = Path.Combine(dir, "model.safetensors");
+        var logPath = Path.Combine(dir, "log.csv");
+        var configPath = Path.Combine(dir, "config.json");
+        var statePath = Path.Combine(dir, TrainerState.FileName);
         Dataset train, test;
         Trainer trainer;
+        DirectoryLock? folderLock = null;
         try
         {
             options.Validate();
             if (total <= 0) throw new ArgumentException($"--samples must be positive, got {total}.");
+            config.Validate(requireInput: false);
             train = Datasets.Load(name, DataSplit.Train, binarization, options.Seed, dataDir);
             test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
             config = config with { InputSize = train.Features };
             config.Validate();
-            trainer = new Trainer(Trainer.CreateModel(config, options), train, test, options);
+            // Settings and data are good: only now is the folder created and locked (bad settings write nothing).
+            folderLock = DirectoryLock.Acquire(dir, "another `aevb train`");
+            var existing = new[] { modelPath, statePath, logPath, configPath }.Where(File.Exists).ToList();
+            if (existing.Count > 0 && force)
+            {
+                foreach (var f in existing) File.Delete(f);
+                output.WriteLine($"--force: deleted the earlier run's {string.Join(", ", existing.Select(Path.GetFileName))} in {Path.GetFullPath(dir)}.");
+                existing.Clear();
+            }
+            var extraForCheck = ExtraMetadata(binarization, options);
+            if (existing.Count > 0)
+            {
+                var resumed = Resume(dir, name, config, options, extraForCheck, train, test, modelPath, statePath, logPath, configPath);
+                if (resumed.SamplesSeen >= total)
+                {
+                    output.WriteLine($"{Path.GetFullPath(dir)} already holds this model trained to {resumed.SamplesSeen:N0} samples (asked for {total:N0}): nothing to do. " +
+                                     "Ask for more with --samples to continue it, or pass --force to start over.");
+                    folderLock.Dispose();
+                    return 0;
+                }
+                trainer = resumed;
+                output.WriteLine($"Resuming {Path.GetFullPath(dir)} from {trainer.SamplesSeen:N0} samples (model, optimizer state and log; --force starts over).");
+            }
+            else
+            {
+                trainer = new Trainer(Trainer.CreateModel(config, options), train, test, options);
+            }
         }
-        catch (Exception e) when (e is DataFileException or ArgumentException)
+        catch (Exception e) when (e is DataFileException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
+                                      or OutOfMemoryException)
         {
-            error.WriteLine($"aevb train: {e.Message}");
+            folderLock?.Dispose();
+            error.WriteLine($"aevb train: {(e is OutOfMemoryException ? $"not enough memory for a {config} model ({e.Message})" : e.Message)}");
             return 1;
         }
 
-        var modelPath = Path.Combine(dir, "model.safetensors");
-        var logPath = Path.Combine(dir, "log.csv");
-        var configPath = Path.Combine(dir, "config.json");
+        using var heldLock = folderLock;
+        var extra = ExtraMetadata(binarization, options);
+        void SaveAll()
+        {
+            trainer.Log.WriteCsv(logPath);
+            var info = new CheckpointInfo(name, trainer.SamplesSeen);
+            Checkpoint.Save(modelPath, trainer.Model, info, extra);
+            TrainerState.Save(statePath, trainer);
+            Checkpoint.WriteConfig(configPath, trainer.Model, info, trainer.Options, extra);
+        }
+
         output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
         output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
                           $"weight decay λ = {options.WeightDecay}, init σ = {options.InitStd}, seed {options.Seed}; {ConsoleProgress.Count(total)} samples -> {Path.GetFullPath(dir)}");
-
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cts.IsCancellationRequested) return; // a second Ctrl+C ends the process at once
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
         try
         {
-            Directory.CreateDirectory(dir);
             var result = ConsoleProgress.Run(output, total,
-                p => { if (p.IsEvaluation) trainer.Log.WriteCsv(logPath); },
-                progress => trainer.Train(total, progress, cts.Token));
-
-            trainer.Log.WriteCsv(logPath);
-            var info = new CheckpointInfo(name, trainer.SamplesSeen);
-            var extra = binarization == Binarization.None ? null : new Dictionary<string, string>
-            {
-                ["binarization"] = binarization.ToString().ToLowerInvariant(),
-                ["binarization_seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            };
-            Checkpoint.Save(modelPath, trainer.Model, info, extra);
-            Checkpoint.WriteConfig(configPath, trainer.Model, info, options, extra);
+                p => { if (p.IsEvaluation) SaveAll(); },
+                progress => trainer.Train(total, progress, cancellationToken));
 
             var rate = trainer.SamplesSeen / Math.Max(trainer.TrainingTime.TotalSeconds, 1e-9);
             if (!result.Completed)
             {
-                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath} and {logPath}.");
-                return 130;
+                // The log's last row must be the saved model: evaluate at the interruption point first.
+                if (trainer.Log.Entries.Count == 0 || trainer.Log.Entries[^1].Samples != trainer.SamplesSeen)
+                {
+                    output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: evaluating there so the log matches the saved model...");
+                    trainer.Evaluate();
+                }
+                SaveAll();
+                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath}, {statePath} and {logPath}. Run the same command again to resume.");
+                return Interrupt.ExitCode;
             }
+            SaveAll();
             var last = trainer.Log.Entries[^1];
             output.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
                               $"train bound {last.TrainBound:F2}, test bound {last.TestBound:F2} nats per datapoint.");
@@ -149,14 +188,80 @@ internal static class TrainCommand
             error.WriteLine($"aevb train: {e.Message} The model was not saved; the log so far is in {logPath}.");
             return 1;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
             return 1;
         }
+    }
+
+    private static Dictionary<string, string>? ExtraMetadata(Binarization binarization, TrainerOptions options)
+        => binarization == Binarization.None ? null : new Dictionary<string, string>
+        {
+            ["binarization"] = binarization.ToString().ToLowerInvariant(),
+            ["binarization_seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+
+    /// <summary>
+    /// The trainer continuing the run saved in <paramref name="dir"/>, or an <see cref="InvalidDataException"/> saying why
+    /// it cannot be resumed (other settings, no optimizer state, files that do not belong together) and what to do.
+    /// </summary>
+    private static Trainer Resume(string dir, string name, VaeConfig config, TrainerOptions options, Dictionary<string, string>? extra,
+        Dataset train, Dataset test, string modelPath, string statePath, string logPath, string configPath)
+    {
+        var full = Path.GetFullPath(dir);
+        string Refuse(string why) => $"{full} holds an earlier run that cannot be resumed: {why}. Nothing was changed. " +
+                                     "Pass --force to delete it and start over, or choose another --out folder.";
+        foreach (var f in new[] { modelPath, statePath, logPath, configPath })
+            if (!File.Exists(f)) throw new InvalidDataException(Refuse($"{Path.GetFileName(f)} is missing"));
+
+        // The settings must be the ones this command would write: compare config.json with a fresh one.
+        var probe = Path.Combine(Path.GetTempPath(), $"aevb-config-{Guid.NewGuid():N}.json");
+        try
+        {
+            Checkpoint.WriteConfig(probe, new Vae(config), new CheckpointInfo(name, 0), options, extra);
+            var wanted = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(probe))!.AsObject();
+            var stored = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath)) as System.Text.Json.Nodes.JsonObject
+                         ?? throw new InvalidDataException(Refuse($"{configPath} is not a JSON object"));
+            wanted.Remove("samples_seen");
+            stored.Remove("samples_seen");
+            var differences = Differences(wanted, stored, "").ToList();
+            if (differences.Count > 0) throw new InvalidDataException(Refuse($"its settings differ ({string.Join("; ", differences.Take(4))})"));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException(Refuse($"{configPath} is not valid JSON ({e.Message})"));
+        }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            try { File.Delete(probe); } catch (IOException) { }
+        }
+
+        var loaded = Checkpoint.Load(modelPath);
+        if (loaded.Model.Config != config) throw new InvalidDataException(Refuse($"the model is {loaded.Model.Config}, this command trains {config}"));
+        var stateSamples = TrainerState.SamplesSeen(statePath);
+        if (stateSamples != loaded.Info.SamplesSeen)
+            throw new InvalidDataException(Refuse($"the optimizer state is at {stateSamples:N0} samples but the model at {loaded.Info.SamplesSeen:N0}"));
+        var log = TrainingLog.ReadCsv(logPath);
+        var trainer = new Trainer(loaded.Model, train, test, options);
+        TrainerState.Restore(statePath, trainer, log);
+        return trainer;
+    }
+
+    private static IEnumerable<string> Differences(System.Text.Json.Nodes.JsonObject wanted, System.Text.Json.Nodes.JsonObject stored, string prefix)
+    {
+        foreach (var key in wanted.Select(kv => kv.Key).Union(stored.Select(kv => kv.Key)))
+        {
+            var a = wanted[key];
+            var b = stored[key];
+            if (a is System.Text.Json.Nodes.JsonObject ao && b is System.Text.Json.Nodes.JsonObject bo)
+            {
+                foreach (var d in Differences(ao, bo, prefix + key + ".")) yield return d;
+            }
+            else if (a?.ToJsonString() != b?.ToJsonString())
+            {
+                yield return $"{prefix}{key}: {b?.ToJsonString() ?? "none"} there, {a?.ToJsonString() ?? "none"} now";
+            }
         }
     }
 

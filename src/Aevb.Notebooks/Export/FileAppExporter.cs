@@ -89,12 +89,20 @@ public static class FileAppExporter
         sb.Append("// rich outputs (charts, image grids) as files; see NotebookDisplay at the end.\n");
         foreach (var u in usings.Distinct(StringComparer.Ordinal)) sb.Append(u).Append('\n');
         sb.Append("using static NotebookDisplay;\n\n");
+        // The cells ran in the notebook's folder: so does the app, wherever it is started from (relative paths such as
+        // ../data or #load keep their meaning). The folder is found from this source file's own path (CallerFilePath).
+        var relativeNotebookDir = Path.GetRelativePath(appDir, Path.GetFullPath(notebookDir)).Replace('\\', '/');
+        var displayName = Path.GetFileNameWithoutExtension(appPath);
+        sb.Append("// Run in the notebook's folder, as the notebook did; rich displays go to a folder under the system temp folder.\n");
+        sb.Append($"NotebookDisplay.OutputDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), \"aevb-display\", \"{Escape(displayName)}\");\n");
+        sb.Append($"NotebookApp.EnterNotebookFolder(\"{Escape(relativeNotebookDir)}\");\n\n");
         sb.Append(body);
         if (types.Length > 0)
         {
             sb.Append("// ---- types declared in the notebook (C# wants them after the top-level code) ----\n\n");
             sb.Append(types);
         }
+        sb.Append(AppClass);
         sb.Append(DisplayClass);
         return new FileAppExportResult(sb.ToString(), warnings);
     }
@@ -202,6 +210,29 @@ public static class FileAppExporter
         return member.WithModifiers(kept).WithLeadingTrivia(leading);
     }
 
+    private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    private const string AppClass = """
+
+// ---- where the app runs ----
+static class NotebookApp
+{
+    /// <summary>The folder of this .cs file (its path as compiled), whatever the current folder.</summary>
+    public static string SourceDirectory => System.IO.Path.GetDirectoryName(SourcePath())!;
+
+    private static string SourcePath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    /// <summary>Makes the notebook's folder (relative to this file) the current one, as it was when the notebook ran.</summary>
+    public static void EnterNotebookFolder(string relative)
+    {
+        var folder = System.IO.Path.GetFullPath(System.IO.Path.Combine(SourceDirectory, relative));
+        if (System.IO.Directory.Exists(folder)) System.IO.Directory.SetCurrentDirectory(folder);
+        else Console.Error.WriteLine($"note: the notebook's folder {folder} is gone; running in {System.IO.Directory.GetCurrentDirectory()}");
+    }
+}
+
+""";
+
     private const string DisplayClass = """
 
 // ---- display(...) for a console app ----
@@ -210,6 +241,9 @@ public static class FileAppExporter
 static class NotebookDisplay
 {
     private static int _count;
+
+    /// <summary>Where rich displays are saved (set at the top of the app; never the repository).</summary>
+    public static string OutputDirectory { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aevb-display");
 
     public static DisplayHandle display(object value, params string[] mimeTypes)
     {
@@ -252,8 +286,8 @@ static class NotebookDisplay
         {
             var extension = mime switch { "text/html" => ".html", "image/png" => ".png", "image/svg+xml" => ".svg", _ => null };
             if (extension is null) continue;
-            System.IO.Directory.CreateDirectory("display-output");
-            var file = System.IO.Path.Combine("display-output", $"display-{number}{extension}");
+            System.IO.Directory.CreateDirectory(OutputDirectory);
+            var file = System.IO.Path.Combine(OutputDirectory, $"display-{number}{extension}");
             if (mime == "image/png") System.IO.File.WriteAllBytes(file, Convert.FromBase64String(content.Trim()));
             else System.IO.File.WriteAllText(file, mime == "text/html" ? $"<!DOCTYPE html><meta charset=\"utf-8\">{content}" : content);
             Console.WriteLine($"  [display {number}: {mime} saved to {file}]");

@@ -19,6 +19,18 @@ public sealed class NotebookRunOptions
     /// </summary>
     public TimeSpan? TimeoutPerCell { get; init; }
 
+    /// <summary>The timeout the CLI gives each cell unless told otherwise: generous, but a cell stuck in a loop never hangs a run forever.</summary>
+    public static readonly TimeSpan DefaultTimeoutPerCell = TimeSpan.FromMinutes(30);
+
+    /// <summary>Default of <see cref="MaxStreamChars"/>: 1 M characters of stdout/stderr stored per cell.</summary>
+    public const int DefaultMaxStreamChars = 1_000_000;
+
+    /// <summary>Most characters of stdout/stderr stored per cell; the rest is echoed but not stored, and a note says how much was cut.</summary>
+    public int MaxStreamChars { get; init; } = DefaultMaxStreamChars;
+
+    /// <summary>Called with the cell number just before each code cell runs (the CLI's crash report uses it).</summary>
+    public Action<int>? CellStarting { get; init; }
+
     /// <summary>Keep going after a failing cell (its error output is recorded), as <c>jupyter nbconvert --allow-errors</c>.</summary>
     public bool AllowErrors { get; init; }
 

@@ -37,14 +37,17 @@ public sealed class NotebookRunResult
     /// </summary>
     public IReadOnlyDictionary<string, object?> Variables { get; }
 
+    /// <summary>True when Ctrl+C or SIGTERM (the cancellation token) stopped the run; what ran was written.</summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>The first failing cell, or null.</summary>
     public CellRunResult? FirstFailure => Cells.FirstOrDefault(c => c.Error is not null);
 
     /// <summary>True when no cell failed and nothing was rejected.</summary>
     public bool Succeeded => !Rejected && Problems.Count == 0 && FirstFailure is null;
 
-    /// <summary>0 success; 1 a cell failed; 2 the notebook was rejected (unsupported kernel or magic).</summary>
-    public int ExitCode => Rejected ? 2 : Succeeded ? 0 : 1;
+    /// <summary>0 success; 1 a cell failed; 2 the notebook was rejected (unsupported kernel or magic); 130 interrupted.</summary>
+    public int ExitCode => Rejected ? 2 : Interrupted ? 130 : Succeeded ? 0 : 1;
 }
 
 /// <summary>One executed code cell.</summary>
@@ -62,4 +65,4 @@ public sealed record CellRunResult(int CellNumber, int ExecutionCount, TimeSpan 
 /// <param name="Traceback">The lines of the error output's traceback.</param>
 public sealed record CellError(CellErrorKind Kind, string EName, string EValue, int? Line, IReadOnlyList<string> Traceback);
 
-public enum CellErrorKind { Compile, Runtime, Timeout, Unsupported }
+public enum CellErrorKind { Compile, Runtime, Timeout, Unsupported, Interrupted, Crashed }

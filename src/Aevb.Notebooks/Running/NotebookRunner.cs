@@ -61,8 +61,21 @@ public static class NotebookRunner
             return new NotebookRunResult(notebook, [], problems, rejected: true, writtenTo: null);
         }
 
+        // Where the result goes is checked before the first cell runs: minutes of work must not end in "read-only file system".
+        var target = options.Save ? Path.GetFullPath(options.OutputPath ?? notebookPath) : null;
+        if (target is not null) OutputTarget.Check(target, notebook.ToJson().Length);
+
         var results = new List<CellRunResult>();
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var ran = new HashSet<int>();
+        var interrupted = false;
+        string? stopReason = null;
+        void SaveProgress(string reason)
+        {
+            if (target is null) return;
+            StaleOutputs.Mark(cells, ran, reason);
+            notebook.Save(target);
+        }
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var savedOut = Console.Out;
         var savedErr = Console.Error;
@@ -73,7 +86,8 @@ public static class NotebookRunner
         var savedEnv = env.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         try
         {
-            foreach (var cell in cells) cell.ClearOutputs();
+            // Outputs are replaced cell by cell as each runs; a cell the run does not reach keeps its earlier outputs,
+            // marked stale (StaleOutputs), so a failed or interrupted run never leaves a notebook worse than it found it.
             Directory.SetCurrentDirectory(notebookDir);
             foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
 
@@ -92,18 +106,23 @@ public static class NotebookRunner
             // Roslyn's one-off warm-up before the first real cell.
             ScriptState<object> state = await CSharpScript
                 .Create("", scriptOptions.WithFilePath(CellErrors.CellPath(notebookPath, 0)), typeof(NotebookGlobals))
-                .RunAsync(globals, cancellationToken).ConfigureAwait(false);
+                .RunAsync(globals, CancellationToken.None).ConfigureAwait(false); // short; Ctrl+C is honoured between and during cells
 
             var executionCount = 0;
             foreach (var cell in cells)
             {
                 if (!cell.IsCode) continue;
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    break;
+                }
                 var label = $"[cell {cell.Number}/{cells.Count}]";
                 options.Progress?.WriteLine($"{label} running...");
                 options.Progress?.Flush();
                 executionCount++;
-                var collector = new OutputCollector();
+                options.CellStarting?.Invoke(cell.Number);
+                var collector = new OutputCollector(options.MaxStreamChars);
                 context.Current = collector;
                 var clock = Stopwatch.StartNew();
                 var (code, cellProblems) = prepared[cell.Index];
@@ -120,7 +139,7 @@ public static class NotebookRunner
                 else
                 {
                     var script = state.Script.ContinueWith(code, scriptOptions.WithFilePath(cellPath));
-                    var compileErrors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                    var compileErrors = script.Compile(CancellationToken.None).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                     if (compileErrors.Count > 0)
                     {
                         error = CellErrors.FromDiagnostics(compileErrors, cell.Number, code, CellOfPath);
@@ -136,14 +155,23 @@ public static class NotebookRunner
                         var run = Task.Run(() => script.RunFromAsync(previous, _ => true, cancellationToken), cancellationToken);
                         // Waiting on a delay too lets a timeout or Ctrl+C give up on a cell that is still running.
                         var limit = options.TimeoutPerCell ?? Timeout.InfiniteTimeSpan;
-                        if (await Task.WhenAny(run, Task.Delay(limit, cancellationToken)).ConfigureAwait(false) != run)
+                        if (await Task.WhenAny(run, Task.Delay(limit, CancellationToken.None).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false) != run)
                         {
-                            cancellationToken.ThrowIfCancellationRequested(); // cancelled: nothing is written
                             abandoned = true;
+                            if (cancellationToken.IsCancellationRequested)
+                            {
+                                interrupted = true;
+                                error = new CellError(CellErrorKind.Interrupted, "Interrupted",
+                                    $"the run was interrupted (Ctrl+C or SIGTERM) during cell {cell.Number}; its output so far is above.", null,
+                                    [$"cell {cell.Number}: interrupted (Ctrl+C or SIGTERM); run the notebook again to finish it."]);
+                            }
+                            else
+                            {
                             var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                             error = new CellError(CellErrorKind.Timeout, "System.TimeoutException",
                                 $"cell {cell.Number} did not finish within {seconds} s (--timeout-per-cell); the run was stopped.", null,
                                 [$"cell {cell.Number}: System.TimeoutException: the cell did not finish within {seconds} s (--timeout-per-cell)."]);
+                            }
                         }
                         else
                         {
@@ -155,6 +183,13 @@ public static class NotebookRunner
                             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                             {
                                 error = CellErrors.FromException(e, cell.Number, CellOfPath);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                interrupted = true;
+                                error = new CellError(CellErrorKind.Interrupted, "Interrupted",
+                                    $"the run was interrupted (Ctrl+C or SIGTERM) during cell {cell.Number}; its output so far is above.", null,
+                                    [$"cell {cell.Number}: interrupted (Ctrl+C or SIGTERM); run the notebook again to finish it."]);
                             }
                             if (next is not null)
                             {
@@ -187,9 +222,15 @@ public static class NotebookRunner
                 context.Current = null;
                 cell.Node["outputs"] = new JsonArray([.. collector.Materialize()]);
                 cell.ExecutionCount = executionCount;
+                ran.Add(cell.Index);
                 results.Add(new CellRunResult(cell.Number, executionCount, clock.Elapsed, error));
-                if (error is not null && (abandoned || !options.AllowErrors)) break;
+                var stop = error is not null && (abandoned || interrupted || !options.AllowErrors);
+                if (stop) stopReason = $"the run stopped at cell {cell.Number} ({error!.EName})";
+                // Saved after every cell: if the process dies in a later one, what ran so far is on disk.
+                SaveProgress(stop ? stopReason! : $"not reached: the last run got as far as cell {cell.Number}");
+                if (stop) break;
             }
+            if (interrupted) stopReason ??= "the run was interrupted (Ctrl+C or SIGTERM)";
             // Later submissions shadow earlier ones; Roslyn lists them oldest first.
             foreach (var v in state.Variables) variables[v.Name] = v.Value;
         }
@@ -205,11 +246,11 @@ public static class NotebookRunner
         }
 
         string? writtenTo = null;
-        if (options.Save)
+        if (target is not null)
         {
-            writtenTo = Path.GetFullPath(options.OutputPath ?? notebookPath);
-            notebook.Save(writtenTo);
+            SaveProgress(stopReason ?? "not run");
+            writtenTo = target;
         }
-        return new NotebookRunResult(notebook, results, problems, rejected: false, writtenTo, variables);
+        return new NotebookRunResult(notebook, results, problems, rejected: false, writtenTo, variables) { Interrupted = interrupted };
     }
 }

@@ -9,9 +9,10 @@ namespace Aevb.Notebooks.Running;
 /// merged into one <c>stream</c> output (as Jupyter does), displays and errors interleave with them.
 /// Thread-safe: cells may write from worker threads.
 /// </summary>
-internal sealed class OutputCollector
+internal sealed class OutputCollector(int maxStreamChars = NotebookRunOptions.DefaultMaxStreamChars)
 {
     private readonly object _gate = new();
+    private long _streamChars, _droppedChars;
     private readonly List<object> _items = []; // StreamItem or JsonObject
 
     private sealed class StreamItem(string name)
@@ -25,6 +26,19 @@ internal sealed class OutputCollector
         if (text.Length == 0) return;
         lock (_gate)
         {
+            // Past the cap, text is counted, not stored: 100 MB of prints must not become a 100 MB notebook.
+            var room = maxStreamChars - _streamChars;
+            if (room <= 0)
+            {
+                _droppedChars += text.Length;
+                return;
+            }
+            if (text.Length > room)
+            {
+                _droppedChars += text.Length - room;
+                text = text[..(int)room];
+            }
+            _streamChars += text.Length;
             if (_items.Count > 0 && _items[^1] is StreamItem s && s.Name == name) s.Text.Append(text);
             else
             {
@@ -44,6 +58,13 @@ internal sealed class OutputCollector
     public List<JsonObject> Materialize()
     {
         lock (_gate)
-            return _items.Select(i => i is StreamItem s ? NotebookOutputs.Stream(s.Name, s.Text.ToString()) : (JsonObject)i).ToList();
+        {
+            var list = _items.Select(i => i is StreamItem s ? NotebookOutputs.Stream(s.Name, s.Text.ToString()) : (JsonObject)i).ToList();
+            if (_droppedChars > 0)
+                list.Add(NotebookOutputs.Stream("stderr",
+                    $"\n[aevb: output cut: this cell printed {_streamChars + _droppedChars:N0} characters; the first {_streamChars:N0} are stored here, " +
+                    $"the other {_droppedChars:N0} were shown on the console only (limit {maxStreamChars:N0} per cell, --max-output)]\n"));
+            return list;
+        }
     }
 }

@@ -11,7 +11,7 @@ public sealed record DataLocation(string Directory, string Origin)
 /// <summary>
 /// Where data files are looked for. An explicit folder (an argument) is the only place searched
 /// when given; otherwise <c>AEVB_DATA_DIR</c> first, then the repository's <c>data/cache/</c>
-/// (what <c>aevb data fetch</c> fills). The repository root is the nearest folder holding
+/// (what <c>aevb data fetch</c> fills), then the repository's <c>data/</c> (files shipped in git: Frey Face). The repository root is the nearest folder holding
 /// <c>Aevb.Notebooks.sln</c> above the current directory (or above this assembly, so a notebook
 /// or a tool started elsewhere still finds the cache).
 /// </summary>
@@ -19,6 +19,9 @@ public static class DataDirectories
 {
     public const string EnvironmentVariable = "AEVB_DATA_DIR";
     public const string SolutionFileName = "Aevb.Notebooks.sln";
+
+    /// <summary>Origin of the repository's own <c>data/</c> folder on the search path (files shipped in git).</summary>
+    public const string BundledOrigin = "data (in git)";
 
     /// <summary>The cache folder relative to the repository root.</summary>
     public static readonly string CacheRelativePath = Path.Combine("data", "cache");
@@ -32,22 +35,31 @@ public static class DataDirectories
                ?? (Path.GetDirectoryName(typeof(DataDirectories).Assembly.Location) is { Length: > 0 } a ? WalkUp(a) : null);
     }
 
+    /// <summary>
+    /// The repository's <c>data/</c> folder, which ships the small data sets in git (Frey Face, 1 MB gzipped) so a
+    /// fresh clone needs no download for them; null outside a repository.
+    /// </summary>
+    public static string? BundledDirectory()
+        => FindRepositoryRoot() is { } root ? Path.Combine(root, "data") : null;
+
     /// <summary>The repository's <c>data/cache</c> folder, or null outside a repository.</summary>
     public static string? DefaultCacheDirectory()
         => FindRepositoryRoot() is { } root ? Path.Combine(root, CacheRelativePath) : null;
 
     /// <summary>The folders searched, in order (see the class summary).</summary>
     public static IReadOnlyList<DataLocation> SearchPath(string? explicitDirectory = null)
-        => SearchPath(explicitDirectory, Environment.GetEnvironmentVariable(EnvironmentVariable), DefaultCacheDirectory());
+        => SearchPath(explicitDirectory, Environment.GetEnvironmentVariable(EnvironmentVariable), DefaultCacheDirectory(), BundledDirectory());
 
     /// <summary>The search-path rule itself, with its inputs given (tests use this rather than changing the process environment).</summary>
-    internal static IReadOnlyList<DataLocation> SearchPath(string? explicitDirectory, string? environmentValue, string? cacheDirectory)
+    internal static IReadOnlyList<DataLocation> SearchPath(string? explicitDirectory, string? environmentValue, string? cacheDirectory,
+        string? bundledDirectory = null)
     {
         if (!string.IsNullOrWhiteSpace(explicitDirectory))
             return [new DataLocation(Path.GetFullPath(explicitDirectory), "argument")];
         var list = new List<DataLocation>(2);
         if (!string.IsNullOrWhiteSpace(environmentValue)) list.Add(new DataLocation(Path.GetFullPath(environmentValue), EnvironmentVariable));
         if (!string.IsNullOrWhiteSpace(cacheDirectory)) list.Add(new DataLocation(Path.GetFullPath(cacheDirectory), "data/cache"));
+        if (!string.IsNullOrWhiteSpace(bundledDirectory)) list.Add(new DataLocation(Path.GetFullPath(bundledDirectory), BundledOrigin));
         return list;
     }
 

@@ -70,6 +70,12 @@ public sealed class DataFetcher : IDisposable
     /// <summary>Progress lines (one per attempt and result).</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>
+    /// The repository's <c>data/</c> folder (files shipped in git, e.g. Frey Face): a file found there is copied from it
+    /// before any download. Default <see cref="DataDirectories.BundledDirectory"/>; null turns this off.
+    /// </summary>
+    public string? BundledDirectory { get; set; } = DataDirectories.BundledDirectory();
+
     /// <summary>Largest download accepted (bytes), a guard against a misbehaving server.</summary>
     public long MaxDownloadBytes { get; set; } = 256L << 20;
 
@@ -101,6 +107,17 @@ public sealed class DataFetcher : IDisposable
                 {
                     report.Files.Add(CopyFrom(dataset.Name, file, fromDirectory, target));
                     continue;
+                }
+                if (file.Bundled is not null && BundledDirectory is { } bundledDir
+                    && !string.Equals(Path.GetFullPath(bundledDir), target.Directory, StringComparison.Ordinal)
+                    && DataFiles.LocateIn(file, new DataLocation(Path.GetFullPath(bundledDir), DataDirectories.BundledOrigin)) is not null)
+                {
+                    var copied = CopyFrom(dataset.Name, file, bundledDir, target);
+                    if (copied.Outcome != FetchOutcome.Failed)
+                    {
+                        report.Files.Add(copied);
+                        continue;
+                    }
                 }
                 var errors = new List<string>();
                 if (await DownloadAsync(file, target, errors, cancellationToken).ConfigureAwait(false) is { } downloaded)

@@ -64,6 +64,7 @@ public static class DataFiles
     {
         try
         {
+            RequireRegularFile(found.Path);
             var content = found.Format == "mat"
                 ? ConvertMat(MatFile.Parse(File.ReadAllBytes(found.Path), found.Path), found.Variable ?? "", file, found.Path)
                 : Gzip.ReadAllBytesDecompressed(found.Path);
@@ -73,6 +74,26 @@ public static class DataFiles
         {
             throw e.WithFix(fix);
         }
+    }
+
+    /// <summary>
+    /// Refuses, before opening it, a path that is not a regular file with content: reading a FIFO blocks until someone
+    /// writes to it (a hang) and a device never ends. Such paths (and empty files) report a length of 0.
+    /// </summary>
+    public static void RequireRegularFile(string path)
+    {
+        FileInfo info;
+        try
+        {
+            info = new FileInfo(path);
+            if (!info.Exists) throw new DataFileException(path, "does not exist");
+            if (info.Length > 0) return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFileException(path, $"cannot be read: {e.Message}", inner: e);
+        }
+        throw new DataFileException(path, "is empty (0 bytes) or not a regular file (a FIFO, socket or device), so it was not read; a data file is a regular file of the data set's bytes");
     }
 
     /// <summary>Validates uncompressed IDX <paramref name="content"/> against <paramref name="file"/>'s shape and (optionally) checksum.</summary>
@@ -138,6 +159,8 @@ public static class DataFiles
     public static string FixFor(DataManifest.FileEntry file, DataLocation? location, DataManifest? manifest = null)
     {
         var command = $"{(manifest ?? DataManifest.Default).FetchCommand} --dataset {file.DatasetName}";
+        if (location is not null && location.Origin == DataDirectories.BundledOrigin)
+            return $"restore the copy shipped in git: `git checkout -- data/` (or run `{command}`, which writes a verified copy to data/cache, searched first)";
         if (location is not null && location.Origin != "data/cache")
             return $"replace the file: `{command} --dir \"{location.Directory}\"` (run from the repository root) writes a verified copy there";
         var local = file.Alternates.Count > 0

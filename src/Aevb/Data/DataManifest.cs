@@ -93,6 +93,12 @@ public sealed class DataManifest
         /// <summary>Other local files that can stand in for this one (e.g. the original <c>frey_rawface.mat</c>).</summary>
         public IReadOnlyList<AlternateEntry> Alternates { get; init; } = [];
 
+        /// <summary>
+        /// A copy shipped in git (path from the repository root; <c>sha256</c> of that file's own bytes, the gzip), found by
+        /// the loaders in the repository's <c>data/</c> folder before any fetch. Null for files too big for git (MNIST).
+        /// </summary>
+        public BundledEntry? Bundled { get; init; }
+
         /// <summary>How a non-IDX source becomes this file.</summary>
         public string? Conversion { get; init; }
 
@@ -125,6 +131,13 @@ public sealed class DataManifest
         public string? Variable { get; init; }
 
         public override string ToString() => Url ?? $"npm {Npm} {Path}";
+    }
+
+    /// <summary>A file kept in the repository itself.</summary>
+    public sealed class BundledEntry
+    {
+        public string Path { get; init; } = "";
+        public string Sha256 { get; init; } = "";
     }
 
     /// <summary>A different local file name and format that holds the same data.</summary>

@@ -70,14 +70,92 @@ public static class Gzip
         }
         catch (InvalidDataException e)
         {
-            throw new DataFileException(sourceName, $"gzip stream is corrupt: {e.Message}", inner: e);
+            // .NET reports every zlib data error, a CRC-32 mismatch included, as "unsupported compression method": say what it is.
+            throw new DataFileException(sourceName, Diagnose(compressed) ?? $"gzip stream is corrupt: {e.Message}", inner: e);
         }
 
         if (total != expected)
-            throw new DataFileException(sourceName,
-                $"gzip stream is truncated or corrupt: it inflates to {total} bytes but its trailer states {expected} (file cut short?)");
+            throw new DataFileException(sourceName, Diagnose(compressed)
+                ?? $"gzip stream is truncated or corrupt: it inflates to {total} bytes but its trailer states {expected} (file cut short?)");
         if (total != output.Length) Array.Resize(ref output, total);
         return output;
+    }
+
+    /// <summary>
+    /// What is wrong with a gzip file that did not inflate cleanly: not deflate, damaged deflate data, a CRC-32 mismatch
+    /// (damaged content), bytes appended after the stream, or a file cut short. Null when no cause is found.
+    /// </summary>
+    internal static string? Diagnose(byte[] gz)
+    {
+        if (gz.Length < 18 || !IsGzip(gz)) return null;
+        if (gz[2] != 8) return $"gzip header names compression method {gz[2]}, not deflate (8): not a gzip file this reader (or gunzip) can inflate";
+        var flags = gz[3];
+        var pos = 10;
+        try
+        {
+            if ((flags & 4) != 0) pos += 2 + BinaryPrimitives.ReadUInt16LittleEndian(gz.AsSpan(pos)); // FEXTRA
+            if ((flags & 8) != 0) pos = Array.IndexOf(gz, (byte)0, pos) + 1; // FNAME
+            if ((flags & 16) != 0) pos = Array.IndexOf(gz, (byte)0, pos) + 1; // FCOMMENT
+            if ((flags & 2) != 0) pos += 2; // FHCRC
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return "gzip header is cut short";
+        }
+        if (pos <= 0 || pos >= gz.Length) return "gzip header is cut short";
+
+        var raw = new MemoryStream();
+        try
+        {
+            using var deflate = new DeflateStream(new MemoryStream(gz, pos, gz.Length - pos, writable: false), CompressionMode.Decompress);
+            deflate.CopyTo(raw);
+        }
+        catch (InvalidDataException)
+        {
+            return "gzip stream is corrupt: its deflate data is damaged (the file was altered or badly copied)";
+        }
+        var content = raw.GetBuffer().AsSpan(0, (int)raw.Length);
+        var crc = Crc32(content);
+        var size = (uint)content.Length;
+        // The true trailer (CRC-32 and size of what inflated) sits right after the deflate data: find it.
+        Span<byte> trailer = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], size);
+        var at = gz.AsSpan(pos).IndexOf(trailer);
+        if (at >= 0)
+        {
+            var extra = gz.Length - (pos + at + 8);
+            return extra > 0
+                ? $"gzip stream is followed by {extra} byte(s) of unexpected data (appended junk?); the stream itself is intact, so `gunzip -c FILE > OUT` (or cutting the extra bytes) repairs it"
+                : null;
+        }
+        var statedCrc = BinaryPrimitives.ReadUInt32LittleEndian(gz.AsSpan(gz.Length - 8));
+        var statedSize = BinaryPrimitives.ReadUInt32LittleEndian(gz.AsSpan(gz.Length - 4));
+        if (statedSize == size)
+            return $"gzip stream is damaged (CRC-32 mismatch): the content inflates to {size} bytes as stated, but its CRC-32 is {crc:x8} where the trailer states {statedCrc:x8}: the data is damaged";
+        return $"gzip stream is truncated: it inflates to {size} bytes but its trailer states {statedSize} (file cut short?)";
+    }
+
+    private static readonly uint[] s_crcTable = MakeCrcTable();
+
+    private static uint[] MakeCrcTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[n] = c;
+        }
+        return table;
+    }
+
+    /// <summary>CRC-32 (IEEE 802.3, as gzip uses).</summary>
+    internal static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var c = 0xFFFFFFFFu;
+        foreach (var b in data) c = s_crcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+        return c ^ 0xFFFFFFFFu;
     }
 
     /// <summary>Compresses <paramref name="content"/> as gzip.</summary>

@@ -29,6 +29,9 @@ public sealed class Adagrad : Optimizer
     /// <summary>The running sum of squared gradients of parameter <paramref name="index"/>.</summary>
     public ReadOnlySpan<float> SumOfSquares(int index) => _sumSquares[index];
 
+    public override IReadOnlyList<(string Name, float[] Values)> State()
+        => _sumSquares.Select((a, i) => ($"sum_squares.{i}", a)).ToArray();
+
     protected override void Update(int index, int start, Span<float> value, ReadOnlySpan<float> grad)
     {
         var sum = _sumSquares[index].AsSpan(start, value.Length);

@@ -30,6 +30,9 @@ public sealed class Adam : Optimizer
     public float Beta2 { get; }
     public float Epsilon { get; }
 
+    public override IReadOnlyList<(string Name, float[] Values)> State()
+        => _m.Select((a, i) => ($"m.{i}", a)).Concat(_v.Select((a, i) => ($"v.{i}", a))).ToArray();
+
     protected override void Update(int index, int start, Span<float> value, ReadOnlySpan<float> grad)
     {
         var m = _m[index].AsSpan(start, value.Length);

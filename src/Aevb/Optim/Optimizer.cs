@@ -45,6 +45,19 @@ public abstract class Optimizer
     public long StepCount { get; private set; }
 
     /// <summary>
+    /// The optimiser's per-parameter state (Adagrad's sums of squares, Adam's moments), by name, as the live arrays:
+    /// a checkpoint saves them and a resumed run copies them back (with <see cref="RestoreStepCount"/>).
+    /// </summary>
+    public virtual IReadOnlyList<(string Name, float[] Values)> State() => [];
+
+    /// <summary>Sets <see cref="StepCount"/> when resuming from a checkpoint (Adam's bias correction depends on it).</summary>
+    public void RestoreStepCount(long steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        StepCount = steps;
+    }
+
+    /// <summary>
     /// Updates every parameter from its current <c>Grad</c> (which is left as it is). Allocation-free; large
     /// parameters are split between the engine's threads (<see cref="Engine.ParallelFor"/>). The update is
     /// elementwise, so the result does not depend on how the range is split.

@@ -91,8 +91,27 @@ public sealed class Trainer
     /// <summary>The last minibatch, <c>[M, D]</c> (a reused buffer).</summary>
     public Tensor Batch => _batch;
 
-    /// <summary>Time spent in <see cref="Step"/> (evaluations excluded).</summary>
-    public TimeSpan TrainingTime => _trainWatch.Elapsed;
+    /// <summary>Time spent in <see cref="Step"/> (evaluations excluded), including that of the run this one resumed.</summary>
+    public TimeSpan TrainingTime => _trainWatch.Elapsed + _resumedTrainingTime;
+
+    private TimeSpan _resumedTrainingTime;
+
+    /// <summary>
+    /// Continues a saved run: the model's weights and the optimiser's <see cref="Optimizer.State"/> are restored by the
+    /// caller (see <see cref="TrainerState"/>); this sets the counters and the log so far. Minibatch order and noise
+    /// start afresh from the seed (the same ones for the same interruption point).
+    /// </summary>
+    public void RestoreProgress(long samplesSeen, long steps, TimeSpan trainingTime, IEnumerable<TrainingLogEntry> log)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(samplesSeen);
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        if (SamplesSeen != 0 || Log.Entries.Count != 0) throw new InvalidOperationException("RestoreProgress is for a fresh trainer.");
+        SamplesSeen = samplesSeen;
+        Steps = steps;
+        _resumedTrainingTime = trainingTime;
+        foreach (var e in log.Where(e => e.Samples <= samplesSeen)) Log.Add(e);
+        Optimizer.RestoreStepCount(steps);
+    }
 
     private readonly Stopwatch _trainWatch = new();
 
@@ -141,7 +160,7 @@ public sealed class Trainer
         if (!double.IsFinite(train) || (_test is not null && !double.IsFinite(test)))
             throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate,
                 double.IsFinite(train) ? "test-set lower bound" : "training-set lower bound");
-        var entry = new TrainingLogEntry(SamplesSeen, _trainWatch.Elapsed.TotalSeconds, train, test,
+        var entry = new TrainingLogEntry(SamplesSeen, TrainingTime.TotalSeconds, train, test,
             _batchesSinceEntry == 0 ? double.NaN : _boundSinceEntry / _batchesSinceEntry);
         _boundSinceEntry = 0;
         _batchesSinceEntry = 0;

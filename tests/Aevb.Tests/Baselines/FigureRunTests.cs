@@ -113,6 +113,18 @@ public class FigureRunTests
     }
 
     [Fact]
+    public void TwoProcessesNeverShareARunFolder()
+    {
+        using var dir = new TempDir();
+        using (Aevb.IO.DirectoryLock.Acquire(dir.Path, "a test"))
+        {
+            var e = Assert.Throws<Aevb.IO.DirectoryLockedException>(() => new FigureRun(Tiny(RunMethod.Aevb), dir.Path, "fig3").Run(s_mnist.Value));
+            Assert.Contains("in use by", e.Message);
+            Assert.False(File.Exists(Path.Combine(dir.Path, FigureRun.InfoFile)));
+        }
+    }
+
+    [Fact]
     public void ACompletedRunAskedForMoreSamplesIsExtendedToTheSameNumbersAsAStraightRun()
     {
         var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound);

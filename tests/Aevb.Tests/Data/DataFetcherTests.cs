@@ -234,7 +234,7 @@ public class DataFetcherTests
     public async Task RealFreyFaceWithoutNetworkExplainsHowToUseALocalCopy()
     {
         using var target = new TempDir();
-        using var fetcher = new DataFetcher(httpHandler: new FakeHttp([]));
+        using var fetcher = new DataFetcher(httpHandler: new FakeHttp([])) { BundledDirectory = null };
         var report = await fetcher.FetchAsync(["frey"], target.Path);
         var f = Assert.Single(report.Files);
         Assert.Equal(FetchOutcome.Failed, f.Outcome);
@@ -242,6 +242,34 @@ public class DataFetcherTests
         Assert.Contains("data fetch --dataset frey --from DIR", f.Detail);
         Assert.Contains("frey_rawface.mat", f.Detail);
         Assert.Empty(Visible(target));
+    }
+
+    [Fact]
+    public async Task FreyFaceWithoutNetworkIsCopiedFromTheRepositorysOwnDataFolder()
+    {
+        using var target = new TempDir();
+        using var fetcher = new DataFetcher(httpHandler: new FakeHttp([]));
+        var report = await fetcher.FetchAsync(["frey"], target.Path);
+        var f = Assert.Single(report.Files);
+        Assert.Equal(FetchOutcome.Copied, f.Outcome);
+        Assert.Equal(1965, FreyFace.LoadAll(target.Path).Count);
+    }
+
+    [Fact]
+    public void FreyFaceShipsInGitAndMatchesTheManifest()
+    {
+        var root = DataDirectories.FindRepositoryRoot()!;
+        var entry = DataManifest.Default.FindFile("frey-faces-idx3-ubyte");
+        var bundled = Assert.IsType<DataManifest.BundledEntry>(entry.Bundled);
+        var path = Path.Combine(root, bundled.Path);
+        Assert.True(File.Exists(path), path);
+        Assert.Equal(bundled.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))));
+        // Found by the loaders on the default search path, after AEVB_DATA_DIR and data/cache, with no fetch.
+        var search = DataDirectories.SearchPath(null, null, "/nonexistent/data/cache", Path.Combine(root, "data"));
+        var found = DataFiles.Locate(entry, search);
+        Assert.NotNull(found);
+        Assert.Equal(DataDirectories.BundledOrigin, found.Location.Origin);
+        Assert.Equal(1965, DataFiles.Read(found, entry, verify: true).Shape[0]);
     }
 
     [Fact]

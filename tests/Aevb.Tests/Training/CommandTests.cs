@@ -25,7 +25,7 @@ public class CommandTests
             "--data-dir", TestData.Directory, "--out", dir.Path);
         Assert.True(code == 0, error + output);
         Assert.Contains("eval at 3,000 samples", output);
-        Assert.Equal(["config.json", "log.csv", "model.safetensors"], dir.Entries().Order());
+        Assert.Equal([".lock", "config.json", "log.csv", "model.safetensors", "optimizer.safetensors"], dir.Entries().Order(StringComparer.Ordinal));
 
         var log = TrainingLog.ReadCsv(dir.File("log.csv"));
         Assert.Equal(3000, log.Entries[^1].Samples);
@@ -70,6 +70,96 @@ public class CommandTests
         (code, _, error) = Run(TrainCommand.Create(), "--lr", "-1", "--data-dir", TestData.Directory, "--out", dir.Path);
         Assert.Equal(1, code);
         Assert.Contains("Learning rate", error);
+        Assert.Empty(dir.Entries());
+    }
+
+    private static string[] Tiny(string dir, string samples, params string[] more)
+        => ["--samples", samples, "--hidden", "20", "--latent", "3", "--eval-train", "500", "--data-dir", TestData.Directory, "--out", dir, .. more];
+
+    [Fact]
+    public void TrainIntoAFolderHoldingTheSameRunResumesIt()
+    {
+        using var dir = new TempDir();
+        var (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3"));
+        Assert.True(code == 0, error + output);
+        var first = TrainingLog.ReadCsv(dir.File("log.csv"));
+        var weights = File.ReadAllBytes(dir.File("model.safetensors"));
+
+        // Same settings, same samples: nothing to do, nothing rewritten.
+        (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3"));
+        Assert.True(code == 0, error + output);
+        Assert.Contains("nothing to do", output);
+        Assert.Equal(weights, File.ReadAllBytes(dir.File("model.safetensors")));
+
+        // More samples: resumed from 2000 with the optimizer state, the log continued.
+        (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "4e3"));
+        Assert.True(code == 0, error + output);
+        Assert.Contains("Resuming", output);
+        Assert.Contains("from 2,000 samples", output);
+        var log = TrainingLog.ReadCsv(dir.File("log.csv"));
+        Assert.Equal(first.Entries, log.Entries.Take(first.Entries.Count));
+        Assert.Equal(4000, log.Entries[^1].Samples);
+        Assert.Equal(4000, Checkpoint.Load(dir.File("model.safetensors")).Info.SamplesSeen);
+        Assert.Equal(4000, TrainerState.SamplesSeen(dir.File(TrainerState.FileName)));
+    }
+
+    [Fact]
+    public void TrainIntoAFolderHoldingAnotherRunRefusesWithoutForce()
+    {
+        using var dir = new TempDir();
+        var (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "1e3"));
+        Assert.True(code == 0, error + output);
+        var weights = File.ReadAllBytes(dir.File("model.safetensors"));
+
+        (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3", "--lr", "0.05"));
+        Assert.Equal(1, code);
+        Assert.Contains("cannot be resumed", error);
+        Assert.Contains("learning_rate", error);
+        Assert.Contains("--force", error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal(weights, File.ReadAllBytes(dir.File("model.safetensors")));
+
+        // A model without optimizer state (an older aevb, or copied in) is not replaced either.
+        File.Delete(dir.File(TrainerState.FileName));
+        (code, _, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3"));
+        Assert.Equal(1, code);
+        Assert.Contains("optimizer.safetensors is missing", error);
+        Assert.Equal(weights, File.ReadAllBytes(dir.File("model.safetensors")));
+
+        (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3", "--lr", "0.05", "--force"));
+        Assert.True(code == 0, error + output);
+        Assert.Contains("--force: deleted", output);
+        Assert.Equal(2000, Checkpoint.Load(dir.File("model.safetensors")).Info.SamplesSeen);
+    }
+
+    [Fact]
+    public void TwoTrainRunsCannotShareAFolder()
+    {
+        using var dir = new TempDir();
+        using (Aevb.IO.DirectoryLock.Acquire(dir.Path, "a test"))
+        {
+            var (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "1e3"));
+            Assert.Equal(1, code);
+            Assert.Contains("is in use by", error);
+            Assert.Contains(".lock", error);
+            Assert.DoesNotContain("   at ", error);
+            Assert.False(File.Exists(dir.File("model.safetensors")), output);
+        }
+        var (again, _, err) = Run(TrainCommand.Create(), Tiny(dir.Path, "1e3"));
+        Assert.True(again == 0, err); // the lock goes with its holder
+    }
+
+    [Theory]
+    [InlineData("2000000000")]
+    [InlineData("3000000")]
+    public void AHugeModelIsRefusedWithItsSize(string hidden)
+    {
+        using var dir = new TempDir();
+        var (code, _, error) = Run(TrainCommand.Create(), "--hidden", hidden, "--data-dir", TestData.Directory, "--out", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("too large", error);
+        Assert.Contains("parameters", error);
+        Assert.DoesNotContain("   at ", error);
         Assert.Empty(dir.Entries());
     }
 

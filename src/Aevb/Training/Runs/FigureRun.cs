@@ -100,6 +100,7 @@ public sealed class FigureRun
         if (data.Dataset != s.Dataset) throw new ArgumentException($"The run is for {s.Dataset} but got {data.Dataset} data.");
         data = data.WithTrainCount(s.TrainCount);
         System.IO.Directory.CreateDirectory(Directory);
+        using var runLock = DirectoryLock.Acquire(Directory, $"another run of {s.Name}"); // two processes never share a run folder
 
         var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
         if (info is not null)
@@ -149,6 +150,7 @@ public sealed class FigureRun
             learner = NewLearner(rate);
         }
         var resumedFrom = samples;
+        var savedAt = samples;
         var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         if (learner is not null) WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
 
@@ -254,7 +256,17 @@ public sealed class FigureRun
         while (samples < s.Samples)
         {
             if (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C / SIGTERM: checkpoint the work since the last one (the next run reseeds there, as at every checkpoint).
+                if (samples > savedAt)
+                {
+                    trainSeconds += train.Elapsed.TotalSeconds;
+                    train.Reset();
+                    SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
+                    WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                }
                 return new RunResult(RunOutcome.Interrupted, Directory, samples, resumedFrom, trainSeconds + train.Elapsed.TotalSeconds, evalSeconds, wall.Elapsed);
+            }
 
             train.Start();
             var objective = Step(learner);
@@ -282,6 +294,7 @@ public sealed class FigureRun
                     while (next < points.Length && points[next] <= samples) next++;
                 }
                 SaveCheckpoint(learner, samples, steps, t, evalSeconds);
+                savedAt = samples;
                 trainSeconds = t;
                 train.Reset();
                 WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
