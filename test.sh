@@ -2,6 +2,7 @@
 # The README's test command. Installs what the tests need, then runs every test:
 #  - Debian's chromium (+ a font) for the real-browser chart tests, and node/npm if missing;
 #  - the npm packages pinned in package-lock.json (plotly.js, KaTeX) for chart images and HTML export;
+#  - GNU parallel (the --list-runs test);
 #  - the data sets (MNIST, Frey Face) into data/cache, unless AEVB_DATA_DIR points at them already.
 # Each step is skipped when already done (the install steps are shared with run.sh: scripts/install-deps.sh). Extra arguments go to `dotnet test` (e.g. --filter ...).
 set -euo pipefail
@@ -10,6 +11,11 @@ cd "$(dirname "$0")"
 _deps_tag=test.sh
 . scripts/install-deps.sh
 install_deps || echo "test.sh: continuing; the tests that need what is missing will say so"
+# GNU parallel: a test drives `aevb reproduce --list-runs` through it.
+if ! command -v parallel >/dev/null 2>&1; then
+  if _deps_can_apt && _deps_apt_install parallel; then _deps_say "installed GNU parallel"
+  else _deps_say "WARNING: GNU parallel is missing (Debian: apt-get install parallel); its test will fail."; fi
+fi
 
 if [ -z "${AEVB_DATA_DIR:-}" ]; then
   # Verified copies already in data/cache are kept; a failed download is reported by the tests that need it.
