@@ -15,7 +15,10 @@ for a in "$@"; do
   if [ "$a" = --full ]; then quick=(); else args+=("$a"); fi
 done
 
-echo "run.sh: [1/2] checking what the charts and HTML pages need"
+echo "run.sh: [1/3] checking what the charts and HTML pages need"
 install_deps || echo "run.sh: continuing without it (see the warnings above)"
-echo "run.sh: [2/2] dotnet run -c Release --project src/Aevb.Cli -- reproduce all ${quick[*]} ${args[*]}"
+# Notebook 06 loads src/Aevb.Torch (TorchSharp; restores LibTorch's natives the first time, about a minute).
+echo "run.sh: [2/3] dotnet build -c Release src/Aevb.Torch (for notebook 06)"
+dotnet build -c Release src/Aevb.Torch -v q -nologo
+echo "run.sh: [3/3] dotnet run -c Release --project src/Aevb.Cli -- reproduce all ${quick[*]} ${args[*]}"
 exec dotnet run -c Release --project src/Aevb.Cli -- reproduce all "${quick[@]}" "${args[@]}"
