@@ -33,8 +33,9 @@ public class SignalTests
     {
         if (OperatingSystem.IsWindows()) return;
         using var dir = new TempDir();
+        // A forced step size: a signal during the step-size trial (the first evaluation interval) restarts the trial.
         var (code, output) = RunAndSignal(["reproduce", "fig2", "--dataset", "frey", "--latent", "2", "--method", "aevb", "--samples", "1e8",
-            "--data-dir", TestData.Directory, "--out", dir.Path], " test ", afterMatch: TimeSpan.FromSeconds(2));
+            "--lr", "0.02", "--data-dir", TestData.Directory, "--out", dir.Path], " test ", afterMatch: TimeSpan.FromSeconds(2));
         Assert.True(code == 130, output);
         Assert.Contains("Run the same command again to resume", output);
         var runDir = Directory.GetDirectories(Path.Combine(dir.Path, "fig2")).Single();

@@ -152,7 +152,8 @@ public sealed class FigureRun
         var resumedFrom = samples;
         var savedAt = samples;
         var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        if (learner is not null) WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+        // Before a step-size trial too: the folder says a run is under way (a trial interrupted is started again).
+        WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
 
         var points = s.EvaluationPoints();
         var m = s.BatchSize;
