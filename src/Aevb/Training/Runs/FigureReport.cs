@@ -19,7 +19,8 @@ public static class FigureReport
     /// Markdown for the runs in <paramref name="resultsDirectory"/>/fig2 and /fig3 (or only <paramref name="figures"/>),
     /// then, with <paramref name="ablations"/>, those under <c>ablations/*/</c>.
     /// </summary>
-    public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true)
+    /// <param name="status">Include the table of where each run stands (with its timings and machine load, which differ run to run).</param>
+    public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true, bool status = true)
     {
         var runs = new List<FigureRunResult>();
         foreach (var figure in figures ?? ["fig2", "fig3"])
@@ -44,18 +45,21 @@ public static class FigureReport
                 text.AppendLine($"| {Figure(run.Settings)} | {Curve(run)} | {Count(group.Key)} | {ours} | {paper} | {delta} |");
             }
         }
-        text.AppendLine();
-        text.AppendLine("| run | samples reached | step size (chosen from) | status | train h | eval h | min / 10⁶ samples | load avg, last update |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var run in runs)
+        if (status)
         {
-            var selection = run.Info["learning_rate_selection"];
-            var rate = selection?["chosen"] is { } chosen
-                ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} ({run.Settings.LearningRateCandidates})"
-                : $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} (forced)";
-            var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
-            text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {rate} | "
-                + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
+            text.AppendLine();
+            text.AppendLine("| run | samples reached | step size (chosen from) | status | train h | eval h | min / 10⁶ samples | load avg, last update |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var run in runs)
+            {
+                var selection = run.Info["learning_rate_selection"];
+                var rate = selection?["chosen"] is { } chosen
+                    ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} ({run.Settings.LearningRateCandidates})"
+                    : $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} (forced)";
+                var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
+                text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {rate} | "
+                    + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
+            }
         }
         if (ablations) text.Append(AblationsMarkdown(resultsDirectory, figures));
         return text.ToString();
