@@ -48,8 +48,8 @@ public static class FigureReport
         if (status)
         {
             text.AppendLine();
-            text.AppendLine("| run | samples reached | step size (chosen from) | status | train h | eval h | min / 10⁶ samples | load avg, last update |");
-            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            text.AppendLine("| run | samples reached | train / test there | step size (chosen from) | status | train h | eval h | min / 10⁶ samples | load avg, last update |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var run in runs)
             {
                 var selection = run.Info["learning_rate_selection"];
@@ -57,7 +57,9 @@ public static class FigureReport
                     ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} ({run.Settings.LearningRateCandidates})"
                     : $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} (forced)";
                 var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
-                text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {rate} | "
+                var (train, test) = Columns(run.Settings);
+                var last = run.Log.Count == 0 ? "—" : $"{F(run.Log.Column(train)[^1])} / {F(run.Log.Column(test)[^1])}";
+                text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {last} | {rate} | "
                     + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
             }
         }
