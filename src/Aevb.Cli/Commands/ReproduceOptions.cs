@@ -23,6 +23,12 @@ internal sealed class ProtocolOptions
         Description = "Anneal the step size as rate·TAU/(TAU+t), t = samples seen (our reading of Appendix E's \"annealing schedule\"; default: off).",
     };
 
+    private readonly Option<float?> _initStd = new("--init-std")
+    {
+        HelpName = "SIGMA",
+        Description = "Standard deviation of the N(0, σ²) initialisation (default 0.01: we read Section 5's \"N(0, 0.01)\" as σ; 0.1 is the other reading, variance 0.01).",
+    };
+
     private readonly Option<int?> _marginalPoints = new("--marginal-points") { HelpName = "N", Description = "Figure 3: train and test points for the marginal likelihood (Appendix E: 1000)." };
     private readonly Option<int?> _hmcSamples = new("--hmc-samples") { HelpName = "L", Description = "Figure 3: posterior samples per point and stage of the Appendix D estimator (Appendix E: 50)." };
     private readonly Option<int?> _hmcLeapfrog = new("--hmc-leapfrog") { HelpName = "K", Description = "Figure 3: leapfrog steps per HMC transition of the estimator (Appendix E: 4)." };
@@ -57,6 +63,11 @@ internal sealed class ProtocolOptions
             if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
                 r.AddError($"--lr: '{r.Tokens[0].Value}' is not a positive number.");
         });
+        _initStd.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
+                r.AddError($"--init-std: '{r.Tokens[0].Value}' is not a positive number.");
+        });
         _anneal.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && !(long.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
@@ -66,7 +77,7 @@ internal sealed class ProtocolOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lr, _anneal, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams })
+        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams })
             command.Options.Add(option);
     }
 
@@ -74,6 +85,7 @@ internal sealed class ProtocolOptions
     {
         LearningRate = r.GetValue(_lr),
         AnnealSamples = r.GetValue(_anneal),
+        InitStd = r.GetValue(_initStd),
         MarginalPoints = r.GetValue(_marginalPoints),
         HmcSamples = r.GetValue(_hmcSamples),
         HmcLeapfrog = r.GetValue(_hmcLeapfrog),
@@ -95,6 +107,7 @@ internal sealed class ProtocolOptions
         }
         Add("--lr", p.LearningRate);
         Add("--anneal", p.AnnealSamples);
+        Add("--init-std", p.InitStd);
         Add("--marginal-points", p.MarginalPoints);
         Add("--hmc-samples", p.HmcSamples);
         Add("--hmc-leapfrog", p.HmcLeapfrog);

@@ -101,7 +101,7 @@ public class ReproduceCommandTests
     public async Task ListedRunsRunUnderGnuParallelAndChartsOnlyDrawsThem()
     {
         using var dir = new TempDir();
-        var args = new[] { "fig2", "--quick", "--samples", "1000", "--latent", "2", "--out", dir.Path, "--data-dir", TestData.Directory, "--lr", "0.05" };
+        var args = new[] { "fig2", "--quick", "--samples", "1000", "--latent", "2", "--out", dir.Path, "--data-dir", TestData.Directory, "--lr", "0.05", "--init-std", "0.05" };
         // The listing comes from the command line itself, as a user would run it (a child process: no shared Console).
         var cli = typeof(ReproduceCommand).Assembly.Location;
         var lister = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "reproduce", .. args, "--list-runs"])
@@ -113,7 +113,7 @@ public class ReproduceCommandTests
         Assert.Equal(0, lister.ExitCode);
         var commands = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, commands.Length);
-        Assert.All(commands, c => Assert.Contains("--lr 0.05 --no-charts", c));
+        Assert.All(commands, c => Assert.Contains("--lr 0.05 --init-std 0.05 --no-charts", c));
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "fig2")), "--list-runs runs nothing");
 
         var list = Path.Combine(dir.Path, "runs.txt");
@@ -128,7 +128,7 @@ public class ReproduceCommandTests
         await parallel.WaitForExitAsync();
         Assert.True(parallel.ExitCode == 0, $"parallel exited {parallel.ExitCode}: {stdout}\n{await stderr}");
         Assert.False(File.Exists(Path.Combine(dir.Path, "fig2", "figure2-mnist.html")), "per-run commands draw no chart");
-        Assert.All(FigureResults.Load(Path.Combine(dir.Path, "fig2")), r => Assert.True(r.Completed));
+        Assert.All(FigureResults.Load(Path.Combine(dir.Path, "fig2")), r => Assert.True(r.Completed && r.Settings.InitStd == 0.05f));
 
         Assert.Equal(0, await Run([.. args, "--charts-only"]));
         Assert.Contains("Wake-Sleep (train)", Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html")));

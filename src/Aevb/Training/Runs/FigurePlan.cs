@@ -14,6 +14,9 @@ public sealed record FigureProtocol
 
     public long? AnnealSamples { get; init; }
 
+    /// <summary>The initialisation's standard deviation (an ablation of our reading of Section 5's "N(0, 0.01)").</summary>
+    public float? InitStd { get; init; }
+
     public int? MarginalPoints { get; init; }
 
     public int? HmcSamples { get; init; }
@@ -35,6 +38,7 @@ public sealed record FigureProtocol
         LearningRate = LearningRate ?? s.LearningRate,
         LearningRateCandidates = LearningRate is null ? s.LearningRateCandidates : null,
         AnnealSamples = AnnealSamples ?? s.AnnealSamples,
+        InitStd = InitStd ?? s.InitStd,
         MarginalPoints = MarginalPoints ?? s.MarginalPoints,
         HmcSamples = HmcSamples ?? s.HmcSamples,
         HmcLeapfrog = HmcLeapfrog ?? s.HmcLeapfrog,

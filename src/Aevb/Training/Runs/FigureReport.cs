@@ -90,6 +90,7 @@ public static class FigureReport
                             ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} (chosen)"
                             : run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture);
                         if (run.Settings.AnnealSamples is { } tau) rate += $", annealed τ = {Count(tau)}";
+                        if (run.Settings.InitStd != 0.01f) rate += $", init σ = {run.Settings.InitStd.ToString(CultureInfo.InvariantCulture)}";
                         var first = at1M < 0 ? "—" : $"{F(run.Log.Column(train)[at1M])} / {F(run.Log.Column(test)[at1M])}";
                         var last = run.Log.Count == 0 ? "—" : $"{F(run.Log.Column(train)[^1])} / {F(run.Log.Column(test)[^1])}";
                         text.AppendLine($"| {Path.GetFileName(ablation)} | {Figure(run.Settings)} {Curve(run)} | {rate} | {Count(run.Log.LastSamples)} | {first} | {last} |");
