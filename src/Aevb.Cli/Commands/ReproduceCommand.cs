@@ -214,8 +214,9 @@ internal static class ReproduceCommand
                     Console.WriteLine($"{header}: already complete, skipped");
                     continue;
                 }
-                if (!data.TryGetValue(settings.Dataset, out var runData))
-                    data[settings.Dataset] = runData = RunData.Load(settings.Dataset, dataDirectory);
+                var dataKey = settings.BinarizeMnist ? $"{settings.Dataset}-binary-{settings.Seed}" : settings.Dataset;
+                if (!data.TryGetValue(dataKey, out var runData))
+                    data[dataKey] = runData = RunData.Load(settings.Dataset, dataDirectory, settings.BinarizeMnist ? settings.Seed : null);
                 Console.WriteLine($"{header}: {settings.Samples:N0} samples{(File.Exists(run.CheckpointPath) ? " (resuming from its checkpoint)" : "")}");
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)

@@ -48,6 +48,11 @@ internal sealed class ProtocolOptions
         Description = "Wake-sleep: dream binary samples of the Bernoulli decoder (samples, default) or its grey-level means (means).",
     };
 
+    private readonly Option<bool> _binarize = new("--binarize")
+    {
+        Description = "MNIST: binarize once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; default: the intensities are the targets, our choice).",
+    };
+
     public ProtocolOptions()
     {
         _mcemChainStart.AcceptOnlyFromAmong("persistent", "prior");
@@ -77,7 +82,7 @@ internal sealed class ProtocolOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams })
+        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams, _binarize })
             command.Options.Add(option);
     }
 
@@ -94,6 +99,7 @@ internal sealed class ProtocolOptions
         McemWeightUpdates = r.GetValue(_mcemUpdates),
         McemChainStart = r.GetValue(_mcemChainStart) switch { "prior" => McemChainStart.Prior, "persistent" => McemChainStart.Persistent, _ => null },
         WakeSleepDreamMeans = r.GetValue(_wsDreams) switch { "means" => true, "samples" => false, _ => null },
+        BinarizeMnist = r.GetValue(_binarize) ? true : null,
     };
 
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
@@ -115,6 +121,7 @@ internal sealed class ProtocolOptions
         Add("--mcem-leapfrog", p.McemLeapfrog);
         Add("--mcem-updates", p.McemWeightUpdates);
         if (p.WakeSleepDreamMeans is { } means) parts.Add($" --ws-dreams {(means ? "means" : "samples")}");
+        if (p.BinarizeMnist == true) parts.Add(" --binarize");
         if (p.McemChainStart is { } start) parts.Add($" --mcem-chain-start {(start == McemChainStart.Prior ? "prior" : "persistent")}");
         return string.Concat(parts);
     }

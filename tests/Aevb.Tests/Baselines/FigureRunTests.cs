@@ -266,16 +266,32 @@ public class FigureRunTests
         var settings = Tiny(RunMethod.MonteCarloEm) with
         {
             LearningRateCandidates = RunSettings.PaperLearningRates, AnnealSamples = 5_000_000, HmcLeapfrog = 4, LinearEvaluationEvery = 2_000_000,
-            McemLeapfrog = 4, McemWeightUpdates = 1, McemChainStart = McemChainStart.Prior, WakeSleepDreamMeans = true,
+            McemLeapfrog = 4, McemWeightUpdates = 1, McemChainStart = McemChainStart.Prior, WakeSleepDreamMeans = true, BinarizeMnist = true,
         };
         Assert.Equal(settings, RunSettings.FromJson(settings.ToJson(), "run.json"));
         var legacy = settings.ToJson();
-        foreach (var key in new[] { "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every", "mcem_leapfrog", "mcem_weight_updates", "mcem_chain_start", "wakesleep_dreams" })
+        foreach (var key in new[] { "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every", "mcem_leapfrog", "mcem_weight_updates", "mcem_chain_start", "wakesleep_dreams", "mnist_binarization" })
             legacy.Remove(key);
         var read = RunSettings.FromJson(legacy, "run.json");
         Assert.Null(read.LearningRateCandidates);
         Assert.Equal(10, read.HmcLeapfrog); // the estimator's leapfrog steps before they became a setting
-        Assert.Equal((10, 5, McemChainStart.Persistent, false), (read.McemLeapfrog, read.McemWeightUpdates, read.McemChainStart, read.WakeSleepDreamMeans));
+        Assert.Equal((10, 5, McemChainStart.Persistent, false, false), (read.McemLeapfrog, read.McemWeightUpdates, read.McemChainStart, read.WakeSleepDreamMeans, read.BinarizeMnist));
+    }
+
+    [Fact]
+    public void BinarizedMnistIsBinaryTheSameForTheSameSeedAndDrawnFromTheIntensities()
+    {
+        var grey = s_mnist.Value;
+        var a = RunData.Load("mnist", TestData.Directory, binarizeSeed: 1);
+        var b = RunData.Load("mnist", TestData.Directory, binarizeSeed: 1);
+        Assert.All(new[] { a.Train, a.Test }, t => Assert.All(t.Data, v => Assert.True(v is 0f or 1f)));
+        Assert.Equal(a.Train.Data, b.Train.Data);
+        Assert.NotEqual(a.Train.Data, RunData.Load("mnist", TestData.Directory, binarizeSeed: 2).Train.Data);
+        // Each pixel is on with probability equal to its intensity: the means agree to sampling error.
+        var meanGrey = grey.Train.Data.Average(v => (double)v);
+        var meanBinary = a.Train.Data.Average(v => (double)v);
+        Assert.InRange(meanBinary - meanGrey, -0.001, 0.001);
+        Assert.Throws<ArgumentException>(() => RunData.Load("frey", TestData.Directory, binarizeSeed: 1));
     }
 
     [Fact]

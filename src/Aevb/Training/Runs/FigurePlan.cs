@@ -33,6 +33,9 @@ public sealed record FigureProtocol
 
     public bool? WakeSleepDreamMeans { get; init; }
 
+    /// <summary>Binarize MNIST once (static) instead of using its intensities as targets.</summary>
+    public bool? BinarizeMnist { get; init; }
+
     internal RunSettings Apply(RunSettings s) => s with
     {
         LearningRate = LearningRate ?? s.LearningRate,
@@ -47,6 +50,7 @@ public sealed record FigureProtocol
         McemWeightUpdates = McemWeightUpdates ?? s.McemWeightUpdates,
         McemChainStart = McemChainStart ?? s.McemChainStart,
         WakeSleepDreamMeans = WakeSleepDreamMeans ?? s.WakeSleepDreamMeans,
+        BinarizeMnist = s.Dataset == "mnist" && (BinarizeMnist ?? s.BinarizeMnist),
     };
 }
 

@@ -121,7 +121,7 @@ public static class FigureReport
     private static (string Train, string Test) Columns(RunSettings s)
         => s.Evaluation == RunEvaluation.LowerBound ? ("train_bound", "test_bound") : ("train_log_px", "test_log_px");
 
-    private static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? $"2 {(s.Dataset == "frey" ? "Frey" : "MNIST")}" : $"3 N={s.TrainCount}";
+    private static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? $"2 {(s.Dataset == "frey" ? "Frey" : s.BinarizeMnist ? "binarized MNIST" : "MNIST")}" : $"3 N={s.TrainCount}";
 
     private static string Curve(FigureRunResult r) => $"{r.Settings.Method.Label()} N<sub>z</sub>={r.Settings.Latent}";
 

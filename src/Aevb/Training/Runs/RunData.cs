@@ -32,9 +32,13 @@ public sealed class RunData
     /// Loads a data set by name (<c>mnist</c> or <c>frey</c>) from <paramref name="dataDirectory"/>, else
     /// <c>AEVB_DATA_DIR</c>, else <c>data/cache</c>; a missing file raises the data layer's error naming the fix.
     /// </summary>
-    public static RunData Load(string dataset, string? dataDirectory = null) => dataset switch
+    /// <param name="binarizeSeed">MNIST only: binarize once with this seed (see <see cref="RunSettings.BinarizeMnist"/>); null keeps the intensities.</param>
+    public static RunData Load(string dataset, string? dataDirectory = null, ulong? binarizeSeed = null) => dataset switch
     {
+        "mnist" when binarizeSeed is { } seed => new RunData("mnist",
+            Mnist.Train(Binarization.Static, seed, dataDirectory).AsTensor(), Mnist.Test(Binarization.Static, seed, dataDirectory).AsTensor(), DecoderKind.Bernoulli),
         "mnist" => new RunData("mnist", Mnist.Train(dataDirectory: dataDirectory).AsTensor(), Mnist.Test(dataDirectory: dataDirectory).AsTensor(), DecoderKind.Bernoulli),
+        "frey" when binarizeSeed is not null => throw new ArgumentException("Frey Face is continuous (a Gaussian decoder); binarization applies to MNIST only."),
         "frey" => new RunData("frey", FreyFace.Train(dataDirectory).AsTensor(), FreyFace.Test(dataDirectory).AsTensor(), DecoderKind.Gaussian),
         _ => throw new ArgumentException($"Unknown dataset '{dataset}' (expected mnist or frey)."),
     };
