@@ -22,11 +22,21 @@ aevb reproduce fig3 --ntrain 50000 --method mcem --samples 2e6 $cheap --mcem-upd
 # 3. Annealing (our reading (b) of Appendix E) on wake-sleep at Nz = 200.
 aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e6 --anneal 1000000 --out $A/anneal-1e6 --no-charts
 
-# 4. Figure 3 at the paper's protocol and scale (60 M and 68 M samples), then Figure 2 Frey Face and MNIST Nz = 20.
+# 4. Wake-sleep at Nz = 200, more ablations, AEVB beside each: the other reading of Section 5's N(0, 0.01)
+#    (variance 0.01, σ = 0.1), and MNIST binarized once (so the binary dreams look like the data).
+for m in wakesleep aevb; do
+  aevb reproduce fig2 --latent 200 --method $m --samples 1e6 --init-std 0.1 --out $A/init-std-0.1 --no-charts
+  aevb reproduce fig2 --latent 200 --method $m --samples 1e6 --binarize --out $A/binarized --no-charts
+done
+
+# 5. Nz = 200 carried on to 1e7 (a slow start or a worse solution?), then further as time allows.
+aevb reproduce fig2 --latent 200 --samples 1e7 --out $R --no-charts
+
+# 6. Figure 3 at the paper's protocol and scale (60 M and 68 M samples), then Figure 2 Frey Face and MNIST Nz = 20.
 aevb reproduce fig3 --out $R
 aevb reproduce fig2 --dataset frey --samples 1e7 --out $R
 aevb reproduce fig2 --latent 20 --samples 1e8 --out $R
 
-# 5. (Run beside the queue above.) Wake-sleep at Nz = 200 with grey-level dreams: our MNIST is real-valued,
+# 7. (Run beside the queue above.) Wake-sleep at Nz = 200 with grey-level dreams: our MNIST is real-valued,
 #    binary dreams train the recognition model on inputs unlike the data.
 #    aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e6 --ws-dreams means --out results/ablations/ws-dream-means --no-charts
