@@ -1,11 +1,16 @@
-// Training throughput of the paper's MNIST VAE (784-500-20, Bernoulli decoder, estimator B, L = 1, minibatches of 100,
-// Adagrad) in TorchSharp (LibTorch 2.10, CPU) beside our engine, at 1 and 2 threads, on random data in [0, 1].
+// Training throughput of the paper's VAEs (estimator B, L = 1, minibatches of 100, Adagrad) in TorchSharp
+// (LibTorch 2.10, CPU) beside our engine, at 1 and 2 threads, on random data in [0, 1], interleaved round by round.
 //
-//   OMP_WAIT_POLICY=PASSIVE dotnet run -c Release --project tests/Aevb.Torch.Bench -- [seconds per measurement, default 10]
+//   OMP_WAIT_POLICY=PASSIVE dotnet run -c Release --project tests/Aevb.Torch.Bench -- \
+//       [--model mnist|fig3|frey] [--latent N] [--threads 1,2] [--rounds 3] [--seconds 5]
 //
-// OMP_WAIT_POLICY=PASSIVE stops LibTorch's OpenMP threads from spinning between operations, which otherwise takes a
-// core from everything else on a 2-core machine. Our engine's thread count is Engine.NumThreads (AEVB_NUM_THREADS).
+// Models: mnist 784-500-20 (Figure 2, Bernoulli), fig3 784-100-3 (Figure 3, Bernoulli), frey 560-200-10 (Figure 2
+// Frey Face, Gaussian); --latent changes the latent size. Rates are samples per wall-clock second and per CPU-second
+// of this process (which waiting for a core on a shared machine does not lower). OMP_WAIT_POLICY=PASSIVE stops
+// LibTorch's OpenMP threads from spinning between operations, which otherwise takes a core from everything else on
+// a 2-core machine. Our engine's thread count is Engine.NumThreads.
 using System.Diagnostics;
+using System.Globalization;
 using Aevb.Inference;
 using Aevb.Models;
 using Aevb.Optim;
@@ -14,32 +19,61 @@ using Aevb.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
-var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+var modelName = Arg("--model", "mnist");
+var seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
+var rounds = int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture);
+var threadCounts = Arg("--threads", "1,2").Split(',').Select(int.Parse).ToArray();
+var config = modelName switch
+{
+    "mnist" => new VaeConfig(784, 500, 20, DecoderKind.Bernoulli),
+    "fig3" => new VaeConfig(784, 100, 3, DecoderKind.Bernoulli),
+    "frey" => new VaeConfig(560, 200, 10, DecoderKind.Gaussian),
+    _ => throw new ArgumentException($"--model: '{modelName}' is not one of mnist, fig3, frey."),
+};
+config = config with { LatentSize = int.Parse(Arg("--latent", config.LatentSize.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture) };
 const int batch = 100, n = 10_000;
-var config = new VaeConfig(784, 500, 20, DecoderKind.Bernoulli);
-var data = new float[n * 784];
+var features = config.InputSize;
+var data = new float[n * features];
 new Rng(1).FillUniform(data);
 
-Console.WriteLine($"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}, {Environment.ProcessorCount} cores, {seconds} s per measurement");
-Console.WriteLine($"{"engine",-12} {"threads",7} {"samples/s",10}");
-foreach (var threads in new[] { 1, 2 })
+Console.WriteLine($"model {modelName} {features}-{config.HiddenSize}-{config.LatentSize} {config.Decoder}; OMP_WAIT_POLICY=" +
+    $"{Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}; {Environment.ProcessorCount} cores; load average {LoadAverage()}; " +
+    $"{rounds} rounds of {seconds} s per engine and thread count");
+foreach (var threads in threadCounts)
 {
-    Console.WriteLine($"{"ours",-12} {threads,7} {Ours(threads),10:N0}");
-    Console.WriteLine($"{"TorchSharp",-12} {threads,7} {Torch(threads),10:N0}");
+    var ours = new List<(double Wall, double Cpu)>();
+    var torchRates = new List<(double Wall, double Cpu)>();
+    for (var r = 0; r < rounds; r++)
+    {
+        ours.Add(Ours(threads));
+        torchRates.Add(Torch(threads));
+        Console.WriteLine($"  threads {threads}, round {r + 1}: ours {ours[^1].Wall,8:N0}/s ({ours[^1].Cpu,8:N0} per CPU-s), " +
+            $"TorchSharp {torchRates[^1].Wall,8:N0}/s ({torchRates[^1].Cpu,8:N0} per CPU-s)");
+    }
+    var wall = ours.Zip(torchRates, (o, t) => o.Wall / t.Wall).Order().ToArray();
+    var cpu = ours.Zip(torchRates, (o, t) => o.Cpu / t.Cpu).Order().ToArray();
+    Console.WriteLine($"threads {threads}: ours / TorchSharp, median of {rounds} rounds: wall {wall[rounds / 2]:F2} ({wall[0]:F2}–{wall[^1]:F2}), " +
+        $"per CPU-second {cpu[rounds / 2]:F2} ({cpu[0]:F2}–{cpu[^1]:F2})");
 }
+Console.WriteLine($"load average after: {LoadAverage()}");
 
-double Ours(int threads)
+(double, double) Ours(int threads)
 {
     Engine.NumThreads = threads;
     var model = Vae.Create(config, 0.01f, new Rng(1));
     var sgvb = new SgvbEstimator(model);
     var optimizer = new Adagrad(model.Parameters, 0.02f, 1f);
     var rng = new Rng(2);
-    var x = new Aevb.Tensors.Tensor(batch, 784);
+    var x = new Aevb.Tensors.Tensor(batch, features);
     var step = 0;
     void Step()
     {
-        data.AsSpan(step++ * batch % n * 784, batch * 784).CopyTo(x.Span);
+        data.AsSpan(step++ * batch % n * features, batch * features).CopyTo(x.Span);
         model.ZeroGrad();
         sgvb.Forward(x, rng);
         sgvb.Backward(SgvbEstimator.FullDataScale(n, batch));
@@ -48,19 +82,19 @@ double Ours(int threads)
     return Measure(Step);
 }
 
-double Torch(int threads)
+(double, double) Torch(int threads)
 {
     torch.set_num_threads(threads);
     torch.manual_seed(1);
-    var model = new TorchVae(config);
+    using var model = new TorchVae(config);
     var optimizer = optim.Adagrad(model.parameters(), lr: 0.02, weight_decay: 1.0 / n);
-    var all = tensor(data, [n, 784]);
+    using var all = tensor(data, [n, features]);
     var step = 0;
     void Step()
     {
         using var scope = NewDisposeScope();
         var x = all.narrow(0, step++ * batch % n, batch);
-        var loss = -model.Bound(x, randn(batch, 20)).mean();
+        var loss = -model.Bound(x, randn(batch, config.LatentSize)).mean();
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
@@ -68,11 +102,21 @@ double Torch(int threads)
     return Measure(Step);
 }
 
-double Measure(Action step)
+(double Wall, double Cpu) Measure(Action step)
 {
     for (var i = 0; i < 20; i++) step();   // warm up
+    var process = Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     var steps = 0;
     while (watch.Elapsed.TotalSeconds < seconds) { step(); steps++; }
-    return steps * batch / watch.Elapsed.TotalSeconds;
+    var wall = watch.Elapsed.TotalSeconds;
+    process.Refresh();
+    var cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+    return (steps * batch / wall, steps * batch / cpu);
+}
+
+static string LoadAverage()
+{
+    try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; } catch (IOException) { return "?"; }
 }
