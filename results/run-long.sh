@@ -32,10 +32,13 @@ done
 # 5. Nz = 200 carried on to 1e7 (a slow start or a worse solution?), then further as time allows.
 aevb reproduce fig2 --latent 200 --samples 1e7 --out $R --no-charts
 
-# 6. Figure 3 at the paper's protocol and scale (60 M and 68 M samples), then Figure 2 Frey Face and MNIST Nz = 20.
-aevb reproduce fig3 --out $R
+# 6. Figure 2 Frey Face to 1e7 (all four latent sizes, both methods: cheap), then Figure 3 at the paper's protocol
+#    and scale (60 M and 68 M samples; MCEM at N = 50000 runs beside this queue: `--ntrain 50000 --method mcem`),
+#    then MNIST Nz = 20 to 1e8 and the Frey Face Nz = 2 and 20 runs carried on to 1e8.
 aevb reproduce fig2 --dataset frey --samples 1e7 --out $R
+aevb reproduce fig3 --out $R
 aevb reproduce fig2 --latent 20 --samples 1e8 --out $R
+aevb reproduce fig2 --dataset frey --latent 2,20 --samples 1e8 --out $R
 
 # 7. (Run beside the queue above.) Wake-sleep at Nz = 200 with grey-level dreams: our MNIST is real-valued,
 #    binary dreams train the recognition model on inputs unlike the data.
