@@ -2,6 +2,8 @@
 # The long figure runs and ablations behind README "Results", in the order they were run. Each command is
 # resumable: run this script again (or any line of it) and finished runs are skipped, interrupted ones resume
 # from their last checkpoint. Runs at low priority with one engine thread, so the machine stays usable.
+# Started in the background (`nohup bash results/run-long.sh &`), its runs ignore SIGINT, as every background job of
+# a script does: stop them with SIGTERM (`pkill -TERM -f Aevb.Cli.dll`), which saves a checkpoint just the same.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 aevb() { nice -n 15 env AEVB_NUM_THREADS="${AEVB_NUM_THREADS:-1}" dotnet "${AEVB_BIN:-src/Aevb.Cli/bin/Release/net10.0}/Aevb.Cli.dll" "$@"; }
