@@ -63,16 +63,12 @@ internal sealed class ProtocolOptions
                 if (r.Tokens.Count > 0 && !(int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
                     r.AddError($"{option.Name}: '{r.Tokens[0].Value}' is not a positive integer.");
             });
-        _lr.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
-                r.AddError($"--lr: '{r.Tokens[0].Value}' is not a positive number.");
-        });
-        _initStd.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
-                r.AddError($"--init-std: '{r.Tokens[0].Value}' is not a positive number.");
-        });
+        foreach (var option in new Option[] { _lr, _initStd })
+            option.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
+                    r.AddError($"{option.Name}: '{r.Tokens[0].Value}' is not a positive number.");
+            });
         _anneal.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && !(long.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))

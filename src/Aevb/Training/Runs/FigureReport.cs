@@ -33,11 +33,11 @@ public static class FigureReport
         text.AppendLine("|---|---|---|---|---|---|");
         foreach (var run in runs)
         {
-            var (train, test) = Columns(run.Settings);
+            var test = Columns(run.Settings).Test;
             foreach (var group in PaperValues.For(run.Settings).GroupBy(v => v.Samples).OrderBy(g => g.Key))
             {
                 var row = run.Log.Samples.ToList().IndexOf(group.Key);
-                var ours = row < 0 ? $"not reached (run at {Count(run.Log.LastSamples)})" : $"{F(run.Log.Column(train)[row])} / {F(run.Log.Column(test)[row])}";
+                var ours = row < 0 ? $"not reached (run at {Count(run.Log.LastSamples)})" : TrainTest(run, row);
                 var paperTrain = group.FirstOrDefault(v => v.Covers("train"));
                 var paperTest = group.FirstOrDefault(v => v.Covers("test"));
                 var paper = (paperTrain == paperTest ? $"{paperTrain?.Text} (both)" : $"{paperTrain?.Text ?? "—"} / {paperTest?.Text ?? "—"}").Replace('-', '−');
@@ -57,8 +57,7 @@ public static class FigureReport
                     ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} ({run.Settings.LearningRateCandidates})"
                     : $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} (forced)";
                 var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
-                var (train, test) = Columns(run.Settings);
-                var last = run.Log.Count == 0 ? "—" : $"{F(run.Log.Column(train)[^1])} / {F(run.Log.Column(test)[^1])}";
+                var last = TrainTest(run, run.Log.Count - 1);
                 text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {last} | {rate} | "
                     + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
             }
@@ -84,15 +83,14 @@ public static class FigureReport
                     if (!Directory.Exists(dir)) continue;
                     foreach (var run in FigureResults.Load(dir))
                     {
-                        var (train, test) = Columns(run.Settings);
                         var at1M = run.Log.Samples.ToList().IndexOf(1_000_000);
                         var rate = run.Info["learning_rate_selection"]?["chosen"] is { } chosen
                             ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} (chosen)"
                             : run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture);
                         if (run.Settings.AnnealSamples is { } tau) rate += $", annealed τ = {Count(tau)}";
-                        if (run.Settings.InitStd != 0.01f) rate += $", init σ = {run.Settings.InitStd.ToString(CultureInfo.InvariantCulture)}";
-                        var first = at1M < 0 ? "—" : $"{F(run.Log.Column(train)[at1M])} / {F(run.Log.Column(test)[at1M])}";
-                        var last = run.Log.Count == 0 ? "—" : $"{F(run.Log.Column(train)[^1])} / {F(run.Log.Column(test)[^1])}";
+                        if (run.Settings.InitStd != RunSettings.DefaultInitStd) rate += $", init σ = {run.Settings.InitStd.ToString(CultureInfo.InvariantCulture)}";
+                        var first = TrainTest(run, at1M);
+                        var last = TrainTest(run, run.Log.Count - 1);
                         text.AppendLine($"| {Path.GetFileName(ablation)} | {Figure(run.Settings)} {Curve(run)} | {rate} | {Count(run.Log.LastSamples)} | {first} | {last} |");
                     }
                 }
@@ -116,6 +114,14 @@ public static class FigureReport
         var end = readme.IndexOf(End, StringComparison.Ordinal);
         if (begin < 0 || end < begin) throw new InvalidDataException("the README has no results block.");
         return readme[(begin + Begin.Length + 1)..end];
+    }
+
+    /// <summary>"train / test" at log row <paramref name="row"/> in the run's own measure; "—" for no row (-1).</summary>
+    private static string TrainTest(FigureRunResult run, int row)
+    {
+        if (row < 0) return "—";
+        var (train, test) = Columns(run.Settings);
+        return $"{F(run.Log.Column(train)[row])} / {F(run.Log.Column(test)[row])}";
     }
 
     private static (string Train, string Test) Columns(RunSettings s)

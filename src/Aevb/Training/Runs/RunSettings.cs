@@ -75,7 +75,10 @@ public sealed record RunSettings
     public float WeightDecay { get; init; } = 1f;
 
     /// <summary>Standard deviation of the <c>N(0, σ²)</c> initialisation (0.01, read as σ; see <see cref="TrainerOptions.InitStd"/>).</summary>
-    public float InitStd { get; init; } = 0.01f;
+    public float InitStd { get; init; } = DefaultInitStd;
+
+    /// <summary>Section 5's "N(0, 0.01)" read as σ = 0.01 (see <see cref="TrainerOptions.InitStd"/>).</summary>
+    public const float DefaultInitStd = 0.01f;
 
     public ulong Seed { get; init; } = 1;
 
