@@ -163,7 +163,7 @@ public sealed partial class PolyglotKernelTests
     /// temporary folders (8 or more hex digits after a dash, e.g. <c>/tmp/aevb-nb05-GUID</c>).
     /// </summary>
     internal static string Normalize(string text)
-        => TempName().Replace(Timing().Replace(BlankTimeColumns(text.Replace("\r\n", "\n")), "#"), "#").TrimEnd();
+        => TempName().Replace(Timing().Replace(BlankTimeColumns(text.Replace("\r\n", "\n")), " #"), "#").TrimEnd();
 
     /// <summary>
     /// In a table whose header's last column is a time (notebook 03's <c>seconds</c>, 05's <c>min/1M</c>), the last number
@@ -209,7 +209,8 @@ public sealed partial class PolyglotKernelTests
     [GeneratedRegex(@"(?<=[-_/.])[0-9a-f]{8,}\b")]
     private static partial Regex TempName();
 
-    [GeneratedRegex(@"\d[\d,]*(?:\.\d+)?(?=\s*(?:s|ms|min|seconds|samples/s|/s)\b)")]
+    // With the blanks before it: a right-aligned time pads " 9.5 s" and "17.0 s" differently.
+    [GeneratedRegex(@"[ \t]*\d[\d,]*(?:\.\d+)?(?=\s*(?:s|ms|min|seconds|samples/s|/s)\b)")]
     private static partial Regex Timing();
 
     /// <summary>The stream outputs committed with the notebook, concatenated (where a notebook says which mode ran it).</summary>

@@ -6,7 +6,7 @@ namespace Aevb.Polyglot.Tests;
 /// </summary>
 public sealed class TolerantTextTests
 {
-    // Notebook 02, cell 10, as committed from an AVX-512 machine and as run on an AVX2 one (issue 20).
+    // Notebook 02, cell 10, as committed from an AVX-512 machine and as run on an AVX2 one.
     private const string Committed = """
         L =   4: 32 draws,  # s | Var[bound] A 2.51E-05 B 7.27E-06 | Var[∇φ] A 2.47E-06 B 6.01E-11 score 0.73
         B            4     -543.472     7.265E-006       6.006E-011       2.153E-006
