@@ -17,6 +17,7 @@ foreach (var command in new[]
     TrainCommand.Create(),
     EvalCommand.Create(),
     BenchCommand.Create(),
+    InfoCommand.Create(),
     NotebookCommand.Create(),
     ReproduceCommand.Create(),
 })

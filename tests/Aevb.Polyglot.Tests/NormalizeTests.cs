@@ -40,4 +40,14 @@ public sealed class NormalizeTests
         Assert.NotEqual(PolyglotKernelTests.Normalize(one), PolyglotKernelTests.Normalize(other.Replace("-139.67", "-139.68")));
         Assert.NotEqual(PolyglotKernelTests.Normalize(one), PolyglotKernelTests.Normalize(other.Replace("after -1.5", "after -1.6")));
     }
+
+    [Fact]
+    public void ARightAlignedTimeOfAnotherWidthIsBlanked()
+    {
+        // Notebook 02's cell 10 pads its times to a width: " 9.5 s" in one run, "17.0 s" in another.
+        const string one = "L =   1: 32 draws,  9.5 s | Var[bound] A 0.0001";
+        const string other = "L =   1: 32 draws, 17.0 s | Var[bound] A 0.0001";
+        Assert.Equal(PolyglotKernelTests.Normalize(one), PolyglotKernelTests.Normalize(other));
+        Assert.NotEqual(PolyglotKernelTests.Normalize(one), PolyglotKernelTests.Normalize(other.Replace("A 0.0001", "A 0.0002")));
+    }
 }
