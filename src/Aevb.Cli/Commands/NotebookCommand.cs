@@ -54,9 +54,14 @@ internal static class NotebookCommand
             var cancellationToken = linked.Token;
             var path = parseResult.GetValue(file)!;
             var seconds = parseResult.GetValue(timeout);
-            if (seconds is <= 0)
+            TimeSpan? timeoutPerCell = null;
+            try
             {
-                Console.Error.WriteLine($"aevb notebook run: --timeout-per-cell must be a positive number of seconds (got {seconds?.ToString(CultureInfo.InvariantCulture)}).");
+                if (seconds is double given) timeoutPerCell = NotebookRunOptions.TimeoutFromSeconds(given);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"aevb notebook run: {e.Message}");
                 return 2;
             }
             if (parseResult.GetValue(maxOutput) <= 0)
@@ -64,7 +69,7 @@ internal static class NotebookCommand
                 Console.Error.WriteLine("aevb notebook run: --max-output must be a positive number of characters.");
                 return 2;
             }
-            var limit = parseResult.GetValue(noTimeout) ? (TimeSpan?)null : seconds is double s ? TimeSpan.FromSeconds(s) : NotebookRunOptions.DefaultTimeoutPerCell;
+            var limit = parseResult.GetValue(noTimeout) ? (TimeSpan?)null : timeoutPerCell ?? NotebookRunOptions.DefaultTimeoutPerCell;
             var progressFile = parseResult.GetValue(workerProgress);
             if (progressFile is not null) Interrupt.KeepRunningOnRepeat = true; // the parent may pass a signal on after the terminal's
             try
@@ -156,6 +161,7 @@ internal static class NotebookCommand
                     var edits = NotebookValidator.Fix(notebook);
                     if (edits > 0)
                     {
+                        OutputTarget.Check(path, new FileInfo(path).Length); // a read-only file is refused, not replaced
                         notebook.Save(path);
                         Console.Error.WriteLine($"{path}: added missing Polyglot metadata ({edits} edit(s)).");
                     }
@@ -176,6 +182,11 @@ internal static class NotebookCommand
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook check: {path}: cannot save the fix: {OutputTarget.OneLine(e.Message)}");
+                return 1;
             }
         });
         return command;
@@ -270,13 +281,27 @@ internal static class NotebookCommand
         command.SetAction(parseResult =>
         {
             var path = parseResult.GetValue(file)!;
+            if (Directory.Exists(path))
+            {
+                Console.Error.WriteLine($"{path}: is a folder; give the notebook's file name (e.g. {Path.Combine(path, "01-first-steps.ipynb")}).");
+                return 2;
+            }
             if (File.Exists(path) && !parseResult.GetValue(force))
             {
                 Console.Error.WriteLine($"{path}: already exists; pass --force to overwrite it.");
                 return 2;
             }
-            var notebook = NotebookTemplate.Create(path, parseResult.GetValue(title));
-            notebook.Save(path);
+            try
+            {
+                var notebook = NotebookTemplate.Create(path, parseResult.GetValue(title));
+                OutputTarget.Check(path, 16 << 10);
+                notebook.Save(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook new: {OutputTarget.OneLine(e.Message)}");
+                return 1;
+            }
             Console.Error.WriteLine($"{path}: created; run it with `aevb notebook run {path}`.");
             return 0;
         });
