@@ -25,4 +25,13 @@ foreach (var command in new[]
 }
 // Signals are ours (see Interrupt): System.CommandLine would end the process 2 s after Ctrl+C, before a checkpoint.
 Interrupt.Install();
-return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // Last resort: each command names its own inputs' problems; an I/O failure none of them foresaw is still one line.
+    Console.Error.WriteLine($"aevb: {e.Message.ReplaceLineEndings(" ").Trim()}");
+    return 1;
+}
