@@ -198,12 +198,17 @@ internal static class NotebookCommand
         var html = new Option<string?>("--html") { Description = "Write a self-contained HTML page (markdown and LaTeX rendered, code highlighted, outputs shown)." };
         var app = new Option<string?>("--app") { Description = "Write a .NET 10 file-based app (run with `dotnet run OUT.cs`) with the notebook's code." };
         var project = new Option<string?>("--project") { Description = "For --app: the library project to reference (default: src/Aevb/Aevb.csproj found above the notebook)." };
+        var allowLoadOutside = new Option<bool>("--allow-load-outside")
+        {
+            Description = "For --app: also inline #load files outside the notebook's folder and its subfolders. By default such a #load is refused, " +
+                          "so an export never copies a file from elsewhere (../../secret.env) into an app you may share.",
+        };
         var katex = new Option<string?>("--katex") { Description = "For --html: folder of the npm package katex to inline (default: node_modules/katex found above the notebook or the current folder; else the CDN)." };
         var offline = new Option<bool>("--offline") { Description = "For --html: the page must work offline: inline plotly.js and KaTeX, and fail if a local copy is missing (default: inline what is found, the CDN for the rest)." };
         var cdn = new Option<bool>("--cdn") { Description = "For --html: load plotly.js and KaTeX from their CDNs (a small page that needs a network for charts and math)." };
         var command = new Command("export", "Export a notebook to a self-contained HTML page (--html) and/or a .NET 10 file-based app (--app).")
         {
-            file, html, app, project, katex, offline, cdn,
+            file, html, app, project, allowLoadOutside, katex, offline, cdn,
         };
         command.SetAction(parseResult =>
         {
@@ -248,7 +253,7 @@ internal static class NotebookCommand
                         ?? throw new NotebookFormatException($"{path}: cannot find src/Aevb/Aevb.csproj above the notebook; pass --project PATH/TO/Aevb.csproj.");
                     if (!File.Exists(projectPath))
                         throw new NotebookFormatException($"{projectPath}: no such project file (--project).");
-                    var export = FileAppExporter.Export(notebook, appOut, projectPath);
+                    var export = FileAppExporter.Export(notebook, appOut, projectPath, parseResult.GetValue(allowLoadOutside));
                     Aevb.IO.AtomicFile.WriteAllText(appOut, export.Code);
                     foreach (var w in export.Warnings) Console.Error.WriteLine($"{path}: warning: {w}");
                     Console.Error.WriteLine($"{path}: wrote {appOut}; run it with `dotnet run {appOut}`.");

@@ -1,0 +1,89 @@
+using Aevb.Notebooks.Documents;
+using Aevb.Notebooks.Export;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Aevb.Notebooks.Tests;
+
+/// <summary>
+/// Issue 20's security cases in the exports: markdown never becomes code in a file-based app, <c>#load</c> reads only inside
+/// the notebook's folder tree, and <c>--sanitize</c> pages run no script from the notebook's markdown or outputs.
+/// </summary>
+[Collection("runner")]
+public class ExportSecurityTests
+{
+    private static (int Code, string Error) Cli(params string[] args)
+    {
+        var saved = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            var code = Aevb.Cli.Commands.NotebookCommand.Create().Parse(args).Invoke();
+            return (code, error.ToString());
+        }
+        finally
+        {
+            Console.SetError(saved);
+        }
+    }
+
+    private static string Project => Path.Combine(OutputsOf.RepositoryRoot(), "src", "Aevb", "Aevb.csproj");
+
+    [Theory]
+    [InlineData("\u2028")]
+    [InlineData("\u2029")]
+    [InlineData("\u0085")]
+    [InlineData("\r")]
+    [InlineData("\r\n")]
+    public void MarkdownNeverLeavesItsComment(string terminator)
+    {
+        using var dir = new TempNotebookDir();
+        var injected = $"# Title{terminator}Console.WriteLine(\"INJECTED\");{terminator}";
+        var path = dir.Write("md.ipynb", "md:" + injected, "var x = 1;", $"#!fsharp\nlet y = 1{terminator}System.Console.WriteLine(\"INJECTED2\")");
+        var code = FileAppExporter.Export(Notebook.Load(path), dir.PathOf("md.cs"), Project).Code;
+
+        // Compiled as C# would compile it: no token, only comment trivia, holds the markdown's text.
+        var tree = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Preview));
+        var tokens = tree.GetRoot().DescendantTokens().Select(t => t.Text).ToList();
+        Assert.DoesNotContain(tokens, t => t.Contains("INJECTED", StringComparison.Ordinal));
+        Assert.Contains(tree.GetRoot().DescendantTrivia(), t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) && t.ToString().Contains("INJECTED", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadOutsideTheNotebookFolderIsRefusedUnlessAllowed()
+    {
+        using var dir = new TempNotebookDir();
+        Directory.CreateDirectory(dir.PathOf("nb"));
+        File.WriteAllText(dir.PathOf("secret.env"), "var token = \"SECRET-TOKEN\";\n");
+        File.WriteAllText(dir.PathOf(Path.Combine("nb", "inside.csx")), "var fine = 1;\n");
+        var app = dir.PathOf("out.cs");
+
+        var inside = Path.Combine(dir.Dir, "nb", "inside.ipynb");
+        File.Copy(dir.Write("inside.ipynb", "#load \"inside.csx\"\nfine"), inside);
+        Assert.Equal(0, Cli("export", inside, "--app", app, "--project", Project).Code);
+        Assert.Contains("var fine = 1;", File.ReadAllText(app));
+        File.Delete(app);
+
+        var outside = Path.Combine(dir.Dir, "nb", "outside.ipynb");
+        File.Copy(dir.Write("outside.ipynb", "#load \"../secret.env\"\ntoken"), outside);
+        var (code, error) = Cli("export", outside, "--app", app, "--project", Project);
+        Assert.Equal(2, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("secret.env", error);
+        Assert.Contains("outside the notebook's folder", error);
+        Assert.Contains("--allow-load-outside", error);
+        Assert.False(File.Exists(app));
+
+        // A link inside the folder to a file outside is the same file: refused too.
+        File.CreateSymbolicLink(dir.PathOf(Path.Combine("nb", "link.csx")), dir.PathOf("secret.env"));
+        var linked = Path.Combine(dir.Dir, "nb", "linked.ipynb");
+        File.Copy(dir.Write("linked.ipynb", "#load \"link.csx\"\ntoken"), linked);
+        Assert.Equal(2, Cli("export", linked, "--app", app, "--project", Project).Code);
+        Assert.False(File.Exists(app));
+
+        // Asked for explicitly, it is inlined.
+        Assert.Equal(0, Cli("export", outside, "--app", app, "--project", Project, "--allow-load-outside").Code);
+        Assert.Contains("SECRET-TOKEN", File.ReadAllText(app));
+    }
+}
