@@ -86,4 +86,69 @@ public class ExportSecurityTests
         Assert.Equal(0, Cli("export", outside, "--app", app, "--project", Project, "--allow-load-outside").Code);
         Assert.Contains("SECRET-TOKEN", File.ReadAllText(app));
     }
+
+    /// <summary>A notebook whose markdown and outputs carry live script in every usual way, beside one of our charts.</summary>
+    private static Notebook Hostile(TempNotebookDir dir)
+    {
+        var path = dir.Write("hostile.ipynb",
+            "md:# Hostile\n\n<img src=x onerror=\"alert('md-onerror')\"><script>alert('md-script')</script>\n\n[link](javascript:alert('md-href')) $x^2$",
+            "1");
+        var notebook = Notebook.Load(path);
+        var chart = Aevb.Plotting.Chart.Line([1.0, 2.0], [3.0, 4.0]).ToHtmlFragment();
+        var outputs = (System.Text.Json.Nodes.JsonArray)notebook.Cells[1].Node["outputs"]!;
+        System.Text.Json.Nodes.JsonObject Display(string mime, string value) => new()
+        {
+            ["output_type"] = "display_data",
+            ["data"] = new System.Text.Json.Nodes.JsonObject { [mime] = value },
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+        };
+        outputs.Add(Display("text/html", "<b onmouseover=\"alert('out-handler')\">bold</b><iframe src=\"javascript:alert('out-frame')\"></iframe><a href=\"data:text/html,<script>alert('out-data')</script>\">d</a>"));
+        outputs.Add(Display("text/html", chart));
+        outputs.Add(Display("image/svg+xml", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert('svg-script')</script></svg>"));
+        outputs.Add(Display("text/markdown", "<img src=y onerror=\"alert('outmd')\">"));
+        notebook.Save(path);
+        return Notebook.Load(path);
+    }
+
+    [Fact]
+    public void SanitizedPagesRunNoScriptFromTheNotebookButKeepCharts()
+    {
+        using var dir = new TempNotebookDir();
+        var notebook = Hostile(dir);
+        var raw = HtmlExporter.Export(notebook, new HtmlExportOptions { Assets = HtmlAssets.Cdn }).Html;
+        Assert.Contains("onerror=\"alert('md-onerror')\"", raw); // the default passes the notebook's HTML through, as nbconvert does
+
+        var page = HtmlExporter.Export(notebook, new HtmlExportOptions { Assets = HtmlAssets.Cdn, Sanitize = true }).Html;
+        foreach (var marker in new[] { "md-onerror", "md-script", "md-href", "out-handler", "out-frame", "out-data", "svg-script", "outmd" })
+        {
+            // Gone, or only inert: inside an <img> data URI (base64, so not even the text is there) it could not run anyway.
+            Assert.DoesNotContain(marker, page);
+        }
+        var main = page[page.IndexOf("<main>", StringComparison.Ordinal)..page.IndexOf("</main>", StringComparison.Ordinal)]; // the notebook's part
+        Assert.DoesNotContain("onerror", main, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onmouseover", main, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("javascript:", main, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script type=\"text/javascript\"", main);
+        Assert.Contains("<b>bold</b>", page);
+        Assert.Contains("class=\"math", page); // KaTeX still typesets math
+        // The chart survives as data drawn by the page's own script; the notebook's chart script is gone.
+        Assert.Contains($"class=\"{UntrustedHtml.FigureClass}\"", page);
+        Assert.Contains("script.aevb-chart-figure", page);
+        Assert.DoesNotContain("var fig =", main);
+        Assert.Contains("data:image/svg+xml;base64,", page);
+    }
+
+    [Fact]
+    public void ASanitizedChartDrawsInHeadlessChromium()
+    {
+        Browser.HeadlessChromium.Require(); // fails with the install command when Chromium or plotly.js is missing, as the other browser tests do
+        using var dir = new TempNotebookDir();
+        var page = HtmlExporter.Export(Hostile(dir), new HtmlExportOptions { Sanitize = true, PlotlyJsPath = Aevb.Plotting.PlotlyJs.FindLocal() });
+        Assert.True(page.PlotlyInlined);
+        var file = dir.PathOf("page.html");
+        File.WriteAllText(file, page.Html);
+        var dom = Browser.HeadlessChromium.DumpDom(file);
+        Assert.Contains("data-aevb-status=\"rendered\"", dom);
+        Assert.DoesNotContain("data-aevb-status=\"error\"", dom);
+    }
 }

@@ -205,10 +205,16 @@ internal static class NotebookCommand
         };
         var katex = new Option<string?>("--katex") { Description = "For --html: folder of the npm package katex to inline (default: node_modules/katex found above the notebook or the current folder; else the CDN)." };
         var offline = new Option<bool>("--offline") { Description = "For --html: the page must work offline: inline plotly.js and KaTeX, and fail if a local copy is missing (default: inline what is found, the CDN for the rest)." };
+        var sanitize = new Option<bool>("--sanitize")
+        {
+            Description = "For --html: for a notebook you did not write: strip scripts, event-handler attributes (onerror=…) and javascript: URLs " +
+                          "from its markdown and its HTML, markdown and SVG outputs; this project's charts still draw (their data is kept, drawn by the page's own script). " +
+                          "Off by default, as in Jupyter's nbconvert: your own notebook's page shows its outputs exactly as the notebook does, scripts included.",
+        };
         var cdn = new Option<bool>("--cdn") { Description = "For --html: load plotly.js and KaTeX from their CDNs (a small page that needs a network for charts and math)." };
         var command = new Command("export", "Export a notebook to a self-contained HTML page (--html) and/or a .NET 10 file-based app (--app).")
         {
-            file, html, app, project, allowLoadOutside, katex, offline, cdn,
+            file, html, app, project, allowLoadOutside, katex, offline, cdn, sanitize,
         };
         command.SetAction(parseResult =>
         {
@@ -237,6 +243,7 @@ internal static class NotebookCommand
                     {
                         KatexDirectory = parseResult.GetValue(katex),
                         Assets = parseResult.GetValue(offline) ? HtmlAssets.Inline : parseResult.GetValue(cdn) ? HtmlAssets.Cdn : HtmlAssets.Auto,
+                        Sanitize = parseResult.GetValue(sanitize),
                     };
                     var page = HtmlExporter.Export(notebook, options);
                     Aevb.IO.AtomicFile.WriteAllText(htmlOut, page.Html);
@@ -244,7 +251,8 @@ internal static class NotebookCommand
                     var scripts = new List<string>();
                     if (page.HasMath) scripts.Add(page.KatexInlined ? "KaTeX inlined" : "KaTeX from the CDN");
                     if (page.HasCharts) scripts.Add(page.PlotlyInlined ? "plotly.js inlined" : "plotly.js from the CDN");
-                    var how = page.SelfContained ? "self-contained, works offline" : "needs a network";
+                    var how = (page.SelfContained ? "self-contained, works offline" : "needs a network") +
+                              (parseResult.GetValue(sanitize) ? "; sanitized: no script from the notebook runs" : "");
                     Console.Error.WriteLine($"{path}: wrote {htmlOut} ({(scripts.Count == 0 ? how : string.Join(", ", scripts) + "; " + how)}).");
                 }
                 if (appOut is not null)
