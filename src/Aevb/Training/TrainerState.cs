@@ -55,6 +55,7 @@ public static class TrainerState
                 throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' has {t.Data.Length} values, the model needs {values.Length}.");
             t.Data.AsSpan().CopyTo(values);
         }
+        // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.
         foreach (var key in new[] { "samples_seen", "steps", "training_seconds" }) Meta(key);
         trainer.RestoreProgress(file.Integer("samples_seen"), file.Integer("steps"),
             TimeSpan.FromSeconds(file.Number("training_seconds", 0, MaxSeconds)), log.Entries);

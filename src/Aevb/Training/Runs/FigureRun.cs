@@ -374,6 +374,7 @@ public sealed class FigureRun
                 throw new InvalidDataException($"{path}: tensor 'state.{name}' has {t.Data.Length} values, expected {span.Length}; delete {Directory} to start over.");
             t.Data.AsSpan().CopyTo(span);
         }
+        // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.
         foreach (var key in new[] { "samples_seen", "steps", "train_seconds", "eval_seconds" }) Meta(key);
         try
         {
