@@ -26,4 +26,16 @@ foreach (var command in new[]
 }
 // Signals are ours (see Interrupt): System.CommandLine would end the process 2 s after Ctrl+C, before a checkpoint.
 Interrupt.Install();
-return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("AEVB_TRACE") is null)
+{
+    // Last resort: each command names its own inputs' problems; what none of them foresaw is still one line. An I/O failure
+    // is the user's to fix (exit 1); anything else is a bug of ours (exit 70, EX_SOFTWARE), whose stack AEVB_TRACE=1 shows.
+    var io = e is IOException or UnauthorizedAccessException;
+    var what = io ? "" : $"unexpected {e.GetType().Name} (a bug: please report it; AEVB_TRACE=1 shows where): ";
+    Console.Error.WriteLine($"aevb: {what}{e.Message.ReplaceLineEndings(" ").Trim()}");
+    return io ? 1 : 70;
+}

@@ -36,8 +36,10 @@ internal static class EvalCommand
             {
                 var checkpoint = Checkpoint.Load(path);
                 var meta = checkpoint.Metadata;
-                var binarization = meta.TryGetValue("binarization", out var b) ? Enum.Parse<Binarization>(b, ignoreCase: true) : Binarization.None;
-                var binarizeSeed = meta.TryGetValue("binarization_seed", out var s) ? ulong.Parse(s, CultureInfo.InvariantCulture) : 0UL;
+                var binarization = !meta.TryGetValue("binarization", out var b) ? Binarization.None
+                    : Enum.TryParse<Binarization>(b, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsDigit(b[0]) ? kind
+                    : throw new InvalidDataException($"{path}: metadata 'binarization' = '{b}' is not none, static or dynamic.");
+                var binarizeSeed = meta.ContainsKey("binarization_seed") ? checkpoint.File.Unsigned("binarization_seed") : 0UL;
                 var data = Datasets.Load(checkpoint.Info.Dataset, which, binarization, binarizeSeed, parseResult.GetValue(dataDir));
                 if (data.Features != checkpoint.Model.InputSize)
                     throw new InvalidDataException($"{path}: the model takes {checkpoint.Model.InputSize} inputs but {data.Name} has {data.Features}.");

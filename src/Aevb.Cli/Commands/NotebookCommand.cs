@@ -54,9 +54,14 @@ internal static class NotebookCommand
             var cancellationToken = linked.Token;
             var path = parseResult.GetValue(file)!;
             var seconds = parseResult.GetValue(timeout);
-            if (seconds is <= 0)
+            TimeSpan? timeoutPerCell = null;
+            try
             {
-                Console.Error.WriteLine($"aevb notebook run: --timeout-per-cell must be a positive number of seconds (got {seconds?.ToString(CultureInfo.InvariantCulture)}).");
+                if (seconds is double given) timeoutPerCell = NotebookRunOptions.TimeoutFromSeconds(given);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"aevb notebook run: {e.Message}");
                 return 2;
             }
             if (parseResult.GetValue(maxOutput) <= 0)
@@ -64,7 +69,7 @@ internal static class NotebookCommand
                 Console.Error.WriteLine("aevb notebook run: --max-output must be a positive number of characters.");
                 return 2;
             }
-            var limit = parseResult.GetValue(noTimeout) ? (TimeSpan?)null : seconds is double s ? TimeSpan.FromSeconds(s) : NotebookRunOptions.DefaultTimeoutPerCell;
+            var limit = parseResult.GetValue(noTimeout) ? (TimeSpan?)null : timeoutPerCell ?? NotebookRunOptions.DefaultTimeoutPerCell;
             var progressFile = parseResult.GetValue(workerProgress);
             if (progressFile is not null) Interrupt.KeepRunningOnRepeat = true; // the parent may pass a signal on after the terminal's
             try
@@ -156,6 +161,7 @@ internal static class NotebookCommand
                     var edits = NotebookValidator.Fix(notebook);
                     if (edits > 0)
                     {
+                        OutputTarget.Check(path, new FileInfo(path).Length); // a read-only file is refused, not replaced
                         notebook.Save(path);
                         Console.Error.WriteLine($"{path}: added missing Polyglot metadata ({edits} edit(s)).");
                     }
@@ -177,6 +183,11 @@ internal static class NotebookCommand
                 Console.Error.WriteLine(e.Message);
                 return 2;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook check: {path}: cannot save the fix: {OutputTarget.OneLine(e.Message)}");
+                return 1;
+            }
         });
         return command;
     }
@@ -187,12 +198,23 @@ internal static class NotebookCommand
         var html = new Option<string?>("--html") { Description = "Write a self-contained HTML page (markdown and LaTeX rendered, code highlighted, outputs shown)." };
         var app = new Option<string?>("--app") { Description = "Write a .NET 10 file-based app (run with `dotnet run OUT.cs`) with the notebook's code." };
         var project = new Option<string?>("--project") { Description = "For --app: the library project to reference (default: src/Aevb/Aevb.csproj found above the notebook)." };
+        var allowLoadOutside = new Option<bool>("--allow-load-outside")
+        {
+            Description = "For --app: also inline #load files outside the notebook's folder and its subfolders. By default such a #load is refused, " +
+                          "so an export never copies a file from elsewhere (../../secret.env) into an app you may share.",
+        };
         var katex = new Option<string?>("--katex") { Description = "For --html: folder of the npm package katex to inline (default: node_modules/katex found above the notebook or the current folder; else the CDN)." };
         var offline = new Option<bool>("--offline") { Description = "For --html: the page must work offline: inline plotly.js and KaTeX, and fail if a local copy is missing (default: inline what is found, the CDN for the rest)." };
+        var sanitize = new Option<bool>("--sanitize")
+        {
+            Description = "For --html: for a notebook you did not write: strip scripts, event-handler attributes (onerror=…) and javascript: URLs " +
+                          "from its markdown and its HTML, markdown and SVG outputs; this project's charts still draw (their data is kept, drawn by the page's own script). " +
+                          "Off by default, as in Jupyter's nbconvert: your own notebook's page shows its outputs exactly as the notebook does, scripts included.",
+        };
         var cdn = new Option<bool>("--cdn") { Description = "For --html: load plotly.js and KaTeX from their CDNs (a small page that needs a network for charts and math)." };
         var command = new Command("export", "Export a notebook to a self-contained HTML page (--html) and/or a .NET 10 file-based app (--app).")
         {
-            file, html, app, project, katex, offline, cdn,
+            file, html, app, project, allowLoadOutside, katex, offline, cdn, sanitize,
         };
         command.SetAction(parseResult =>
         {
@@ -221,6 +243,7 @@ internal static class NotebookCommand
                     {
                         KatexDirectory = parseResult.GetValue(katex),
                         Assets = parseResult.GetValue(offline) ? HtmlAssets.Inline : parseResult.GetValue(cdn) ? HtmlAssets.Cdn : HtmlAssets.Auto,
+                        Sanitize = parseResult.GetValue(sanitize),
                     };
                     var page = HtmlExporter.Export(notebook, options);
                     Aevb.IO.AtomicFile.WriteAllText(htmlOut, page.Html);
@@ -228,7 +251,8 @@ internal static class NotebookCommand
                     var scripts = new List<string>();
                     if (page.HasMath) scripts.Add(page.KatexInlined ? "KaTeX inlined" : "KaTeX from the CDN");
                     if (page.HasCharts) scripts.Add(page.PlotlyInlined ? "plotly.js inlined" : "plotly.js from the CDN");
-                    var how = page.SelfContained ? "self-contained, works offline" : "needs a network";
+                    var how = (page.SelfContained ? "self-contained, works offline" : "needs a network") +
+                              (parseResult.GetValue(sanitize) ? "; sanitized: no script from the notebook runs" : "");
                     Console.Error.WriteLine($"{path}: wrote {htmlOut} ({(scripts.Count == 0 ? how : string.Join(", ", scripts) + "; " + how)}).");
                 }
                 if (appOut is not null)
@@ -237,7 +261,7 @@ internal static class NotebookCommand
                         ?? throw new NotebookFormatException($"{path}: cannot find src/Aevb/Aevb.csproj above the notebook; pass --project PATH/TO/Aevb.csproj.");
                     if (!File.Exists(projectPath))
                         throw new NotebookFormatException($"{projectPath}: no such project file (--project).");
-                    var export = FileAppExporter.Export(notebook, appOut, projectPath);
+                    var export = FileAppExporter.Export(notebook, appOut, projectPath, parseResult.GetValue(allowLoadOutside));
                     Aevb.IO.AtomicFile.WriteAllText(appOut, export.Code);
                     foreach (var w in export.Warnings) Console.Error.WriteLine($"{path}: warning: {w}");
                     Console.Error.WriteLine($"{path}: wrote {appOut}; run it with `dotnet run {appOut}`.");
@@ -270,13 +294,27 @@ internal static class NotebookCommand
         command.SetAction(parseResult =>
         {
             var path = parseResult.GetValue(file)!;
+            if (Directory.Exists(path))
+            {
+                Console.Error.WriteLine($"{path}: is a folder; give the notebook's file name (e.g. {Path.Combine(path, "01-first-steps.ipynb")}).");
+                return 2;
+            }
             if (File.Exists(path) && !parseResult.GetValue(force))
             {
                 Console.Error.WriteLine($"{path}: already exists; pass --force to overwrite it.");
                 return 2;
             }
-            var notebook = NotebookTemplate.Create(path, parseResult.GetValue(title));
-            notebook.Save(path);
+            try
+            {
+                var notebook = NotebookTemplate.Create(path, parseResult.GetValue(title));
+                OutputTarget.Check(path, 16 << 10);
+                notebook.Save(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"aevb notebook new: {OutputTarget.OneLine(e.Message)}");
+                return 1;
+            }
             Console.Error.WriteLine($"{path}: created; run it with `aevb notebook run {path}`.");
             return 0;
         });

@@ -238,8 +238,14 @@ internal static class ReproduceCommand
             foreach (var (name, figureChart) in charts(results))
             {
                 var html = Path.Combine(figureDir, name + ".html");
-                figureChart.SaveHtml(html);
-                Console.WriteLine($"Chart: {html}");
+                // The pages of the --out tree share one plotly.min.js at its root (DIR/fig2 -> DIR), unless asked to inline it.
+                var page = ChartPages.Save(figureChart, html, Path.GetDirectoryName(figureDir)!, mode.InlinePlotly);
+                Console.WriteLine(page.Script switch
+                {
+                    ChartPageScript.SharedCopy => $"Chart: {html} (plotly.js: {Path.GetRelativePath(figureDir, page.SharedCopy!)}, the CDN where that is missing)",
+                    ChartPageScript.Inlined => $"Chart: {html} (plotly.js inlined)",
+                    _ => $"Chart: {html} (plotly.js from the CDN: no local copy; {PlotlyJs.InstallHint} for pages that work offline)",
+                });
                 if (ChartRenderer.Default.IsAvailable)
                 {
                     var png = Path.Combine(figureDir, name + ".png");

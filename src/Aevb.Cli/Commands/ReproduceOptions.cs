@@ -124,7 +124,7 @@ internal sealed class ProtocolOptions
 }
 
 /// <summary>How <c>reproduce fig2|fig3</c> runs its runs: here one by one, N at a time, listed for another scheduler, or not at all (charts only).</summary>
-internal sealed record RunMode(int Jobs = 1, bool ListRuns = false, bool ChartsOnly = false, bool NoCharts = false)
+internal sealed record RunMode(int Jobs = 1, bool ListRuns = false, bool ChartsOnly = false, bool NoCharts = false, bool InlinePlotly = false)
 {
     /// <summary>How to start this program again: the apphost, or <c>dotnet Aevb.Cli.dll</c> under <c>dotnet run</c>.</summary>
     public static string Self()
@@ -152,6 +152,12 @@ internal sealed class ModeOptions
     private readonly Option<bool> _chartsOnly = new("--charts-only") { Description = "Run nothing; chart whatever runs are in the output folder." };
     private readonly Option<bool> _noCharts = new("--no-charts") { Description = "Run, but draw no chart (used by the --list-runs commands)." };
 
+    private readonly Option<bool> _inlinePlotly = new("--inline-plotly")
+    {
+        Description = "Put plotly.js (~4.8 MB) into each chart page. By default the pages share one plotly.min.js at the --out folder's root " +
+                      "(copied from node_modules after `npm ci`; loaded from the CDN where it is missing), so they work offline at no size each.",
+    };
+
     public ModeOptions() => _jobs.Validators.Add(r =>
     {
         if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs: give a positive number of runs at once.");
@@ -159,10 +165,10 @@ internal sealed class ModeOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _jobs, _list, _chartsOnly, _noCharts }) command.Options.Add(option);
+        foreach (var option in new Option[] { _jobs, _list, _chartsOnly, _noCharts, _inlinePlotly }) command.Options.Add(option);
     }
 
-    public RunMode Read(ParseResult r) => new(r.GetValue(_jobs), r.GetValue(_list), r.GetValue(_chartsOnly), r.GetValue(_noCharts));
+    public RunMode Read(ParseResult r) => new(r.GetValue(_jobs), r.GetValue(_list), r.GetValue(_chartsOnly), r.GetValue(_noCharts), r.GetValue(_inlinePlotly));
 }
 
 /// <summary>Runs per-run commands as child processes, at most N at once, their output prefixed with the run's name.</summary>

@@ -106,6 +106,7 @@ internal static class TrainCommand
             test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
             config = config with { InputSize = train.Features };
             config.Validate();
+            options.Validate(config);
             // Settings and data are good: only now is the folder created and locked (bad settings write nothing).
             folderLock = DirectoryLock.Acquire(dir, "another `aevb train`");
             var existing = new[] { modelPath, statePath, logPath, configPath }.Where(File.Exists).ToList();

@@ -28,7 +28,7 @@ public static class JupyterJson
     /// <summary>Parses JSON into mutable nodes that keep key order and the original number text.</summary>
     public static JsonNode? Parse(string json)
         => JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = false },
-            new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
+            new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256, AllowDuplicateProperties = false });
 
     /// <summary>Serialises <paramref name="node"/> in Jupyter's layout (no trailing newline).</summary>
     public static string Write(JsonNode? node, int indent = 1, string newLine = "\n")

@@ -67,10 +67,11 @@ public sealed class Notebook
     /// <summary>Reads a notebook file; throws <see cref="NotebookFormatException"/> naming the file on bad input.</summary>
     public static Notebook Load(string path)
     {
+        if (Directory.Exists(path)) throw new NotebookFormatException($"{path}: is a folder, not a notebook file.");
         string text;
         try
         {
-            text = File.ReadAllText(path, new UTF8Encoding(false));
+            text = ReadText(path);
         }
         catch (FileNotFoundException)
         {
@@ -80,9 +81,36 @@ public sealed class Notebook
         {
             throw new NotebookFormatException($"{path}: no such notebook file (the folder does not exist).");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NotebookFormatException($"{path}: cannot be read ({e.Message.ReplaceLineEndings(" ").Trim()}).", e);
+        }
         var notebook = Parse(text, path);
         notebook.Path = System.IO.Path.GetFullPath(path);
         return notebook;
+    }
+
+    /// <summary>Largest notebook file read: far above any real one (ours are a few MB with their PNGs), far below a string's limit.</summary>
+    public const long MaxFileBytes = 512L << 20;
+
+    /// <summary>
+    /// The file's text (UTF-8), read in chunks so that a device or an endless stream (<c>/dev/zero</c>) is refused at once: JSON
+    /// never holds a raw NUL byte, and no notebook is larger than <see cref="MaxFileBytes"/>.
+    /// </summary>
+    private static string ReadText(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var bytes = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        for (int n; (n = stream.Read(chunk, 0, chunk.Length)) > 0;)
+        {
+            if (chunk.AsSpan(0, n).Contains((byte)0))
+                throw new NotebookFormatException($"{path}: holds NUL bytes, so it is not a notebook (a binary file or a device?).");
+            if (bytes.Length + n > MaxFileBytes)
+                throw new NotebookFormatException($"{path}: larger than {MaxFileBytes >> 20} MiB, so not a notebook this tool reads.");
+            bytes.Write(chunk, 0, n);
+        }
+        return new UTF8Encoding(false).GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 
     /// <summary>Parses notebook JSON; <paramref name="path"/> only names the source in error messages.</summary>

@@ -19,7 +19,11 @@ public sealed record FileAppExportResult(string Code, IReadOnlyList<string> Warn
 /// statements (C# requires that order); methods become local functions (access modifiers dropped);</item>
 /// <item>a cell's final expression becomes <c>display(expr);</c>, and <c>display</c> is a small
 /// class emitted at the end that prints text and saves HTML/PNG renderings (same formatter convention);</item>
-/// <item><c>#load "x.csx"</c> is inlined; markdown cells become comments.</item>
+/// <item><c>#load "x.csx"</c> is inlined when the file lies inside the notebook's folder tree (symbolic links resolved);
+/// one outside it is refused unless the caller allows it, so exporting a notebook never copies, say,
+/// <c>../../secret.env</c> into an app that is then shared;</item>
+/// <item>markdown cells become comments, every line of them: all of C#'s line terminators (\n, \r, U+0085, U+2028,
+/// U+2029) start a new <c>//</c> line, so no markdown text can end a comment and become code.</item>
 /// </list>
 /// </summary>
 public static class FileAppExporter
@@ -35,7 +39,9 @@ public static class FileAppExporter
     /// <param name="notebook">The notebook (its <see cref="Notebook.Path"/> resolves #load files).</param>
     /// <param name="appPath">Where the app will be written (the #:project path is relative to it).</param>
     /// <param name="libraryProject">The library project to reference.</param>
-    public static FileAppExportResult Export(Notebook notebook, string appPath, string libraryProject)
+    /// <param name="allowLoadOutside">Inline <c>#load</c> files outside the notebook's folder tree too (otherwise a
+    /// <see cref="NotebookFormatException"/> names the directive and the file).</param>
+    public static FileAppExportResult Export(Notebook notebook, string appPath, string libraryProject, bool allowLoadOutside = false)
     {
         var warnings = new List<string>();
         var appDir = Path.GetDirectoryName(Path.GetFullPath(appPath))!;
@@ -47,14 +53,14 @@ public static class FileAppExporter
         var body = new StringBuilder();
         var types = new StringBuilder();
         var name = notebook.Path is null ? "notebook" : Path.GetFileName(notebook.Path);
+        var loads = new LoadPolicy(notebookDir, allowLoadOutside, name);
 
         foreach (var cell in notebook.Cells)
         {
             if (cell.IsMarkdown)
             {
                 body.Append($"// ---- cell {cell.Number} (markdown) ----\n");
-                foreach (var line in cell.Source.TrimEnd('\n').Split('\n'))
-                    body.Append(line.Length == 0 ? "//\n" : $"// {line.TrimEnd('\r')}\n");
+                AppendComment(body, cell.Source);
                 body.Append('\n');
                 continue;
             }
@@ -64,12 +70,12 @@ public static class FileAppExporter
             if (problems.Count > 0)
             {
                 foreach (var p in problems) warnings.Add($"{p} (left out of the app as a comment)");
-                body.Append($"// Not C# the app can run ({problems[0].Message}):\n");
-                foreach (var line in cell.Source.TrimEnd('\n').Split('\n')) body.Append($"// {line}\n");
+                AppendComment(body, $"Not C# the app can run ({problems[0].Message}):");
+                AppendComment(body, cell.Source);
                 body.Append('\n');
                 continue;
             }
-            AppendCell(code, cell.Number, isLastCellExpression: true, body, types, usings, warnings, notebookDir, libraryName, new HashSet<string>());
+            AppendCell(code, cell.Number, isLastCellExpression: true, body, types, usings, warnings, notebookDir, libraryName, new HashSet<string>(), loads);
             body.Append('\n');
         }
 
@@ -84,7 +90,7 @@ public static class FileAppExporter
         sb.Append("#:property PublishAot=false\n");
         sb.Append("#:property NoWarn=$(NoWarn);CS1998;CS8321;CS0168;CS0219;CS0162;IL2026;IL2075;IL2072;IL3050\n");
         sb.Append('\n');
-        sb.Append($"// Exported from {name} by `aevb notebook export --app`. Run: dotnet run {Path.GetFileName(appPath)}\n");
+        AppendComment(sb, $"Exported from {name} by `aevb notebook export --app`. Run: dotnet run {Path.GetFileName(appPath)}");
         sb.Append("// Set AEVB_QUICK=1 for the notebook's quick settings. display(...) prints text and saves\n");
         sb.Append("// rich outputs (charts, image grids) as files; see NotebookDisplay at the end.\n");
         foreach (var u in usings.Distinct(StringComparer.Ordinal)) sb.Append(u).Append('\n');
@@ -108,7 +114,7 @@ public static class FileAppExporter
     }
 
     private static void AppendCell(string code, int cellNumber, bool isLastCellExpression, StringBuilder body, StringBuilder types,
-        List<string> usings, List<string> warnings, string baseDir, string libraryName, HashSet<string> loading)
+        List<string> usings, List<string> warnings, string baseDir, string libraryName, HashSet<string> loading, LoadPolicy loads)
     {
         var tree = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script));
         var root = (CompilationUnitSyntax)tree.GetRoot();
@@ -123,11 +129,11 @@ public static class FileAppExporter
                     var file = r.File.ValueText;
                     if (Path.GetFileNameWithoutExtension(file).Equals(libraryName, StringComparison.OrdinalIgnoreCase))
                     {
-                        body.Append($"// #r \"{file}\" -> #:project at the top of this file\n");
+                        AppendComment(body, $"#r \"{file}\" -> #:project at the top of this file");
                     }
                     else
                     {
-                        body.Append($"// #r \"{file}\" (not supported in a file-based app: add a #:project or #:package directive)\n");
+                        AppendComment(body, $"#r \"{file}\" (not supported in a file-based app: add a #:project or #:package directive)");
                         warnings.Add($"cell {cellNumber}: #r \"{file}\" has no file-based-app equivalent; add a #:project or #:package directive by hand.");
                     }
                     break;
@@ -138,12 +144,13 @@ public static class FileAppExporter
                     if (!File.Exists(file))
                     {
                         warnings.Add($"cell {cellNumber}: #load \"{l.File.ValueText}\": {file} not found.");
-                        body.Append($"// #load \"{l.File.ValueText}\" (file not found when exporting)\n");
+                        AppendComment(body, $"#load \"{l.File.ValueText}\" (file not found when exporting)");
                     }
                     else if (loading.Add(file))
                     {
-                        body.Append($"// #load \"{l.File.ValueText}\" (inlined)\n");
-                        AppendCell(File.ReadAllText(file), cellNumber, false, body, types, usings, warnings, Path.GetDirectoryName(file)!, libraryName, loading);
+                        loads.Check(file, cellNumber, l.File.ValueText);
+                        AppendComment(body, $"#load \"{l.File.ValueText}\" (inlined)");
+                        AppendCell(File.ReadAllText(file), cellNumber, false, body, types, usings, warnings, Path.GetDirectoryName(file)!, libraryName, loading, loads);
                     }
                     break;
                 }
@@ -184,6 +191,54 @@ public static class FileAppExporter
         if (trailing.Length > 0) body.Append(trailing).Append('\n');
     }
 
+    /// <summary>C#'s line terminators (C# spec §6.3.2): any of them ends a <c>//</c> comment.</summary>
+    private static readonly char[] LineTerminators = ['\n', '\r', '\u0085', '\u2028', '\u2029'];
+
+    /// <summary>
+    /// Appends <paramref name="text"/> as <c>//</c> comment lines. Every line terminator C# knows starts a new comment line,
+    /// so nothing in the text (a markdown cell, a file name) can end the comment and be compiled as code.
+    /// </summary>
+    internal static void AppendComment(StringBuilder sb, string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd(LineTerminators).Split(LineTerminators);
+        foreach (var line in lines) sb.Append(line.Length == 0 ? "//\n" : $"// {line}\n");
+    }
+
+    /// <summary>
+    /// Where <c>#load</c> may read from: the notebook's folder and the folders below it, judged on the real paths (symbolic
+    /// links resolved), unless the caller allows every file.
+    /// </summary>
+    private sealed class LoadPolicy(string notebookDir, bool allowOutside, string notebookName)
+    {
+        private readonly string _root = RealPath(notebookDir);
+
+        public void Check(string file, int cellNumber, string written)
+        {
+            if (allowOutside) return;
+            var real = RealPath(file);
+            var root = _root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar;
+            if (!real.StartsWith(root, StringComparison.Ordinal))
+                throw new NotebookFormatException(
+                    $"{notebookName}: cell {cellNumber}: #load \"{written}\" reads {real}, outside the notebook's folder {_root}; the export inlines only " +
+                    "files inside it (move the file there, or pass --allow-load-outside if you mean to copy it into the app).");
+        }
+
+        /// <summary>The path with every symbolic link along it resolved (at most 40 links, as Linux allows).</summary>
+        private static string RealPath(string path, int depth = 0)
+        {
+            var full = Path.GetFullPath(path);
+            var current = Path.GetPathRoot(full)!;
+            foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+            {
+                current = Path.Combine(current, part);
+                var info = new FileInfo(current);
+                if (info.LinkTarget is not null && depth < 40 && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                    current = RealPath(target.FullName, depth + 1);
+            }
+            return current;
+        }
+    }
+
     private static MemberDeclarationSyntax StripDirectives(MemberDeclarationSyntax member)
     {
         var trivia = member.GetLeadingTrivia();
@@ -210,7 +265,18 @@ public static class FileAppExporter
         return member.WithModifiers(kept).WithLeadingTrivia(leading);
     }
 
-    private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+    /// <summary>The text as the inside of a C# string literal: quotes, backslashes and control or line-terminator characters escaped.</summary>
+    private static string Escape(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            if (c is '\\' or '"') sb.Append('\\').Append(c);
+            else if (char.IsControl(c) || c is '\u2028' or '\u2029') sb.Append($"\\u{(int)c:x4}");
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
 
     private const string AppClass = """
 

@@ -35,6 +35,14 @@ public sealed class HtmlExportOptions
 
     /// <summary>Page title; null = the notebook's first heading, else its file name.</summary>
     public string? Title { get; init; }
+
+    /// <summary>
+    /// Treat the notebook as untrusted (<see cref="UntrustedHtml"/>): strip scripts, event-handler attributes and
+    /// <c>javascript:</c> URLs from markdown and from text/html, text/markdown and SVG outputs, keeping this project's chart
+    /// outputs as data that the page's own script draws. Off by default, as in Jupyter's nbconvert: a page exported from
+    /// your own notebook shows its outputs exactly as the notebook does, interactive HTML included.
+    /// </summary>
+    public bool Sanitize { get; init; }
 }
 
 /// <summary>The page and how it was built.</summary>
@@ -83,11 +91,12 @@ public static partial class HtmlExporter
             switch (cell.CellType)
             {
                 case "markdown":
+                    var markdown = RenderMarkdown(cell, notebookDir);
                     body.Append("<section class=\"cell markdown\" id=\"cell-").Append(cell.Number).Append("\">\n")
-                        .Append(RenderMarkdown(cell, notebookDir)).Append("</section>\n");
+                        .Append(options.Sanitize ? UntrustedHtml.Clean(markdown) : markdown).Append("</section>\n");
                     break;
                 case "code":
-                    body.Append(RenderCode(cell));
+                    body.Append(RenderCode(cell, options.Sanitize));
                     break;
                 default:
                     body.Append("<section class=\"cell raw\" id=\"cell-").Append(cell.Number).Append("\"><pre>")
@@ -118,6 +127,7 @@ public static partial class HtmlExporter
             .Append(text)
             .Append("</main>\n");
         if (hasMath) page.Append(RenderMathScript);
+        if (options.Sanitize && hasCharts) page.Append(UntrustedHtml.DrawScript);
         if (text.Contains(FallbackMarker, StringComparison.Ordinal)) page.Append(ImageFallbackScript);
         page.Append("</body>\n</html>\n");
         return new HtmlExportResult(page.ToString(), katex is not null, hasMath, plotly is not null, hasCharts, notes);
@@ -199,7 +209,7 @@ public static partial class HtmlExporter
         });
     }
 
-    private static string RenderCode(NotebookCell cell)
+    private static string RenderCode(NotebookCell cell, bool sanitize)
     {
         var sb = new StringBuilder();
         var count = cell.ExecutionCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? " ";
@@ -210,14 +220,14 @@ public static partial class HtmlExporter
         if (outputs is { Count: > 0 })
         {
             sb.Append("<div class=\"outputs\">\n");
-            foreach (var o in outputs.OfType<JsonObject>()) sb.Append(RenderOutput(o));
+            foreach (var o in outputs.OfType<JsonObject>()) sb.Append(RenderOutput(o, sanitize));
             sb.Append("</div>\n");
         }
         sb.Append("</section>\n");
         return sb.ToString();
     }
 
-    private static string RenderOutput(JsonObject output)
+    private static string RenderOutput(JsonObject output, bool sanitize)
     {
         var type = output["output_type"]?.GetValue<string>();
         switch (type)
@@ -242,7 +252,7 @@ public static partial class HtmlExporter
                 var data = NotebookOutputs.ReadData(output);
                 var prompt = type == "execute_result" && output["execution_count"] is JsonValue ec && ec.TryGetValue<int>(out var n)
                     ? $"<div class=\"prompt out\">Out[{n}]:</div>\n" : "";
-                return prompt + RenderBundle(data);
+                return prompt + RenderBundle(data, sanitize);
             }
             default:
                 return "";
@@ -252,19 +262,24 @@ public static partial class HtmlExporter
     /// <summary>
     /// The best representation of a mime bundle as HTML (see <see cref="MimePreference"/>). Scripted
     /// HTML (a chart) that comes with a PNG keeps the PNG in a &lt;noscript&gt;, so the page reads with
-    /// scripts off, and shows it in place of a chart whose plotly.js could not be loaded.
+    /// scripts off, and shows it in place of a chart whose plotly.js could not be loaded. With <paramref name="sanitize"/>,
+    /// HTML, markdown and SVG are made inert first (<see cref="UntrustedHtml"/>; SVG is shown as an image, where it runs nothing).
     /// </summary>
-    public static string RenderBundle(IReadOnlyDictionary<string, string> data)
+    public static string RenderBundle(IReadOnlyDictionary<string, string> data, bool sanitize = false)
     {
         var mime = MimePreference.FirstOrDefault(data.ContainsKey) ?? data.Keys.FirstOrDefault();
         if (mime is null) return "";
         var value = data[mime];
-        if (mime == "text/html" && data.TryGetValue("image/png", out var png) && value.Contains("<script", StringComparison.OrdinalIgnoreCase))
+        var scripted = sanitize ? mime == "text/html" && UntrustedHtml.HasChart(value) : value.Contains("<script", StringComparison.OrdinalIgnoreCase);
+        if (sanitize && mime is "text/html") value = UntrustedHtml.Clean(value);
+        if (mime == "text/html" && data.TryGetValue("image/png", out var png) && scripted)
             return $"<div class=\"output rich\">\n<div class=\"output html\">{value}</div>\n{FallbackMarker}{Image("image/png", png)}</noscript>\n</div>\n";
+        if (sanitize && mime == "image/svg+xml") return Image(mime, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value))) + "\n";
         return mime switch
         {
             "text/html" => $"<div class=\"output html\">{value}</div>\n",
             "image/svg+xml" => $"<div class=\"output image\">{value}</div>\n",
+            "text/markdown" when sanitize => $"<div class=\"output markdown\">{UntrustedHtml.Clean(JupyterMath.ToHtml(value, Pipeline))}</div>\n",
             "text/markdown" => $"<div class=\"output markdown\">{JupyterMath.ToHtml(value, Pipeline)}</div>\n",
             "text/latex" => $"<div class=\"output latex\">{Html.Escape(value)}</div>\n",
             "application/json" => $"<pre class=\"output json\">{Html.Escape(value)}</pre>\n",
@@ -274,8 +289,9 @@ public static partial class HtmlExporter
         };
     }
 
+    /// <summary>An image output; only base64 characters of the data are kept and the type is escaped, so neither can leave the attribute.</summary>
     private static string Image(string mime, string base64)
-        => $"<div class=\"output image\"><img alt=\"output\" src=\"data:{mime};base64,{string.Concat(base64.Where(c => !char.IsWhiteSpace(c)))}\"></div>";
+        => $"<div class=\"output image\"><img alt=\"output\" src=\"data:{Html.Escape(mime)};base64,{string.Concat(base64.Where(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='))}\"></div>";
 
     /// <summary>What <see cref="Chart.ToHtmlFragment"/> output carries; a page with it needs plotly.js.</summary>
     private const string ChartMarker = "data-aevb-chart=\"";

@@ -22,6 +22,19 @@ public sealed class NotebookRunOptions
     /// <summary>The timeout the CLI gives each cell unless told otherwise: generous, but a cell stuck in a loop never hangs a run forever.</summary>
     public static readonly TimeSpan DefaultTimeoutPerCell = TimeSpan.FromMinutes(30);
 
+    /// <summary>Longest <see cref="TimeoutPerCell"/> accepted: 30 days, inside what a timer can wait (about 49.7 days); beyond, say "no limit".</summary>
+    public static readonly TimeSpan MaxTimeoutPerCell = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// <paramref name="seconds"/> as a per-cell timeout, or an <see cref="ArgumentException"/> saying why not (not a positive
+    /// finite number, or over <see cref="MaxTimeoutPerCell"/>).
+    /// </summary>
+    public static TimeSpan TimeoutFromSeconds(double seconds)
+        => double.IsFinite(seconds) && seconds > 0 && seconds <= MaxTimeoutPerCell.TotalSeconds ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentException(
+                $"--timeout-per-cell must be a positive number of seconds up to {MaxTimeoutPerCell.TotalSeconds:0} (30 days), got " +
+                $"{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}; pass --no-timeout for no limit.");
+
     /// <summary>Default of <see cref="MaxStreamChars"/>: 1 M characters of stdout/stderr stored per cell.</summary>
     public const int DefaultMaxStreamChars = 1_000_000;
 

@@ -40,6 +40,7 @@ public static class NotebookRunner
     public static async Task<NotebookRunResult> RunAsync(Notebook notebook, NotebookRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new NotebookRunOptions();
+        if (options.TimeoutPerCell is { } timeout) NotebookRunOptions.TimeoutFromSeconds(timeout.TotalSeconds); // ArgumentException when out of range
         var notebookPath = notebook.Path ?? Path.Combine(Directory.GetCurrentDirectory(), "notebook.ipynb");
         var notebookDir = Path.GetDirectoryName(notebookPath)!;
         var cells = notebook.Cells;

@@ -21,7 +21,17 @@ public sealed partial class Chart
     /// local copy from the npm package (an offline page; throws with the npm command if missing).
     /// When drawn, the chart's div carries <c>data-aevb-status="rendered"</c> (or "error").
     /// </summary>
-    public string ToHtml(PlotlyJsSource source = PlotlyJsSource.Cdn)
+    public string ToHtml(PlotlyJsSource source = PlotlyJsSource.Cdn) => ToHtmlPage(PlotlyJs.ScriptElement(source));
+
+    /// <summary>
+    /// A complete HTML page whose plotly.js is the file at <paramref name="plotlyScriptUrl"/> (a URL relative to the page, e.g.
+    /// <c>../plotly.min.js</c>; see <see cref="ChartPages"/>). Where that file is missing the chart loads plotly.js from
+    /// <see cref="PlotlyJs.CdnUrl"/> instead (<see cref="ToHtmlFragment"/> does so whenever the page has no <c>window.Plotly</c>).
+    /// </summary>
+    public string ToHtmlWithScript(string plotlyScriptUrl)
+        => ToHtmlPage($"<script src=\"{WebUtility.HtmlEncode(plotlyScriptUrl)}\" charset=\"utf-8\"></script>");
+
+    private string ToHtmlPage(string plotlyScriptElement)
     {
         var title = WebUtility.HtmlEncode(_state.Title ?? "Chart");
         var sb = new StringBuilder();
@@ -29,7 +39,7 @@ public sealed partial class Chart
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         sb.Append("<title>").Append(title).Append("</title>\n");
         sb.Append("<style>html,body{margin:0;padding:0;background:#fff;font-family:sans-serif}</style>\n");
-        sb.Append(PlotlyJs.ScriptElement(source)).Append('\n');
+        sb.Append(plotlyScriptElement).Append('\n');
         sb.Append("</head>\n<body>\n");
         sb.Append(ToHtmlFragment()).Append('\n');
         sb.Append("</body>\n</html>\n");

@@ -11,8 +11,11 @@ namespace Aevb.Training;
 /// <param name="SamplesSeen">Training datapoints processed when it was saved.</param>
 public sealed record CheckpointInfo(string Dataset, long SamplesSeen);
 
-/// <summary>A model read back from disk with its <see cref="CheckpointInfo"/>.</summary>
-public sealed record LoadedCheckpoint(Vae Model, CheckpointInfo Info, IReadOnlyDictionary<string, string> Metadata);
+/// <summary>A model read back from disk with its <see cref="CheckpointInfo"/> and the file it came from (for typed metadata).</summary>
+public sealed record LoadedCheckpoint(Vae Model, CheckpointInfo Info, SafeTensorsFile File)
+{
+    public IReadOnlyDictionary<string, string> Metadata => File.Metadata;
+}
 
 /// <summary>
 /// Saves a <see cref="Vae"/> as <c>.safetensors</c> that PyTorch users can load: tensors named as in a state
@@ -57,20 +60,27 @@ public static class Checkpoint
     {
         var file = SafeTensors.Read(path);
         var meta = file.Metadata;
-        string Get(string key) => meta.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"{path}: the metadata lacks '{key}'; not an aevb checkpoint (write one with `aevb train`).");
-        int GetInt(string key) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v
-            : throw new InvalidDataException($"{path}: metadata '{key}' = '{meta[key]}' is not a positive integer.");
+        foreach (var key in new[] { "input_size", "hidden_size", "latent_size", "decoder", "dataset", "samples_seen" })
+            if (!meta.ContainsKey(key))
+                throw new InvalidDataException($"{path}: the metadata lacks '{key}'; not an aevb checkpoint (write one with `aevb train`).");
+        int Size(string key) => (int)file.Integer(key, 1, int.MaxValue);
 
-        var decoder = Get("decoder") switch
+        var decoder = meta["decoder"] switch
         {
             "bernoulli" => DecoderKind.Bernoulli,
             "gaussian" => DecoderKind.Gaussian,
             var other => throw new InvalidDataException($"{path}: unknown decoder '{other}' (expected bernoulli or gaussian)."),
         };
-        var config = new VaeConfig(GetInt("input_size"), GetInt("hidden_size"), GetInt("latent_size"), decoder);
-        if (!long.TryParse(Get("samples_seen"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var samples) || samples < 0)
-            throw new InvalidDataException($"{path}: metadata 'samples_seen' = '{meta["samples_seen"]}' is not a count.");
+        var config = new VaeConfig(Size("input_size"), Size("hidden_size"), Size("latent_size"), decoder);
+        try
+        {
+            config.Validate(); // before the model is allocated: metadata claiming a huge model is refused, not allocated
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: metadata describes a model that cannot be loaded: {e.Message}", e);
+        }
+        var samples = file.Integer("samples_seen");
 
         var model = new Vae(config);
         var expected = model.NamedParameters.Select(p => p.Name).ToHashSet();
@@ -87,7 +97,7 @@ public static class Checkpoint
                 throw new InvalidDataException($"{path}: tensor '{name}' has shape [{string.Join(", ", t.Shape)}], expected [{(v.Rows == 1 ? "" : v.Rows + ", ")}{v.Cols}] for a {config} model.");
             t.Data.AsSpan().CopyTo(v.Span);
         }
-        return new LoadedCheckpoint(model, new CheckpointInfo(Get("dataset"), samples), meta);
+        return new LoadedCheckpoint(model, new CheckpointInfo(meta["dataset"], samples), file);
     }
 
     /// <summary>

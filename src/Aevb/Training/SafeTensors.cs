@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -9,10 +10,36 @@ namespace Aevb.Training;
 /// <summary>A named float32 tensor as stored in a .safetensors file.</summary>
 public sealed record SafeTensor(string Name, int[] Shape, float[] Data);
 
-/// <summary>The contents of a .safetensors file: tensors in file order and the string metadata.</summary>
-public sealed record SafeTensorsFile(IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
+/// <summary>
+/// The contents of a .safetensors file: tensors in file order and the string metadata. <paramref name="Source"/> (the
+/// file's path when read from disk) names the file in the errors of the typed metadata readers.
+/// </summary>
+public sealed record SafeTensorsFile(IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata, string Source = "safetensors")
 {
     public SafeTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>Metadata <paramref name="key"/>; <see cref="InvalidDataException"/> naming the file and key when it is absent.</summary>
+    public string Text(string key) => Metadata.TryGetValue(key, out var v) ? v
+        : throw new InvalidDataException($"{Source}: the metadata lacks '{key}'.");
+
+    /// <summary>Metadata <paramref name="key"/> as a whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public long Integer(string key, long min = 0, long max = long.MaxValue)
+        => Check(key, long.TryParse(Text(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null, min, max, "a whole number");
+
+    /// <summary>Metadata <paramref name="key"/> as an unsigned 64-bit whole number (a seed).</summary>
+    public ulong Unsigned(string key)
+        => ulong.TryParse(Text(key), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new InvalidDataException($"{Source}: metadata '{key}' = '{Text(key)}' is not a whole number from 0 to {ulong.MaxValue}.");
+
+    /// <summary>Metadata <paramref name="key"/> as a finite number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public double Number(string key, double min, double max)
+        => Check(key, double.TryParse(Text(key), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null, min, max, "a number");
+
+    /// <summary>The one range check behind the typed readers: a parsed value inside its range, else an error naming the file, key and value.</summary>
+    private T Check<T>(string key, T? value, T min, T max, string kind) where T : struct, IComparable<T>
+        => value is { } v && v.CompareTo(min) >= 0 && v.CompareTo(max) <= 0 ? v
+            : throw new InvalidDataException($"{Source}: metadata '{key}' = '{Text(key)}' is not {kind} from " +
+                                             $"{Convert.ToString(min, CultureInfo.InvariantCulture)} to {Convert.ToString(max, CultureInfo.InvariantCulture)}.");
 }
 
 /// <summary>
@@ -25,6 +52,9 @@ public sealed record SafeTensorsFile(IReadOnlyList<SafeTensor> Tensors, IReadOnl
 public static class SafeTensors
 {
     private const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Most values one tensor may claim: its bytes must fit the largest array this reader holds.</summary>
+    private const long MaxTensorValues = int.MaxValue / 4;
 
     /// <summary>Writes <paramref name="tensors"/> and <paramref name="metadata"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
@@ -80,15 +110,72 @@ public static class SafeTensors
     /// </summary>
     public static SafeTensorsFile Read(string path)
     {
+        if (Directory.Exists(path)) throw new InvalidDataException($"{path}: is a folder, not a .safetensors file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
-        var bytes = File.ReadAllBytes(path);
         try
         {
-            return Parse(bytes);
+            return Parse(ReadBounded(path)) with { Source = path };
         }
         catch (FormatException e)
         {
             throw new InvalidDataException($"{path}: not a valid .safetensors file: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: cannot be read ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// The file's bytes, read no further than its header says it holds (plus one byte to notice trailing data), so a
+    /// device such as /dev/zero or an endless stream is refused instead of read until memory runs out.
+    /// </summary>
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var prefix = new byte[8];
+        var got = stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false);
+        if (got < 8) throw new FormatException($"the file has {got} bytes, fewer than the 8-byte header length.");
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength < 2 || headerLength > MaxHeaderBytes)
+            throw new FormatException($"the header length {headerLength} is out of range (not safetensors).");
+        var header = new byte[headerLength];
+        got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (got < header.Length) throw new FormatException($"the header length {headerLength} does not fit a {8 + got}-byte file (truncated or not safetensors).");
+        // The data, and one byte more so that Parse reports a file longer than its header says; read in chunks, so memory
+        // grows with what the file really holds, not with what a damaged header claims.
+        var wanted = Math.Min(DataLength(header), Array.MaxLength - 16 - header.Length) + 1;
+        var bytes = new MemoryStream();
+        bytes.Write(prefix);
+        bytes.Write(header);
+        var chunk = new byte[1 << 20];
+        for (long left = wanted; left > 0;)
+        {
+            var n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, left));
+            if (n == 0) break;
+            bytes.Write(chunk, 0, n);
+            left -= n;
+        }
+        return bytes.ToArray();
+    }
+
+    /// <summary>The end of the last tensor's data, from a header that <see cref="Parse"/> validates in full later (0 if unreadable here).</summary>
+    private static long DataLength(byte[] header)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(header);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return 0;
+            long end = 0;
+            foreach (var prop in doc.RootElement.EnumerateObject())
+                if (prop.Value.ValueKind == JsonValueKind.Object && prop.Value.TryGetProperty("data_offsets", out var off)
+                    && off.ValueKind == JsonValueKind.Array && off.GetArrayLength() == 2 && off[1].TryGetInt64(out var e))
+                    end = Math.Max(end, e);
+            return end;
+        }
+        catch (JsonException)
+        {
+            return 0;
         }
     }
 
@@ -168,7 +255,9 @@ public static class SafeTensors
             if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out var dim) || dim < 0)
                 throw new FormatException($"tensor '{name}' has an invalid shape.");
             shape[i++] = dim;
-            count = checked(count * dim);
+            if (dim > 0 && count > MaxTensorValues / dim)
+                throw new FormatException($"tensor '{name}' has shape {shapeEl.GetRawText()}, over {MaxTensorValues:N0} values, more than this reader holds.");
+            count *= dim;
         }
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
             || !off[0].TryGetInt64(out var begin) || !off[1].TryGetInt64(out var end) || begin < 0 || end < begin)

@@ -38,7 +38,7 @@ public sealed class Trainer
     public Trainer(Vae model, Dataset train, Dataset? test, TrainerOptions? options = null)
     {
         Options = options ?? new TrainerOptions();
-        Options.Validate();
+        Options.Validate(model.Config);
         Model = model;
         _train = CheckData(train, model.InputSize, "training");
         _test = test is null ? null : CheckData(test, model.InputSize, "test");

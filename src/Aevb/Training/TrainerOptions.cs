@@ -1,4 +1,5 @@
 using Aevb.Inference;
+using Aevb.Models;
 using Aevb.Optim;
 
 namespace Aevb.Training;
@@ -51,8 +52,17 @@ public sealed record TrainerOptions
     /// <summary>How often <see cref="Trainer.Train"/> reports progress.</summary>
     public TimeSpan ReportInterval { get; init; } = TimeSpan.FromSeconds(0.5);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
-    public void Validate()
+    /// <summary>
+    /// Largest activation tensor a training step may need: M·L rows of the widest layer, in floats (the same 10⁸ as
+    /// <see cref="VaeConfig.MaxParameters"/>). It keeps a typo such as <c>-L 100000</c> from overflowing a tensor's size.
+    /// </summary>
+    public const long MaxStepValues = VaeConfig.MaxParameters;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first setting out of range; with <paramref name="model"/>, also when
+    /// a step's M·L rows of the model's widest layer would exceed <see cref="MaxStepValues"/>.
+    /// </summary>
+    public void Validate(VaeConfig? model = null)
     {
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (SamplesPerDatapoint <= 0) throw new ArgumentException($"Samples per datapoint (L) must be positive, got {SamplesPerDatapoint}.");
@@ -62,5 +72,11 @@ public sealed record TrainerOptions
         if (FirstEvaluation <= 0) throw new ArgumentException($"First evaluation must be positive, got {FirstEvaluation}.");
         if (EvaluationsPerDecade <= 0) throw new ArgumentException($"Evaluations per decade must be positive, got {EvaluationsPerDecade}.");
         if (TrainEvaluationSize is <= 0) throw new ArgumentException($"Train evaluation size must be positive, got {TrainEvaluationSize}.");
+        if (model is null) return;
+        long rows = (long)BatchSize * SamplesPerDatapoint, width = Math.Max(Math.Max(model.InputSize, model.HiddenSize), model.LatentSize);
+        if (rows * (double)width > MaxStepValues)
+            throw new ArgumentException(
+                $"Samples per datapoint (L) {SamplesPerDatapoint} with batch size {BatchSize} is too large for a {model.InputSize}-{model.HiddenSize}-{model.LatentSize} model: " +
+                $"each step would hold {rows:N0} rows of {width} values ({rows * (double)width:0.##e0}), over the limit of {MaxStepValues:0.##e0}; the paper uses L = 1 with M = 100.");
     }
 }

@@ -11,6 +11,9 @@ public static class TrainerState
 {
     public const string FileName = "optimizer.safetensors";
 
+    /// <summary>Largest training time a state file may record: a thousand years, far inside <see cref="TimeSpan"/>'s range.</summary>
+    public const double MaxSeconds = 1000 * 365.25 * 86400;
+
     /// <summary>Writes the optimiser state of <paramref name="trainer"/> atomically.</summary>
     public static void Save(string path, Trainer trainer)
     {
@@ -29,8 +32,8 @@ public static class TrainerState
     public static long SamplesSeen(string path)
     {
         var file = SafeTensors.Read(path);
-        return file.Metadata.TryGetValue("samples_seen", out var v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
-            ? n : throw new InvalidDataException($"{path}: metadata lacks 'samples_seen'; not an aevb optimizer state.");
+        if (!file.Metadata.ContainsKey("samples_seen")) throw new InvalidDataException($"{path}: metadata lacks 'samples_seen'; not an aevb optimizer state.");
+        return file.Integer("samples_seen");
     }
 
     /// <summary>
@@ -52,10 +55,9 @@ public static class TrainerState
                 throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' has {t.Data.Length} values, the model needs {values.Length}.");
             t.Data.AsSpan().CopyTo(values);
         }
-        trainer.RestoreProgress(
-            long.Parse(Meta("samples_seen"), CultureInfo.InvariantCulture),
-            long.Parse(Meta("steps"), CultureInfo.InvariantCulture),
-            TimeSpan.FromSeconds(double.Parse(Meta("training_seconds"), CultureInfo.InvariantCulture)),
-            log.Entries);
+        // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.
+        foreach (var key in new[] { "samples_seen", "steps", "training_seconds" }) Meta(key);
+        trainer.RestoreProgress(file.Integer("samples_seen"), file.Integer("steps"),
+            TimeSpan.FromSeconds(file.Number("training_seconds", 0, MaxSeconds)), log.Entries);
     }
 }

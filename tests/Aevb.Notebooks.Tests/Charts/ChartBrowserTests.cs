@@ -69,6 +69,22 @@ public sealed class ChartBrowserTests : IDisposable
     }
 
     [Fact]
+    public void Figure_pages_draw_offline_with_the_shared_plotly_copy_or_inlined()
+    {
+        // Issue 20: runs/fig2/… pages reference one runs/plotly.min.js (copied from node_modules), not the CDN, not 4.8 MB each.
+        var root = Path.Combine(_dir.FullName, "runs");
+        var shared = ChartPages.Save(LowerBoundChart(), Path.Combine(root, "fig2", "figure2-mnist.html"), root, searchLimit: _dir.FullName);
+        Assert.Equal(ChartPageScript.SharedCopy, shared.Script);
+        Assert.True(new FileInfo(shared.Path).Length < 100_000);
+        Assert.Contains("data-aevb-status=\"rendered\"", HeadlessChromium.DumpDom(shared.Path));
+
+        var inlined = ChartPages.Save(LowerBoundChart(), Path.Combine(_dir.FullName, "alone", "f.html"), Path.Combine(_dir.FullName, "alone"), inline: true);
+        Assert.Equal(ChartPageScript.Inlined, inlined.Script);
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "alone", ChartPages.SharedFileName)));
+        Assert.Contains("data-aevb-status=\"rendered\"", HeadlessChromium.DumpDom(inlined.Path));
+    }
+
+    [Fact]
     public void Grid_page_draws_each_subplot_on_its_own_anchored_axes()
     {
         var rnd = new Random(7);

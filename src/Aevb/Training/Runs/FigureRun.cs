@@ -374,9 +374,18 @@ public sealed class FigureRun
                 throw new InvalidDataException($"{path}: tensor 'state.{name}' has {t.Data.Length} values, expected {span.Length}; delete {Directory} to start over.");
             t.Data.AsSpan().CopyTo(span);
         }
-        learner.RestoreMetadata(file.Metadata);
-        return (long.Parse(Meta("samples_seen"), CultureInfo.InvariantCulture), long.Parse(Meta("steps"), CultureInfo.InvariantCulture),
-            double.Parse(Meta("train_seconds"), CultureInfo.InvariantCulture), double.Parse(Meta("eval_seconds"), CultureInfo.InvariantCulture));
+        // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.
+        foreach (var key in new[] { "samples_seen", "steps", "train_seconds", "eval_seconds" }) Meta(key);
+        try
+        {
+            learner.RestoreMetadata(file);
+            return (file.Integer("samples_seen"), file.Integer("steps"),
+                file.Number("train_seconds", 0, TrainerState.MaxSeconds), file.Number("eval_seconds", 0, TrainerState.MaxSeconds));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{e.Message} Delete {Directory} to start over.", e);
+        }
     }
 
     private void WriteInfo(string status, string started, int resumes, long samples, double trainSeconds, double evalSeconds)

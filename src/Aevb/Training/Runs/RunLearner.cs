@@ -36,7 +36,7 @@ internal abstract class RunLearner
     /// <summary>Scalars to checkpoint (e.g. MCEM's step size).</summary>
     public virtual IReadOnlyDictionary<string, string> StateMetadata() => new Dictionary<string, string>();
 
-    public virtual void RestoreMetadata(IReadOnlyDictionary<string, string> metadata) { }
+    public virtual void RestoreMetadata(SafeTensorsFile checkpoint) { }
 
     public static RunLearner Create(RunSettings settings, Vae model, int trainCount, Rng rng) => settings.Method switch
     {
@@ -158,10 +158,10 @@ internal sealed class McemLearner : RunLearner
         ["mcem.step_size"] = _method.StepSize.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    public override void RestoreMetadata(IReadOnlyDictionary<string, string> metadata)
+    public override void RestoreMetadata(SafeTensorsFile checkpoint)
     {
-        if (metadata.TryGetValue("mcem.step_size", out var s))
-            _method.StepSize = float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (checkpoint.Metadata.ContainsKey("mcem.step_size"))
+            _method.StepSize = (float)checkpoint.Number("mcem.step_size", float.Epsilon, float.MaxValue);
         var visited = _method.Visited;
         for (var i = 0; i < _visited.Length; i++) visited[i] = _visited[i] != 0f;
     }

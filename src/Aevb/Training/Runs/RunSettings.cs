@@ -238,6 +238,9 @@ public sealed record RunSettings
             }
         }
         T? Opt<T>(string key) where T : struct => json[key] is null ? null : Get<T>(key);
+        string Candidate(JsonNode? c) => c is JsonValue v && v.TryGetValue<float>(out var rate) && float.IsFinite(rate) && rate > 0
+            ? rate.ToString("R", CultureInfo.InvariantCulture)
+            : throw new InvalidDataException($"{source}: setting 'learning_rate_candidates' holds {c?.ToJsonString() ?? "null"}, not a positive number.");
         return new RunSettings
         {
             Method = RunMethods.Parse(Get<string>("method")),
@@ -264,7 +267,7 @@ public sealed record RunSettings
             ImportanceSamples = Get<int>("importance_samples"),
             // Keys added with the paper's protocol (absent in earlier runs: the values those runs used).
             LearningRateCandidates = json["learning_rate_candidates"] is JsonArray candidates
-                ? string.Join(",", candidates.Select(c => c!.GetValue<float>().ToString("R", CultureInfo.InvariantCulture))) : null,
+                ? string.Join(",", candidates.Select(Candidate)) : null,
             AnnealSamples = Opt<long>("anneal_samples"),
             HmcLeapfrog = Opt<int>("hmc_leapfrog") ?? 10,
             LinearEvaluationEvery = Opt<long>("linear_evaluation_every"),
