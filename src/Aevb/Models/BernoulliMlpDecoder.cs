@@ -14,6 +14,7 @@ public sealed class BernoulliMlpDecoder : Decoder
 {
     private readonly Tanh _tanh = new();
     private readonly RowPasses _rows = new();
+    private bool _probsCurrent;
     private Tensor? _h, _logits, _probs, _gradLogits, _gradH, _gradA, _gradZ;
 
     public BernoulliMlpDecoder(int latentSize, int hiddenSize, int outputSize)
@@ -33,10 +34,28 @@ public sealed class BernoulliMlpDecoder : Decoder
 
     public override Tensor Forward(Tensor z)
     {
+        ForwardForLikelihood(z);
+        return Probabilities();
+    }
+
+    /// <summary>The logits only; <see cref="Backward"/> computes the probabilities if it runs (forward-only evaluations skip them).</summary>
+    public override void ForwardForLikelihood(Tensor z)
+    {
         _h = _tanh.Forward(Hidden.Forward(z));
         _logits = Out.Forward(_h);
-        var probs = Tensor.Ensure(ref _probs, _logits.Rows, _logits.Cols);
-        _rows.Run(RowPass.Sigmoid, _logits, probs, null, 1f, default);
+        _probsCurrent = false;
+    }
+
+    /// <summary>σ(logits) of the last forward pass, computed once.</summary>
+    private Tensor Probabilities()
+    {
+        var l = Logits;
+        var probs = Tensor.Ensure(ref _probs, l.Rows, l.Cols);
+        if (!_probsCurrent)
+        {
+            _rows.Run(RowPass.Sigmoid, l, probs, null, 1f, default);
+            _probsCurrent = true;
+        }
         return probs;
     }
 
@@ -51,7 +70,8 @@ public sealed class BernoulliMlpDecoder : Decoder
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
     {
-        var probs = _probs ?? throw new InvalidOperationException("Backward called before Forward.");
+        if (_logits is null) throw new InvalidOperationException("Backward called before Forward.");
+        var probs = Probabilities();
         CheckData(x, probs);
         // ∂/∂l [x·l − softplus(l)] = x − σ(l).
         var gl = Tensor.Ensure(ref _gradLogits, probs.Rows, probs.Cols);
