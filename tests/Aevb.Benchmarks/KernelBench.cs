@@ -25,6 +25,12 @@ internal static class KernelBench
         Time("Tanh [100,500]", options, () => Kernels.Tanh(h.Span, h2.Span));
         Time("TanhBackward [100,500]", options, () => Kernels.TanhBackward(h2.Span, g.Span, h.Span));
         Time("Sigmoid [100,784]", options, () => Kernels.Sigmoid(o.Span, o2.Span));
+        Time("TP.Sigmoid [100,784]", options, () => System.Numerics.Tensors.TensorPrimitives.Sigmoid(o.Span, o2.Span));
+        var x = new Tensor(100, 784);
+        for (var i = 0; i < x.Span.Length; i++) x.Span[i] = rng.NextFloat() < 0.3f ? 1f : 0f;
+        var ll = new float[100];
+        Time("BernoulliLogLik [100,784]", options, () => { for (var r = 0; r < 100; r++) ll[r] = Kernels.BernoulliLogLikelihood(o.Row(r), x.Row(r)); });
+        Time("Sigmoid rows [100,784]", options, () => { for (var r = 0; r < 100; r++) Kernels.Sigmoid(o.Row(r), o2.Row(r)); });
         Time("SigmoidBackward [100,784]", options, () => Kernels.SigmoidBackward(o2.Span, o.Span, o.Span));
         Time("AddRowVector [100,784]", options, () => Kernels.AddRowVector(o, bias));
         Time("AddColumnSums [100,784]", options, () => Kernels.AddColumnSums(o, sums));

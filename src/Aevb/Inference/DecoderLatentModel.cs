@@ -21,7 +21,7 @@ public sealed class DecoderLatentModel(Decoder decoder) : ILatentVariableModel
 
     public void LogJoint(Tensor x, Tensor z, Span<float> logJoint, Tensor? gradZ)
     {
-        Decoder.Forward(z);
+        Decoder.ForwardForLikelihood(z);
         Decoder.LogLikelihood(x, logJoint);
         for (var i = 0; i < z.Rows; i++) logJoint[i] += GaussianMath.LogStandardNormal(z.Row(i));
         if (gradZ is null) return;
@@ -32,7 +32,7 @@ public sealed class DecoderLatentModel(Decoder decoder) : ILatentVariableModel
     /// <summary>The gradient alone: the decoder's forward and backward passes without its log-likelihood (which the gradient does not read).</summary>
     public void LogJointGradient(Tensor x, Tensor z, Span<float> scratch, Tensor gradZ)
     {
-        Decoder.Forward(z);
+        Decoder.ForwardForLikelihood(z);
         var dz = Decoder.Backward(x, 1f, parameterGrads: false);
         TensorPrimitives.Subtract(dz.Data, z.Data, gradZ.Data);
     }

@@ -155,7 +155,7 @@ public sealed class MonteCarloEm
         if (_logLik.Length < m) _logLik = new float[m];
         for (var k = 0; k < WeightUpdates; k++)
         {
-            _decoder.Forward(zNew);
+            _decoder.ForwardForLikelihood(zNew);
             if (k == 0)
             {
                 _decoder.LogLikelihood(x, _logLik);

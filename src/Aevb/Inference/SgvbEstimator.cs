@@ -87,7 +87,7 @@ public sealed class SgvbEstimator
                 TensorPrimitives.FusedMultiplyAdd(sigma.Row(i), eps.Row(i * l + s), _mu.Row(i), z.Row(i * l + s));
 
         var xRep = Repeated(x);
-        _model.Decoder.Forward(z);
+        _model.Decoder.ForwardForLikelihood(z); // the mean only if Backward follows (evaluations skip it)
         _model.Decoder.LogLikelihood(xRep, _logPx);
 
         double total = 0;

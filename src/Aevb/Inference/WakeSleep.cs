@@ -81,7 +81,7 @@ public sealed class WakeSleep
         }
 
         var decoder = _model.Decoder;
-        decoder.Forward(z);
+        decoder.ForwardForLikelihood(z);
         EnsureLogLik(m);
         decoder.LogLikelihood(x, _logLik);
         double total = 0;

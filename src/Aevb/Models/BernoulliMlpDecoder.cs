@@ -14,7 +14,8 @@ public sealed class BernoulliMlpDecoder : Decoder
 {
     private readonly Tanh _tanh = new();
     private readonly RowPasses _rows = new();
-    private Tensor? _h, _logits, _probs, _scratch, _gradLogits, _gradH, _gradA, _gradZ;
+    private bool _probsCurrent;
+    private Tensor? _h, _logits, _probs, _gradLogits, _gradH, _gradA, _gradZ;
 
     public BernoulliMlpDecoder(int latentSize, int hiddenSize, int outputSize)
     {
@@ -33,10 +34,28 @@ public sealed class BernoulliMlpDecoder : Decoder
 
     public override Tensor Forward(Tensor z)
     {
+        ForwardForLikelihood(z);
+        return Probabilities();
+    }
+
+    /// <summary>The logits only; <see cref="Backward"/> computes the probabilities if it runs (forward-only evaluations skip them).</summary>
+    public override void ForwardForLikelihood(Tensor z)
+    {
         _h = _tanh.Forward(Hidden.Forward(z));
         _logits = Out.Forward(_h);
-        var probs = Tensor.Ensure(ref _probs, _logits.Rows, _logits.Cols);
-        _rows.Run(RowPass.Sigmoid, _logits, probs, null, 1f, default);
+        _probsCurrent = false;
+    }
+
+    /// <summary>σ(logits) of the last forward pass, computed once.</summary>
+    private Tensor Probabilities()
+    {
+        var l = Logits;
+        var probs = Tensor.Ensure(ref _probs, l.Rows, l.Cols);
+        if (!_probsCurrent)
+        {
+            _rows.Run(RowPass.Sigmoid, l, probs, null, 1f, default);
+            _probsCurrent = true;
+        }
         return probs;
     }
 
@@ -45,14 +64,14 @@ public sealed class BernoulliMlpDecoder : Decoder
         var l = Logits;
         CheckData(x, l);
         if (result.Length < l.Rows) throw new ArgumentException($"Result has {result.Length} slots for {l.Rows} rows.", nameof(result));
-        // x·l − softplus(l) with softplus(l) = max(l, 0) + log(1 + e^−|l|) and Σ max(l, 0) = ½ (Σ l + Σ |l|).
-        var scratch = Tensor.Ensure(ref _scratch, l.Rows, l.Cols);
-        _rows.Run(RowPass.LogLikelihood, l, scratch, x, 1f, result);
+        // x·l − softplus(l) with softplus(l) = max(l, 0) + log1p(e^−|l|), one fused pass per row.
+        _rows.Run(RowPass.LogLikelihood, l, l, x, 1f, result);
     }
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
     {
-        var probs = _probs ?? throw new InvalidOperationException("Backward called before Forward.");
+        if (_logits is null) throw new InvalidOperationException("Backward called before Forward.");
+        var probs = Probabilities();
         CheckData(x, probs);
         // ∂/∂l [x·l − softplus(l)] = x − σ(l).
         var gl = Tensor.Ensure(ref _gradLogits, probs.Rows, probs.Cols);
@@ -81,9 +100,10 @@ public sealed class BernoulliMlpDecoder : Decoder
 
     /// <summary>
     /// The decoder's elementwise passes over <c>[rows, D]</c>, shared between the engine's threads by whole rows
-    /// (<see cref="Engine.ParallelFor"/>). Every element and every per-row sum is computed by the same
-    /// <see cref="TensorPrimitives"/> call as on one thread (rows of at least one vector: the same vector code per
-    /// element; each row's reductions over exactly that row), so the results do not depend on the thread count.
+    /// (<see cref="Engine.ParallelFor"/>). The sigmoid and the fused log-likelihood (<see cref="Kernels.BernoulliLogLikelihood"/>)
+    /// run row by row, so each element takes the same path (vector body or scalar tail, by its column) and each
+    /// row's sum covers exactly that row whatever the split; <c>x − σ(l)</c> is exact per element. The results do
+    /// not depend on the thread count.
     /// </summary>
     private sealed class RowPasses : IRangeBody
     {
@@ -110,7 +130,7 @@ public sealed class BernoulliMlpDecoder : Decoder
                 if (_rowResult is null || _rowResult.Length < rows) _rowResult = new float[rows];
                 _result = _rowResult;
             }
-            // Rows narrower than a vector would take TensorPrimitives' scalar path on short slices: no split then.
+            // Narrow rows: too little work per row to share.
             if (d < 16) Invoke(0, rows);
             else Engine.ParallelFor(rows, this, Math.Max(1, MinFloatsPerTask / d));
             if (pass == RowPass.LogLikelihood) _result.AsSpan(0, rows).CopyTo(result);
@@ -126,7 +146,8 @@ public sealed class BernoulliMlpDecoder : Decoder
             switch (_pass)
             {
                 case RowPass.Sigmoid:
-                    TensorPrimitives.Sigmoid(a, b);
+                    // Row by row: each element's path (vector body or scalar tail) depends on its column only.
+                    for (var r = start; r < end; r++) Kernels.Sigmoid(_a.Row(r), _b.Row(r));
                     break;
                 case RowPass.GradLogits:
                 {
@@ -137,29 +158,9 @@ public sealed class BernoulliMlpDecoder : Decoder
                     break;
                 }
                 case RowPass.LogLikelihood:
-                {
-                    // In blocks of rows, so that the scratch stays in cache between its five passes and the sums.
-                    const int blockFloats = 8 * 1024;
-                    var blockRows = Math.Max(1, blockFloats / d);
-                    for (var r0 = start; r0 < end; r0 += blockRows)
-                    {
-                        var r1 = Math.Min(end, r0 + blockRows);
-                        var s = _b.Data.AsSpan(r0 * d, (r1 - r0) * d);
-                        TensorPrimitives.Abs(_a.Data.AsSpan(r0 * d, (r1 - r0) * d), s);
-                        TensorPrimitives.Negate(s, s);
-                        TensorPrimitives.Exp(s, s);
-                        TensorPrimitives.Add(s, 1f, s);
-                        TensorPrimitives.Log(s, s);
-                        for (var r = r0; r < r1; r++)
-                        {
-                            var lr = _a.Row(r);
-                            _result[r] = TensorPrimitives.Dot(_x.Row(r), lr)
-                                                         - 0.5f * (TensorPrimitives.Sum(lr) + TensorPrimitives.SumOfMagnitudes(lr))
-                                                         - TensorPrimitives.Sum(_b.Data.AsSpan(r * d, d));
-                        }
-                    }
+                    // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element.
+                    for (var r = start; r < end; r++) _result[r] = Kernels.BernoulliLogLikelihood(_a.Row(r), _x.Row(r));
                     break;
-                }
             }
         }
     }

@@ -23,6 +23,13 @@ public abstract class Decoder
     /// </summary>
     public abstract Tensor Forward(Tensor z);
 
+    /// <summary>
+    /// <see cref="Forward"/> for callers that need only <see cref="LogLikelihood"/> and possibly <see cref="Backward"/>,
+    /// not the mean: a decoder may skip computing the mean (the Bernoulli decoder computes its logits only, and the
+    /// probabilities in <see cref="Backward"/> if it runs). Same results as <see cref="Forward"/>, bit for bit.
+    /// </summary>
+    public virtual void ForwardForLikelihood(Tensor z) => Forward(z);
+
     /// <summary>Writes <c>log p(x_r | z_r)</c> for every row r of the last <see cref="Forward"/> into <paramref name="result"/>.</summary>
     public abstract void LogLikelihood(Tensor x, Span<float> result);
 

@@ -322,7 +322,22 @@ internal static unsafe class Sgemm
             }
             var accumulate = g.Accumulate || k0 > 0;
             var ap = g.Shared + (nint)k0 * mPad;
-            for (var i = 0; i < g.MTiles; i++)
+            var i = 0;
+            if (typeof(TK) == typeof(SgemmKernels.Avx2Kernel) && nValid <= 8)
+            {
+                // Narrow right edge (e.g. N = 100 = 4·24 + 4): three full row tiles per call, same bits (see the kernel).
+                for (; (i + 3) * TK.MR <= g.M; i += 3)
+                {
+                    var row0 = i * TK.MR;
+                    if (g.DirectA)
+                        SgemmKernels.Avx2Edge12x8(g.A + (nint)k0 * g.Lda + row0, TK.MR, g.Lda, b, bStride, kc,
+                            g.C + (nint)row0 * g.Ldc + col0, g.Ldc, nValid, accumulate, scratch);
+                    else
+                        SgemmKernels.Avx2Edge12x8(ap + (nint)row0 * kc, (nint)TK.MR * kc, TK.MR, b, bStride, kc,
+                            g.C + (nint)row0 * g.Ldc + col0, g.Ldc, nValid, accumulate, scratch);
+                }
+            }
+            for (; i < g.MTiles; i++)
             {
                 var row0 = i * TK.MR;
                 var direct = ADirect<TK>(ref g, i);

@@ -326,6 +326,60 @@ internal static unsafe class SgemmKernels
         }
     }
 
+    /// <summary>
+    /// AVX2 narrow right edge: the last column panel of the 4×24 kernel when at most 8 of its columns are valid
+    /// (N = 100 leaves 4: the Figure 3 and MCEM models' hidden width), three 4-row tiles of A at once, 12×8 in 12 ymm
+    /// accumulators. The full-width kernel would spend 12 FMAs per k on a panel that needs 4 (a 4×8 tile alone would
+    /// be bound by the FMA latency); here the 12 FMAs cover 12 rows. Each element of C is the same chain of fused
+    /// multiply-adds over k as in <see cref="Avx2Kernel"/>, then the same store, so the results are bitwise the same.
+    /// Tile t of A is at <c>a + t·tileOffset</c> (packed: 4·kc; read in place: 4), each with stride <c>aStride</c>.
+    /// </summary>
+    internal static void Avx2Edge12x8(float* a, nint tileOffset, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int nValid, bool accumulate, float* scratch)
+    {
+        var c0 = Vector256<float>.Zero; var c1 = Vector256<float>.Zero; var c2 = Vector256<float>.Zero; var c3 = Vector256<float>.Zero;
+        var c4 = Vector256<float>.Zero; var c5 = Vector256<float>.Zero; var c6 = Vector256<float>.Zero; var c7 = Vector256<float>.Zero;
+        var c8 = Vector256<float>.Zero; var c9 = Vector256<float>.Zero; var c10 = Vector256<float>.Zero; var c11 = Vector256<float>.Zero;
+        var a1 = a + tileOffset;
+        var a2 = a + 2 * tileOffset;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            c0 = Fma.MultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = Fma.MultiplyAdd(Vector256.Create(a[1]), b0, c1);
+            c2 = Fma.MultiplyAdd(Vector256.Create(a[2]), b0, c2);
+            c3 = Fma.MultiplyAdd(Vector256.Create(a[3]), b0, c3);
+            c4 = Fma.MultiplyAdd(Vector256.Create(a1[0]), b0, c4);
+            c5 = Fma.MultiplyAdd(Vector256.Create(a1[1]), b0, c5);
+            c6 = Fma.MultiplyAdd(Vector256.Create(a1[2]), b0, c6);
+            c7 = Fma.MultiplyAdd(Vector256.Create(a1[3]), b0, c7);
+            c8 = Fma.MultiplyAdd(Vector256.Create(a2[0]), b0, c8);
+            c9 = Fma.MultiplyAdd(Vector256.Create(a2[1]), b0, c9);
+            c10 = Fma.MultiplyAdd(Vector256.Create(a2[2]), b0, c10);
+            c11 = Fma.MultiplyAdd(Vector256.Create(a2[3]), b0, c11);
+            a += aStride;
+            a1 += aStride;
+            a2 += aStride;
+            b += bStride;
+        }
+        if (nValid == 8)
+        {
+            Store8(c0, c, accumulate); Store8(c1, c + (nint)1 * ldc, accumulate);
+            Store8(c2, c + (nint)2 * ldc, accumulate); Store8(c3, c + (nint)3 * ldc, accumulate);
+            Store8(c4, c + (nint)4 * ldc, accumulate); Store8(c5, c + (nint)5 * ldc, accumulate);
+            Store8(c6, c + (nint)6 * ldc, accumulate); Store8(c7, c + (nint)7 * ldc, accumulate);
+            Store8(c8, c + (nint)8 * ldc, accumulate); Store8(c9, c + (nint)9 * ldc, accumulate);
+            Store8(c10, c + (nint)10 * ldc, accumulate); Store8(c11, c + (nint)11 * ldc, accumulate);
+            return;
+        }
+        Vector256.Store(c0, scratch + 0); Vector256.Store(c1, scratch + 8); Vector256.Store(c2, scratch + 16); Vector256.Store(c3, scratch + 24);
+        Vector256.Store(c4, scratch + 32); Vector256.Store(c5, scratch + 40); Vector256.Store(c6, scratch + 48); Vector256.Store(c7, scratch + 56);
+        Vector256.Store(c8, scratch + 64); Vector256.Store(c9, scratch + 72); Vector256.Store(c10, scratch + 80); Vector256.Store(c11, scratch + 88);
+        StoreEdge(scratch, 8, c, ldc, 12, nValid, accumulate);
+
+        static void Store8(Vector256<float> v, float* dst, bool accumulate)
+            => Vector256.Store(accumulate ? Avx.Add(Vector256.Load(dst), v) : v, dst);
+    }
+
     /// <summary>Portable 128-bit SIMD (NEON on ARM64, SSE elsewhere): a 4×16 tile in 16 vector registers.</summary>
     internal readonly struct Vector128Kernel : IMicroKernel
     {

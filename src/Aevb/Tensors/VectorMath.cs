@@ -26,6 +26,18 @@ internal static class VectorMath
     private const float ExpMin = -87f;
     private const float TanhSmall = 0.625f;
     private const float TanhLarge = 9.5f; // tanh(9.5) rounds to 1 in float32
+    private const float Sqrt2 = 1.41421356f;
+
+    // log(1 + f) = f − f²/2 + f³·P(f) on f ∈ [√½ − 1, √2 − 1] (Cephes logf, ≤ 1 ulp).
+    private const float L0 = 7.0376836292e-2f;
+    private const float L1 = -1.1514610310e-1f;
+    private const float L2 = 1.1676998740e-1f;
+    private const float L3 = -1.2420140846e-1f;
+    private const float L4 = 1.4249322787e-1f;
+    private const float L5 = -1.6668057665e-1f;
+    private const float L6 = 2.0000714765e-1f;
+    private const float L7 = -2.4999993993e-1f;
+    private const float L8 = 3.3333331174e-1f;
 
     // tanh(x) = x + x³·P(x²) on |x| < 0.625 (weighted least-squares fit, ≤ 0.8 ulp in float32).
     private const float T0 = -0.33333330403408756f;
@@ -60,6 +72,16 @@ internal static class VectorMath
     }
 
     public static float Sigmoid(float x) => x < -ExpMax ? 0f : 1f / (1f + Exp(-x));
+
+    /// <summary><c>softplus(l) = log(1 + eˡ)</c> in float64 (the scalar tails and the reference; NaN stays NaN).</summary>
+    public static float Softplus(float l)
+    {
+        double d = l;
+        return (float)(Math.Max(d, 0) + Log1p(Math.Exp(-Math.Abs(d))));
+    }
+
+    /// <summary>log(1 + u) in float64 for u ≥ 0, without the cancellation of <c>Math.Log(1 + u)</c> for tiny u.</summary>
+    public static double Log1p(double u) => u < 1e-5 ? u * (1 - u * (0.5 - u / 3)) : Math.Log(1 + u);
 
     private static float ExpPoly(float r)
         => (((((((1f / 5040f) * r + 1f / 720f) * r + 1f / 120f) * r + 1f / 24f) * r + 1f / 6f) * r + 0.5f) * r + 1f) * r + 1f;
@@ -123,6 +145,40 @@ internal static class VectorMath
     public static Vector512<float> Sigmoid(Vector512<float> x)
         => Vector512.AndNot(Vector512<float>.One / (Vector512<float>.One + Exp(-x)), Vector512.LessThan(x, Vector512.Create(-ExpMax)));
 
+    /// <summary>
+    /// <c>softplus(l) = max(l, 0) + log1p(e^−|l|)</c> (≤ 3 ulp): one <see cref="Exp(Vector512{float})"/>, then
+    /// <c>log(v)</c> of <c>v = 1 + u</c> by Cephes' logf polynomial plus the rounding error of <c>v</c>, <c>(u − (v − 1))/v</c>
+    /// (so that tiny <c>u</c> gives <c>u</c>, not 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Softplus(Vector512<float> l)
+    {
+        var ax = Vector512.Abs(l);
+        var u = Exp(-ax);
+        var one = Vector512<float>.One;
+        var v = one + u;
+        var c = u - (v - one);
+        var big = Vector512.GreaterThan(v, Vector512.Create(Sqrt2));
+        var m = Vector512.ConditionalSelect(big, v * Vector512.Create(0.5f), v);
+        var e = big & one;
+        var f = m - one;
+        var z = f * f;
+        var p = Vector512.Create(L0);
+        p = Fma(p, f, Vector512.Create(L1));
+        p = Fma(p, f, Vector512.Create(L2));
+        p = Fma(p, f, Vector512.Create(L3));
+        p = Fma(p, f, Vector512.Create(L4));
+        p = Fma(p, f, Vector512.Create(L5));
+        p = Fma(p, f, Vector512.Create(L6));
+        p = Fma(p, f, Vector512.Create(L7));
+        p = Fma(p, f, Vector512.Create(L8));
+        var y = f * z * p;
+        y = Fma(e, Vector512.Create(Ln2Lo), y);
+        y = Fma(z, Vector512.Create(-0.5f), y);
+        var log = Fma(e, Vector512.Create(Ln2Hi), f + y);
+        return Vector512.Max(l, Vector512<float>.Zero) + (log + c / v);
+    }
+
     // ---- Vector256 ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -167,6 +223,40 @@ internal static class VectorMath
     public static Vector256<float> Sigmoid(Vector256<float> x)
         => Vector256.AndNot(Vector256<float>.One / (Vector256<float>.One + Exp(-x)), Vector256.LessThan(x, Vector256.Create(-ExpMax)));
 
+    /// <summary>
+    /// <c>softplus(l) = max(l, 0) + log1p(e^−|l|)</c> (≤ 3 ulp): one <see cref="Exp(Vector256{float})"/>, then
+    /// <c>log(v)</c> of <c>v = 1 + u</c> by Cephes' logf polynomial plus the rounding error of <c>v</c>, <c>(u − (v − 1))/v</c>
+    /// (so that tiny <c>u</c> gives <c>u</c>, not 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Softplus(Vector256<float> l)
+    {
+        var ax = Vector256.Abs(l);
+        var u = Exp(-ax);
+        var one = Vector256<float>.One;
+        var v = one + u;
+        var c = u - (v - one);
+        var big = Vector256.GreaterThan(v, Vector256.Create(Sqrt2));
+        var m = Vector256.ConditionalSelect(big, v * Vector256.Create(0.5f), v);
+        var e = big & one;
+        var f = m - one;
+        var z = f * f;
+        var p = Vector256.Create(L0);
+        p = Fma(p, f, Vector256.Create(L1));
+        p = Fma(p, f, Vector256.Create(L2));
+        p = Fma(p, f, Vector256.Create(L3));
+        p = Fma(p, f, Vector256.Create(L4));
+        p = Fma(p, f, Vector256.Create(L5));
+        p = Fma(p, f, Vector256.Create(L6));
+        p = Fma(p, f, Vector256.Create(L7));
+        p = Fma(p, f, Vector256.Create(L8));
+        var y = f * z * p;
+        y = Fma(e, Vector256.Create(Ln2Lo), y);
+        y = Fma(z, Vector256.Create(-0.5f), y);
+        var log = Fma(e, Vector256.Create(Ln2Hi), f + y);
+        return Vector256.Max(l, Vector256<float>.Zero) + (log + c / v);
+    }
+
     // ---- Vector128 (NEON on ARM64) ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -210,4 +300,38 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x)
         => Vector128.AndNot(Vector128<float>.One / (Vector128<float>.One + Exp(-x)), Vector128.LessThan(x, Vector128.Create(-ExpMax)));
+
+    /// <summary>
+    /// <c>softplus(l) = max(l, 0) + log1p(e^−|l|)</c> (≤ 3 ulp): one <see cref="Exp(Vector128{float})"/>, then
+    /// <c>log(v)</c> of <c>v = 1 + u</c> by Cephes' logf polynomial plus the rounding error of <c>v</c>, <c>(u − (v − 1))/v</c>
+    /// (so that tiny <c>u</c> gives <c>u</c>, not 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Softplus(Vector128<float> l)
+    {
+        var ax = Vector128.Abs(l);
+        var u = Exp(-ax);
+        var one = Vector128<float>.One;
+        var v = one + u;
+        var c = u - (v - one);
+        var big = Vector128.GreaterThan(v, Vector128.Create(Sqrt2));
+        var m = Vector128.ConditionalSelect(big, v * Vector128.Create(0.5f), v);
+        var e = big & one;
+        var f = m - one;
+        var z = f * f;
+        var p = Vector128.Create(L0);
+        p = Fma(p, f, Vector128.Create(L1));
+        p = Fma(p, f, Vector128.Create(L2));
+        p = Fma(p, f, Vector128.Create(L3));
+        p = Fma(p, f, Vector128.Create(L4));
+        p = Fma(p, f, Vector128.Create(L5));
+        p = Fma(p, f, Vector128.Create(L6));
+        p = Fma(p, f, Vector128.Create(L7));
+        p = Fma(p, f, Vector128.Create(L8));
+        var y = f * z * p;
+        y = Fma(e, Vector128.Create(Ln2Lo), y);
+        y = Fma(z, Vector128.Create(-0.5f), y);
+        var log = Fma(e, Vector128.Create(Ln2Hi), f + y);
+        return Vector128.Max(l, Vector128<float>.Zero) + (log + c / v);
+    }
 }

@@ -118,6 +118,73 @@ public class KernelsTests
         Assert.Throws<ArgumentException>(() => Kernels.TanhBackward(new float[3], new float[3], new float[2]));
     }
 
+    /// <summary>
+    /// softplus against float64 on every vector width the CPU runs natively (Vector512 in software has no fused
+    /// multiply-add and is not used by the engine there).
+    /// </summary>
+    [Fact]
+    public void SoftplusIsAccurateToAFewUlpOnEveryVectorWidth()
+    {
+        var x = Grid();
+        for (var i = 0; i + 16 <= x.Length; i += 16)
+        {
+            var s16 = VectorMath.Softplus(System.Runtime.Intrinsics.Vector512.Create(x, i));
+            var s8 = VectorMath.Softplus(System.Runtime.Intrinsics.Vector256.Create(x, i));
+            var s4 = VectorMath.Softplus(System.Runtime.Intrinsics.Vector128.Create(x, i));
+            for (var j = 0; j < 16; j++)
+            {
+                double l = x[i + j];
+                var exact = Math.Max(l, 0) + Log1p(Math.Exp(-Math.Abs(l)));
+                if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Check(exact, s16[j], "softplus512", x[i + j]);
+                if (j < 8) Check(exact, s8[j], "softplus256", x[i + j]);
+                if (j < 4) Check(exact, s4[j], "softplus128", x[i + j]);
+                if (i == 0) Check(exact, VectorMath.Softplus(x[i + j]), "softplus scalar", x[i + j]);
+            }
+        }
+        Assert.True(float.IsNaN(VectorMath.Softplus(System.Runtime.Intrinsics.Vector256.Create(float.NaN))[0]));
+        Assert.Equal(float.PositiveInfinity, VectorMath.Softplus(System.Runtime.Intrinsics.Vector256.Create(float.PositiveInfinity))[0]);
+        Assert.InRange(VectorMath.Softplus(System.Runtime.Intrinsics.Vector256.Create(float.NegativeInfinity))[0], 0f, 2e-38f);
+
+        static void Check(double exact, float actual, string what, float l)
+        {
+            if (exact < 1e-37) Assert.InRange(actual, 0f, 1.1e-37f); // e^l near and below float's normal range (exp clamps at −87)
+            else AssertUlp(exact, actual, 3, $"{what}({l})");
+        }
+    }
+
+    /// <summary>The fused Bernoulli log-likelihood of a row against the float64 sum, on lengths that exercise every tail.</summary>
+    [Fact]
+    public void BernoulliLogLikelihoodMatchesFloat64()
+    {
+        var rng = new Rng(5);
+        foreach (var n in new[] { 0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 24, 31, 560, 784, 1000 })
+        {
+            foreach (var spread in new[] { 0.1f, 3f, 30f, 120f })
+            {
+                var l = new float[n];
+                var x = new float[n];
+                for (var i = 0; i < n; i++)
+                {
+                    l[i] = spread * rng.NextGaussian();
+                    x[i] = rng.NextFloat() < 0.3f ? 1f : rng.NextFloat() < 0.1f ? rng.NextFloat() : 0f;
+                }
+                double exact = 0, magnitude = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    double li = l[i];
+                    var term = x[i] * li - (Math.Max(li, 0) + Log1p(Math.Exp(-Math.Abs(li))));
+                    exact += term;
+                    magnitude += Math.Abs(x[i] * li) + Math.Abs(term);
+                }
+                var actual = Kernels.BernoulliLogLikelihood(l, x);
+                Assert.True(Math.Abs(actual - exact) <= 1e-6 * magnitude + 1e-30,
+                    $"n = {n}, spread {spread}: {actual} vs {exact} (error {Math.Abs(actual - exact):E2}, scale {magnitude:E2})");
+            }
+        }
+        Assert.True(float.IsNaN(Kernels.BernoulliLogLikelihood(Enumerable.Repeat(float.NaN, 16).ToArray(), new float[16])));
+        Assert.Throws<ArgumentException>(() => Kernels.BernoulliLogLikelihood(new float[3], new float[2]));
+    }
+
     [Fact]
     public void BiasKernels()
     {
@@ -148,6 +215,9 @@ public class KernelsTests
         values.Add(MathF.BitDecrement(0.625f));
         return values.ToArray();
     }
+
+    /// <summary>log(1 + u) in float64 (the series below 1e-5, where 1 + u would round away u's digits).</summary>
+    private static double Log1p(double u) => u < 1e-5 ? u * (1 - u * (0.5 - u / 3)) : Math.Log(1 + u);
 
     private static void AssertUlp(double exact, float actual, int maxUlp, string what)
     {

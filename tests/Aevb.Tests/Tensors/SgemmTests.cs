@@ -181,6 +181,10 @@ public class SgemmTests
             (500, 784, 100, true, false),   // dW of the encoder hidden layer
             (20, 500, 100, true, false),    // dW of a head
             (500, 20, 100, true, false),    // dW of the decoder hidden layer
+            (100, 100, 784, false, true),   // Figure 3 / MCEM (H = 100): encoder hidden
+            (100, 100, 784, false, false),  // dH of the decoder output layer
+            (784, 100, 100, true, false),   // dW of the decoder output layer
+            (800, 100, 784, false, false),  // dH in the Appendix D HMC batch (100 points × 8 chains)
         };
         foreach (var (m, n, k, transA, transB) in shapes)
         {
@@ -200,6 +204,47 @@ public class SgemmTests
                     }
             }
         }
+    }
+
+    /// <summary>
+    /// The AVX2 narrow-edge kernel (last column panel with ≤ 8 valid columns, three row tiles at a time) gives the
+    /// same bits as the full-width kernel computing the same columns inside a wider product: C[:, :n] of an
+    /// [m, n] product equals C[:, :n] of the [m, n + w] product that has the same first n columns of op(B).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(100, 100, 784, false, true)]
+    [InlineData(100, 100, 784, false, false)]
+    [InlineData(784, 100, 100, true, false)]
+    [InlineData(800, 100, 100, false, true)]
+    [InlineData(37, 28, 29, false, false)]
+    [InlineData(24, 5, 200, true, true)]
+    public void NarrowEdgeGivesTheBitsOfTheFullWidthKernel(int m, int n, int k, bool transA, bool transB)
+    {
+        var isa = Require(nameof(SgemmIsa.Avx2));
+        Skip.IfNot(Sgemm.IsSupported(isa), "The AVX2 kernel needs AVX2 and FMA.");
+        var rng = new Rng(11);
+        var wide = (n + 23) / 24 * 24;
+        var (a, lda) = Random(rng, transA ? k : m, transA ? m : k, 0);
+        var (b, ldb) = Random(rng, transB ? wide : k, transB ? k : wide, 0);
+        var c0 = RandomArray(rng, m * wide);
+        foreach (var accumulate in new[] { false, true })
+            foreach (var threads in new[] { 1, 2 })
+                foreach (var packAll in new[] { false, true })
+                {
+                    var full = (float[])c0.Clone();
+                    Sgemm.Run(isa, threads, transA, transB, m, wide, k, a, lda, b, ldb, full, wide, accumulate, packAll);
+                    var narrow = (float[])c0.Clone();
+                    // The same storage viewed as n columns: op(B)'s first n columns, C's first n columns.
+                    Sgemm.Run(isa, threads, transA, transB, m, n, k, a, lda, b, ldb, narrow, wide, accumulate, packAll);
+                    for (var i = 0; i < m; i++)
+                        for (var j = 0; j < wide; j++)
+                        {
+                            var at = i * wide + j;
+                            if (j < n) Assert.True(BitConverter.SingleToInt32Bits(full[at]) == BitConverter.SingleToInt32Bits(narrow[at]),
+                                $"[{m}x{n}x{k}] acc={accumulate} x{threads} packAll={packAll}: C[{i},{j}] {narrow[at]} vs {full[at]}");
+                            else Assert.Equal(c0[at], narrow[at]); // columns past n untouched
+                        }
+                }
     }
 
     [Fact]
