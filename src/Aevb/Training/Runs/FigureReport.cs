@@ -23,8 +23,14 @@ public static class FigureReport
     /// <param name="status">Include the table of where each family stands (with its timings and machine load, which differ run to run).</param>
     public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true, bool status = true)
     {
-        var runs = LoadRuns(resultsDirectory, figures);
-        var figureSet = figures ?? ["fig2", "fig3"];
+        var text = Markdown(LoadRuns(resultsDirectory, figures), figures ?? ["fig2", "fig3"], status);
+        return ablations ? text + AblationsMarkdown(resultsDirectory, figures) : text;
+    }
+
+    /// <summary>The comparison, (with <paramref name="status"/>) the status table, and the verdicts for <paramref name="runs"/> of <paramref name="figures"/>.</summary>
+    public static string Markdown(IEnumerable<FigureRunResult> runs, IReadOnlyList<string> figures, bool status)
+    {
+        var figureSet = figures;
         var families = FigureFamilies.Match(runs).Where(f => figureSet.Contains(f.Family.Figure)).ToList();
         var text = new StringBuilder();
         text.Append(ComparisonMarkdown(Comparisons(families)));
@@ -39,7 +45,6 @@ public static class FigureReport
             + "Any other gap is stated with its size and called unexplained: no ablation so far moves our curve onto the paper's.");
         text.AppendLine();
         foreach (var line in Verdicts(families)) text.AppendLine($"- {line}");
-        if (ablations) text.Append(AblationsMarkdown(resultsDirectory, figures));
         return text.ToString();
     }
 
