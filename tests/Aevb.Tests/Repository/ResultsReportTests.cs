@@ -45,7 +45,7 @@ public class ResultsReportTests
             log.Add(100_000, 0, 0, new Dictionary<string, double> { ["train_bound"] = 0, ["test_bound"] = 0 });
             log.Add(1_000_000, 0, 0, new Dictionary<string, double> { ["train_bound"] = 10, ["test_bound"] = 20 });
             log.Add(10_000_000, 0, 0, new Dictionary<string, double> { ["train_bound"] = 30, ["test_bound"] = 20 });
-            var settings = new RunSettings { Method = RunMethod.Aevb, Dataset = "mnist", Latent = 3, Samples = 10_000_000, Evaluation = evaluation };
+            var settings = new RunSettings { Method = RunMethod.Aevb, Dataset = "mnist", Hidden = 10, Latent = 3, Samples = 10_000_000, Evaluation = evaluation };
             return new FigureRunResult(settings, log, new JsonObject(), "x");
         }
         var logScale = CurveInterpolation.At(Run(RunEvaluation.LowerBound), "train_bound", 316_228)!.Value;
