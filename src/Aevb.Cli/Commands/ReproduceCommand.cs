@@ -123,7 +123,7 @@ internal static class ReproduceCommand
         string CommandFor(PlannedRun p) => $"reproduce fig2 --dataset {dataset} --latent {p.Settings.Latent} --method {p.Settings.Method.Name()}"
             + CommonArguments(p, quick, seed, dataDirectory, protocol);
         return Execute("fig2", plan, methods, dataDirectory, cancellationToken,
-            results => [($"figure2-{dataset}", FigureCharts.Figure2(results.Where(r => r.Settings.Dataset == dataset)))], mode ?? new RunMode(), CommandFor);
+            results => [("figure2", FigureCharts.Figure2(results)), ("figure2-zoom", FigureCharts.Figure2(results, zoom: true))], mode ?? new RunMode(), CommandFor);
     }
 
     /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>

@@ -17,10 +17,11 @@ public sealed class Notebook04Tests
     {
         var notebook = await Run.Value;   // fails on any error output
         Assert.True(notebook.Value<bool>("Quick"));
-        Assert.Equal(2, notebook.ChartCount);   // MNIST and Frey Face, one panel per latent size each
+        Assert.Equal(2, notebook.ChartCount);   // Figure 2 laid out like the paper's (MNIST row, Frey Face row), and zoomed
         var html = notebook.OutputsWith("text/html").Select(o => Aevb.Notebooks.Documents.NotebookOutputs.ReadData(o)["text/html"]).ToList();
-        Assert.Contains(html, h => h.Contains("MNIST: AEVB vs wake-sleep", StringComparison.Ordinal));
-        Assert.Contains(html, h => h.Contains("Frey Face: AEVB vs wake-sleep", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("Figure 2: AEVB vs wake-sleep", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("Frey Face, N<sub>z</sub> = 10", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("not run yet", StringComparison.Ordinal));   // quick mode runs 2 of each row's latent sizes
     }
 
     [Fact]

@@ -232,7 +232,17 @@ public class FigureRunTests
         using var cancel = new CancellationTokenSource();
         var first = new FigureRun(settings, broken.Path).Run(s_mnist.Value, new Callback(p => { if (p.Samples >= 1000 && p.IsEvaluation) cancel.Cancel(); }), cancel.Token);
         Assert.Equal(RunOutcome.Interrupted, first.Outcome);
+        // run.json records the step size the run uses (the chosen one), not the settings' default; one written by an
+        // older version (which recorded 0.02 whatever was chosen; 0.5 here, so the check cannot pass by chance) is
+        // corrected when the run resumes.
+        var infoPath = Path.Combine(broken.Path, FigureRun.InfoFile);
+        var info = FigureRun.ReadInfo(infoPath);
+        var chosenRate = info["learning_rate_selection"]!["chosen"]!.GetValue<float>();
+        Assert.Equal(chosenRate, info["settings"]!["learning_rate"]!.GetValue<float>());
+        info["settings"]!["learning_rate"] = 0.5f;
+        File.WriteAllText(infoPath, info.ToJsonString());
         new FigureRun(settings, broken.Path).Run(s_mnist.Value);
+        Assert.Equal(chosenRate, FigureRun.ReadInfo(infoPath)["settings"]!["learning_rate"]!.GetValue<float>());
         var resumed = RunLog.ReadCsv(Path.Combine(broken.Path, FigureRun.LogFile));
         Assert.Equal(expected.Samples, resumed.Samples);
         Assert.Equal(expected.Column("test_bound"), resumed.Column("test_bound"));
@@ -323,7 +333,15 @@ public class FigureRunTests
         Assert.True(PaperValues.All.Count >= 50);
         var aevb20 = PaperValues.For(FigurePlan.Figure2("mnist", [20], null, false, "out")[0].Settings).ToList();
         Assert.Contains(aevb20, v => v is { Samples: 100_000_000, Split: "train", Value: -98 });
-        Assert.Contains(aevb20, v => v is { Samples: 1_000_000, Low: -128, High: -123 } && v.Text == "-128…-123");
+        Assert.Contains(aevb20, v => v is { Samples: 1_000_000, Split: "test", Value: -124.5 });
+        var range = PaperValues.Parse("header\nfig2,mnist,,20,aevb,1000000,both,,-128,-123", "x.csv").Single();
+        Assert.Equal("-128…-123", range.Text);
+        // Issue 16's corrections: wake-sleep Nz = 3 at 1e8 (train solid −140.3, test dashed −138.9), Frey Face Nz = 10 at 1e7.
+        var ws3 = PaperValues.For(FigurePlan.Figure2("mnist", [3], null, false, "out").Single(r => r.Settings.Method == RunMethod.WakeSleep).Settings).ToList();
+        Assert.Contains(ws3, v => v is { Samples: 100_000_000, Split: "train", Value: -140.3 });
+        Assert.Contains(ws3, v => v is { Samples: 100_000_000, Split: "test", Value: -138.9 });
+        var frey10 = PaperValues.For(FigurePlan.Figure2("frey", [10], null, false, "out").Single(r => r.Settings.Method == RunMethod.Aevb).Settings).ToList();
+        Assert.Contains(frey10, v => v is { Samples: 10_000_000, Split: "test", Value: 1175 });
         var mcem = PaperValues.For(FigurePlan.Figure3([50000], null, false, "out").Single(r => r.Settings.Method == RunMethod.MonteCarloEm).Settings).ToList();
         Assert.Contains(mcem, v => v is { Samples: 10_000_000, Value: null, High: -160 } && v.Text == "< -160");
         var e = Assert.Throws<InvalidDataException>(() => PaperValues.Parse("header\nfig2,mnist,,3,aevb,1e8,train,abc,,", "x.csv"));

@@ -45,7 +45,7 @@ public class ReproduceCommandTests
         var results = FigureResults.Load(Path.Combine(dir.Path, "fig2"));
         Assert.Equal(4, results.Count);
         Assert.All(results, r => Assert.Equal(500, r.Settings.Hidden));
-        var html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
+        var html = Html(Path.Combine(dir.Path, "fig2", "figure2.html"));
         Assert.Contains("N<sub>z</sub> = 2", html);
         Assert.Contains("N<sub>z</sub> = 3", html);
         Assert.Contains("Wake-Sleep (train)", html);
@@ -65,7 +65,7 @@ public class ReproduceCommandTests
         Assert.Equal(2000L, results.Single(r => r.Settings.Method == RunMethod.Aevb).Log.LastSamples);
         Assert.Equal(1000L, results.Single(r => r.Settings.Method == RunMethod.WakeSleep).Log.LastSamples);
         Assert.Equal(wsWritten, File.GetLastWriteTimeUtc(ws));
-        var html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
+        var html = Html(Path.Combine(dir.Path, "fig2", "figure2.html"));
         Assert.Contains("AEVB (train)", html);
         Assert.Contains("Wake-Sleep (train)", html);
 
@@ -77,7 +77,7 @@ public class ReproduceCommandTests
 
         // Another latent size alone: the chart keeps the N_z = 2 panel.
         Assert.Equal(0, await Run("fig2", "--quick", "--samples", "1000", "--latent", "3", "--method", "aevb", "--out", dir.Path, "--data-dir", TestData.Directory));
-        html = Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html"));
+        html = Html(Path.Combine(dir.Path, "fig2", "figure2.html"));
         Assert.Contains("N<sub>z</sub> = 2", html);
         Assert.Contains("N<sub>z</sub> = 3", html);
     }
@@ -127,10 +127,10 @@ public class ReproduceCommandTests
         var stdout = await parallel.StandardOutput.ReadToEndAsync();
         await parallel.WaitForExitAsync();
         Assert.True(parallel.ExitCode == 0, $"parallel exited {parallel.ExitCode}: {stdout}\n{await stderr}");
-        Assert.False(File.Exists(Path.Combine(dir.Path, "fig2", "figure2-mnist.html")), "per-run commands draw no chart");
+        Assert.False(File.Exists(Path.Combine(dir.Path, "fig2", "figure2.html")), "per-run commands draw no chart");
         Assert.All(FigureResults.Load(Path.Combine(dir.Path, "fig2")), r => Assert.True(r.Completed && r.Settings.InitStd == 0.05f));
 
         Assert.Equal(0, await Run([.. args, "--charts-only"]));
-        Assert.Contains("Wake-Sleep (train)", Html(Path.Combine(dir.Path, "fig2", "figure2-mnist.html")));
+        Assert.Contains("Wake-Sleep (train)", Html(Path.Combine(dir.Path, "fig2", "figure2.html")));
     }
 }

@@ -74,3 +74,75 @@ public static class Figure2Comparison
         return sb.ToString();
     }
 }
+
+/// <summary>Notebook 04's checks, as tables and sentences generated from the runs.</summary>
+public static class Figure2Claims
+{
+    /// <summary>The final values (<see cref="Figure2Comparison.FinalValues"/>) as a table.</summary>
+    public static Display.Table FinalTable(IReadOnlyList<Figure2Final> rows) => new(
+        ["data", "N<sub>z</sub>", "samples (AEVB / WS)", "AEVB train / test", "AEVB gap", "WS train / test", "WS gap", "AEVB − WS (test)"],
+        rows.Select(r => (IReadOnlyList<string>)[r.Dataset, r.Latent.ToString(CultureInfo.InvariantCulture), $"{r.AevbSamples:N0} / {r.WakeSleepSamples:N0}",
+            $"{F(r.AevbTrain)} / {F(r.AevbTest)}", F(r.AevbGap, "0.00"), $"{F(r.WakeSleepTrain)} / {F(r.WakeSleepTest)}", F(r.WakeSleepGap, "0.00"), F(r.TestMargin, "+0.0;−0.0")]),
+        "Last evaluation of every curve (gap: train − test)");
+
+    /// <summary>
+    /// The paper's two claims checked on the final values: "AEVB reaches a better solution" (above wake-sleep on train
+    /// and test at every latent size) and "more latent variables do not cause more overfitting" (AEVB's train − test gap
+    /// does not grow from the smallest to the largest latent size with a run; not decidable with one latent size).
+    /// </summary>
+    public static string Sentences(IReadOnlyList<Figure2Final> rows)
+    {
+        var lines = new List<string>();
+        foreach (var group in rows.GroupBy(r => r.Dataset))
+        {
+            var list = group.OrderBy(r => r.Latent).ToList();
+            lines.Add($"{group.Key}: AEVB is above wake-sleep on train and test at {list.Count(r => r.AevbAbove)} of {list.Count} latent sizes with runs "
+                + $"({string.Join(", ", list.Select(r => $"Nz = {r.Latent}: {F(r.TestMargin, "+0.0;−0.0")} on test"))}).");
+            if (list.Count < 2)
+                lines.Add($"{group.Key}: only Nz = {list[0].Latent} has runs, so whether AEVB's train − test gap ({F(list[0].AevbGap, "0.00")}) grows with Nz cannot be read off yet.");
+            else
+            {
+                var (small, large) = (list[0], list[^1]);
+                var growth = large.AevbGap - small.AevbGap;
+                lines.Add($"{group.Key}: AEVB's train − test gap is {F(small.AevbGap, "0.00")} at Nz = {small.Latent} ({small.AevbSamples:N0} samples) and {F(large.AevbGap, "0.00")} at Nz = {large.Latent} ({large.AevbSamples:N0}): "
+                    + (growth <= 1 ? $"it does not grow by more than 1 nat ({F(growth, "+0.00;−0.00")})." : $"it grows by {F(growth)} nats.")
+                    + (small.AevbSamples != large.AevbSamples ? " The two runs stop at different sample counts, so this compares unlike points." : ""));
+            }
+        }
+        lines.Add(rows.Count > 0 && rows.All(r => r.AevbAbove)
+            ? "Claim 1 (a better solution) holds at the last evaluation of every latent size with runs."
+            : "Claim 1 (a better solution) does not hold at every latent size with runs: see the negative margins.");
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>The ablations of wake-sleep at MNIST Nz = 200: the test bound at 10⁶ samples per variant, both methods.</summary>
+    public static (Display.Table Table, string Sentences) Nz200Ablations(string resultsDirectory)
+    {
+        static bool Nz200(RunSettings s, RunMethod m) => s is { Dataset: "mnist", Latent: 200 } && s.Method == m;
+        var variants = new (string Variant, string? Ablation)[]
+        {
+            ("fixed step size 0.02", "fixed-lr-0.02"), ("step size chosen per run (the paper's protocol)", null),
+            ("chosen step size, grey-level dreams", "ws-dream-means"), ("chosen step size, annealed (τ = 10⁶)", "anneal-1e6"),
+            ("chosen step size, init σ = 0.1 (the other reading of N(0, 0.01))", "init-std-0.1"), ("chosen step size, MNIST binarized", "binarized"),
+        };
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var (variant, ablation) in variants)
+        {
+            FigureRunResult? Run(RunMethod m) => ablation is null
+                ? FigureNotebook.Runs(resultsDirectory, "fig2").FirstOrDefault(r => Nz200(r.Settings, m))
+                : FigureNotebook.AblationRun(resultsDirectory, ablation, "fig2", s => Nz200(s, m));
+            double ws = FigureNotebook.At(Run(RunMethod.WakeSleep), "test_bound", 1_000_000), aevb = FigureNotebook.At(Run(RunMethod.Aevb), "test_bound", 1_000_000);
+            rows.Add([variant, ablation ?? "results/fig2", F(ws), double.IsNaN(aevb) ? "not run" : F(aevb), double.IsNaN(aevb) ? "—" : F(ws - aevb, "+0.0;−0.0")]);
+        }
+        var table = new Display.Table(["variant", "folder", "wake-sleep test at 10⁶", "AEVB test at 10⁶", "WS − AEVB"], rows, "MNIST Nz = 200, test bound at 10⁶ samples");
+        var carried = FigureNotebook.Runs(resultsDirectory, "fig2").FirstOrDefault(r => Nz200(r.Settings, RunMethod.WakeSleep));
+        var paper = PaperValues.All.FirstOrDefault(v => v is { Figure: "fig2", Dataset: "mnist", Latent: 200, Method: RunMethod.WakeSleep, Samples: 1_000_000 } && v.Covers("test"));
+        var text = carried is null || paper?.Value is not { } target ? "The paper-protocol wake-sleep run at Nz = 200 is not there."
+            : FigureReport.SamplesToReach(carried, "test_bound", target) is { } at
+                ? $"The paper-protocol wake-sleep run reaches the paper's 10⁶ test value ({F(target)}) at {at:N0} samples, {at / 1e6:0.0}× the paper's; it ends at {carried.Log.LastSamples:N0} with {F(carried.Log.Column("test_bound")[^1])}."
+                : $"The paper-protocol wake-sleep run has not reached the paper's 10⁶ test value ({F(target)}) by {carried.Log.LastSamples:N0} samples.";
+        return (table, text);
+    }
+
+    private static string F(double v, string format = "0.0") => FigureReport.F(v, format);
+}

@@ -19,85 +19,121 @@ public static class FigureCharts
         [RunMethod.MonteCarloEm] = "#1f77b4", // blue
     };
 
-    /// <summary>Figure 2: average lower bound per datapoint; one panel per latent size.</summary>
-    public static Chart Figure2(IEnumerable<FigureRunResult> runs)
+    /// <summary>
+    /// Figure 2 as the paper lays it out: one figure, a row of five MNIST panels (Nz 3, 5, 10, 20, 200) and below it
+    /// a row of four Frey Face panels (Nz 2, 5, 10, 20) under the last four, average lower bound per datapoint against
+    /// training samples on a log axis, the y ranges the paper's (MNIST −150…−95, Frey Face 0…1600; with
+    /// <paramref name="zoom"/>, each panel fitted to its curves and readings instead). Every panel draws the paper's
+    /// readings; a method not run yet is named in the panel's title, never silently absent.
+    /// </summary>
+    public static Chart Figure2(IEnumerable<FigureRunResult> runs, bool zoom = false)
     {
         var list = runs.Where(r => r.Settings.Evaluation == RunEvaluation.LowerBound).ToList();
-        if (list.Count == 0) throw new ArgumentException("No Figure 2 runs (lower-bound evaluation) to plot.");
-        var dataset = list[0].Settings.Dataset == "frey" ? "Frey Face" : "MNIST";
-        var panels = list.GroupBy(r => r.Settings.Latent).OrderBy(g => g.Key)
-            .Select(g => (Title: $"{dataset}, N<sub>z</sub> = {g.Key}", Runs: g.ToList())).ToList();
-        return Panels(panels, "train_bound", "test_bound", "𝓛 (average lower bound per datapoint)", linearMillions: false)
-            .WithTitle($"{dataset}: AEVB vs wake-sleep, lower bound (cf. Kingma & Welling 2014, Figure 2)");
+        var matched = FigureFamilies.Match(list);
+        Panel Make(string dataset, int latent)
+        {
+            var families = matched.Where(m => m.Family.Figure == "fig2" && m.Family.Dataset == dataset && m.Family.Latent == latent).ToList();
+            if (families.Count == 0) // a latent size the paper does not draw (e.g. a quick run's): its runs, no readings
+                families = list.Where(r => r.Settings.Dataset == dataset && r.Settings.Latent == latent)
+                    .Select(r => (new FigureFamily("fig2", dataset, latent, null, r.Settings.Method, r.Settings.Samples), (FigureRunResult?)r)).ToList();
+            return new Panel($"{(dataset == "frey" ? "Frey Face" : "MNIST")}, N<sub>z</sub> = {latent}", families,
+                zoom ? null : dataset == "frey" ? (0, 1600) : (-150, -95), (0.8e5, dataset == "frey" ? 1.25e8 : 2.5e8)); // a margin so readings at 10⁵ and 10⁸ show whole
+        }
+        int[] Latents(string dataset, int[] paper) => paper.Union(list.Where(r => r.Settings.Dataset == dataset).Select(r => r.Settings.Latent)).Order().ToArray();
+        var mnist = Latents("mnist", [3, 5, 10, 20, 200]);
+        var frey = Latents("frey", [2, 5, 10, 20]);
+        var columns = Math.Max(mnist.Length, frey.Length + 1);
+        var panels = new List<Panel?>();
+        panels.AddRange(mnist.Select(z => Make("mnist", z)));
+        panels.AddRange(Enumerable.Repeat<Panel?>(null, columns - mnist.Length + columns - frey.Length)); // the paper leaves the first cell of the Frey Face row empty
+        panels.AddRange(frey.Select(z => Make("frey", z)));
+        return Panels(panels, 2, columns, "train_bound", "test_bound", "𝓛", linearMillions: false)
+            .WithTitle("Figure 2: AEVB vs wake-sleep, average lower bound per datapoint (cf. Kingma & Welling 2014)" + (zoom ? ", zoomed" : ""));
     }
 
     /// <summary>
-    /// Figure 3: estimated marginal log-likelihood per datapoint; one panel per training-set size. The paper's
-    /// Appendix D estimate by default; <see cref="Figure3Estimate.FittedProposal"/> plots the cross-check from the
-    /// same fitted density, <see cref="Figure3Estimate.EncoderProposal"/> importance sampling with the encoder
-    /// (no MCEM curve: it has no encoder).
+    /// Figure 3: estimated marginal log-likelihood per datapoint; one panel per training-set size, each with AEVB,
+    /// wake-sleep and MCEM (a method not run yet is named in the panel's title). The paper's Appendix D estimate by
+    /// default; <see cref="Figure3Estimate.FittedProposal"/> plots the cross-check from the same fitted density,
+    /// <see cref="Figure3Estimate.EncoderProposal"/> importance sampling with the encoder (no MCEM curve: it has no encoder).
     /// </summary>
     public static Chart Figure3(IEnumerable<FigureRunResult> runs, Figure3Estimate estimate = Figure3Estimate.AppendixD)
     {
-        var list = runs.Where(r => r.Settings.Evaluation == RunEvaluation.MarginalLikelihood).ToList();
-        if (list.Count == 0) throw new ArgumentException("No Figure 3 runs (marginal-likelihood evaluation) to plot.");
-        if (estimate == Figure3Estimate.EncoderProposal) list = list.Where(r => r.Settings.Method != RunMethod.MonteCarloEm).ToList();
-        var panels = list.GroupBy(r => r.Settings.TrainCount ?? 0).OrderBy(g => g.Key)
-            .Select(g => (Title: $"N<sub>train</sub> = {g.Key}", Runs: g.ToList())).ToList();
+        var matched = FigureFamilies.Match(runs.Where(r => r.Settings.Evaluation == RunEvaluation.MarginalLikelihood))
+            .Where(m => m.Family.Figure == "fig3" && (estimate != Figure3Estimate.EncoderProposal || m.Family.Method != RunMethod.MonteCarloEm)).ToList();
+        var panels = new[] { 1000, 50000 }.Select(n => (Panel?)new Panel($"N<sub>train</sub> = {n}", matched.Where(m => m.Family.TrainCount == n).ToList(),
+            estimate == Figure3Estimate.AppendixD ? (-161, n == 1000 ? -100 : -120) : null, (-1, n == 1000 ? 61 : 69))).ToList();
         var (suffix, label) = estimate switch
         {
             Figure3Estimate.FittedProposal => ("_log_px_fit", "log p(x), importance sampling from the fitted q"),
             Figure3Estimate.EncoderProposal => ("_log_px_is", "log p(x), importance sampling from the encoder"),
             _ => ("_log_px", "marginal log-likelihood (Appendix D estimate)"),
         };
-        return Panels(panels, "train" + suffix, "test" + suffix, label, linearMillions: true)
-            .WithTitle("MNIST, N<sub>z</sub> = 3: AEVB vs wake-sleep vs MCEM (cf. Kingma & Welling 2014, Figure 3)");
+        return Panels(panels, 1, 2, "train" + suffix, "test" + suffix, label, linearMillions: true)
+            .WithTitle("Figure 3: MNIST, N<sub>z</sub> = 3, AEVB vs wake-sleep vs MCEM (cf. Kingma & Welling 2014)");
     }
 
-    private static Chart Panels(IReadOnlyList<(string Title, List<FigureRunResult> Runs)> panels, string trainColumn, string testColumn, string yTitle,
-        bool linearMillions)
+    /// <summary>One panel: its title, the curve families it draws (with their runs, null where not run), its y range (null: fitted) and x range.</summary>
+    private sealed record Panel(string Title, List<(FigureFamily Family, FigureRunResult? Run)> Families, (double Min, double Max)? YRange, (double Min, double Max) XRange);
+
+    private static Chart Panels(IReadOnlyList<Panel?> panels, int rows, int columns, string trainColumn, string testColumn, string yTitle, bool linearMillions)
     {
         var xScale = linearMillions ? 1e-6 : 1.0;
-        var columns = Math.Min(panels.Count, 3);
-        var rows = (panels.Count + columns - 1) / columns;
         var seen = new HashSet<string>();
-        var charts = new List<Chart>();
-        foreach (var (title, runs) in panels)
+        var charts = new List<Chart?>();
+        foreach (var panel in panels)
         {
-            var traces = new List<Trace>();
-            foreach (var run in runs.OrderBy(r => r.Settings.Method))
+            if (panel is null)
             {
-                var x = run.Log.Column("samples").Select(v => v * xScale).ToImmutableArray();
-                foreach (var (column, split, dash) in new[] { (trainColumn, "train", LineDash.Solid), (testColumn, "test", LineDash.Dash) })
-                {
-                    var name = $"{run.Settings.Method.Label()} ({split})";
-                    traces.Add(new ScatterTrace(x, run.Log.Column(column).ToImmutableArray())
-                    {
-                        Name = name,
-                        LegendGroup = name,
-                        ShowLegend = seen.Add(name),
-                        Color = Colors[run.Settings.Method],
-                        Dash = dash,
-                        Mode = ScatterMode.LinesAndMarkers,
-                        MarkerSize = 4,
-                    });
-                }
-                traces.AddRange(PaperMarkers(run.Settings, xScale, seen));
+                charts.Add(null);
+                continue;
             }
+            var traces = new List<Trace>();
+            foreach (var (family, run) in panel.Families.OrderBy(f => f.Family.Method))
+            {
+                if (run is not null)
+                {
+                    var x = run.Log.Column("samples").Select(v => v * xScale).ToImmutableArray();
+                    foreach (var (column, split, dash) in new[] { (trainColumn, "train", LineDash.Solid), (testColumn, "test", LineDash.Dash) })
+                    {
+                        var name = $"{run.Settings.Method.Label()} ({split})";
+                        traces.Add(new ScatterTrace(x, run.Log.Column(column).ToImmutableArray())
+                        {
+                            Name = name,
+                            LegendGroup = name,
+                            ShowLegend = seen.Add(name),
+                            Color = Colors[run.Settings.Method],
+                            Dash = dash,
+                            Mode = ScatterMode.LinesAndMarkers,
+                            MarkerSize = 3,
+                        });
+                    }
+                }
+                traces.AddRange(PaperMarkers(family, xScale, seen));
+            }
+            var missing = panel.Families.Where(f => f.Run is null).Select(f => f.Family.Method.Label()).ToList();
+            var title = missing.Count == 0 ? panel.Title
+                : $"{panel.Title}<br>{(missing.Count == panel.Families.Count ? "not run yet" : string.Join(", ", missing) + " not run yet")}";
             var xTitle = linearMillions ? "training samples evaluated (millions)" : "training samples evaluated";
-            charts.Add(new Chart(traces).WithTitle(title).WithXAxis(title: xTitle, log: !linearMillions).WithYAxis(title: yTitle));
+            var chart = new Chart(traces.Count > 0 ? traces : [new ScatterTrace(ImmutableArray<double>.Empty, ImmutableArray<double>.Empty) { ShowLegend = false }])
+                .WithTitle(title)
+                .WithXAxis(title: xTitle, log: !linearMillions, min: panel.XRange.Min * (linearMillions ? 1 : 1), max: panel.XRange.Max)
+                .WithYAxis(title: yTitle);
+            if (panel.YRange is { } y) chart = chart.WithYAxis(min: y.Min, max: y.Max);
+            charts.Add(chart);
         }
-        return Chart.Grid(rows, columns, charts)
-            .WithSize(Math.Max(500, 420 * columns), 120 + 360 * rows)
+        return Chart.Grid(rows, columns, charts, horizontalSpacing: columns > 2 ? 0.045 : 0.12, verticalSpacing: rows > 1 ? 0.22 : null)
+            .WithSize(columns > 2 ? 1700 : 1000, rows > 1 ? 900 : 560)
             .WithLegend(true, LegendPosition.Bottom);
     }
 
-    /// <summary>The paper's readings for one run's curve: open markers, bars for ranges, triangles for "below".</summary>
-    private static IEnumerable<Trace> PaperMarkers(RunSettings settings, double xScale, HashSet<string> seen)
+    /// <summary>The paper's readings for one curve family: open markers, bars for ranges, triangles for "below".</summary>
+    private static IEnumerable<Trace> PaperMarkers(FigureFamily family, double xScale, HashSet<string> seen)
     {
-        foreach (var v in PaperValues.For(settings))
+        foreach (var v in PaperValues.All.Where(v => v.Figure == family.Figure && v.Dataset == family.Dataset && v.Latent == family.Latent
+                     && v.Method == family.Method && (family.Figure == "fig2" || v.TrainCount == family.TrainCount)))
         {
-            var name = $"paper: {settings.Method.Label()}";
+            var name = $"paper: {family.Method.Label()}";
             var x = v.Samples * xScale;
             var split = v.Split == "both" ? "train and test" : v.Split;
             var (xs, ys, symbol) = v.Value is { } value ? ([x], [value], v.Split == "test" ? "diamond-open" : "circle-open")
@@ -108,7 +144,7 @@ public static class FigureCharts
                 Name = name,
                 LegendGroup = name,
                 ShowLegend = seen.Add(name),
-                Color = Colors[settings.Method],
+                Color = Colors[family.Method],
                 Mode = xs.Length == 2 ? ScatterMode.LinesAndMarkers : ScatterMode.Markers,
                 MarkerSymbol = symbol,
                 MarkerSize = 9,

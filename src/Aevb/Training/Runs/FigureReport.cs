@@ -16,11 +16,40 @@ public static class FigureReport
     public const string End = "<!-- results:end -->";
 
     /// <summary>
-    /// Markdown for the runs in <paramref name="resultsDirectory"/>/fig2 and /fig3 (or only <paramref name="figures"/>),
-    /// then, with <paramref name="ablations"/>, those under <c>ablations/*/</c>.
+    /// Markdown for the runs in <paramref name="resultsDirectory"/>/fig2 and /fig3 (or only <paramref name="figures"/>):
+    /// every reading of the paper beside ours there, where each of the paper's 24 curve families stands, the
+    /// verdicts generated from those numbers, then, with <paramref name="ablations"/>, the runs under <c>ablations/*/</c>.
     /// </summary>
-    /// <param name="status">Include the table of where each run stands (with its timings and machine load, which differ run to run).</param>
+    /// <param name="status">Include the table of where each family stands (with its timings and machine load, which differ run to run).</param>
     public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true, bool status = true)
+    {
+        var text = Markdown(LoadRuns(resultsDirectory, figures), figures ?? ["fig2", "fig3"], status);
+        return ablations ? text + AblationsMarkdown(resultsDirectory, figures) : text;
+    }
+
+    /// <summary>The comparison, (with <paramref name="status"/>) the status table, and the verdicts for <paramref name="runs"/> of <paramref name="figures"/>.</summary>
+    public static string Markdown(IEnumerable<FigureRunResult> runs, IReadOnlyList<string> figures, bool status)
+    {
+        var figureSet = figures;
+        var families = FigureFamilies.Match(runs).Where(f => figureSet.Contains(f.Family.Figure)).ToList();
+        var text = new StringBuilder();
+        text.Append(ComparisonMarkdown(Comparisons(families)));
+        if (status)
+        {
+            text.AppendLine();
+            text.Append(StatusMarkdown(families));
+        }
+        text.AppendLine();
+        text.AppendLine("Verdicts, generated from the rows above. Ours agrees with a reading when the gap is within the tolerance: the reading's "
+            + "accuracy plus how far our curve strays there from the line through its neighbouring evaluations (its noise, trend taken out). "
+            + "Any other gap is stated with its size and called unexplained: no ablation so far moves our curve onto the paper's.");
+        text.AppendLine();
+        foreach (var line in Verdicts(families)) text.AppendLine($"- {line}");
+        return text.ToString();
+    }
+
+    /// <summary>The runs of <paramref name="resultsDirectory"/>/fig2 and /fig3 (or only <paramref name="figures"/>).</summary>
+    public static List<FigureRunResult> LoadRuns(string resultsDirectory, IReadOnlyList<string>? figures = null)
     {
         var runs = new List<FigureRunResult>();
         foreach (var figure in figures ?? ["fig2", "fig3"])
@@ -28,43 +57,177 @@ public static class FigureReport
             var dir = Path.Combine(resultsDirectory, figure);
             if (Directory.Exists(dir)) runs.AddRange(FigureResults.Load(dir));
         }
+        return runs;
+    }
+
+    /// <summary>Every reading of the paper, grouped by curve and number of samples, with ours there (interpolated).</summary>
+    public static IReadOnlyList<PaperComparison> Comparisons(IEnumerable<(FigureFamily Family, FigureRunResult? Run)> families)
+    {
+        var rows = new List<PaperComparison>();
+        foreach (var (family, run) in families)
+        {
+            var values = PaperValues.All.Where(v => v.Figure == family.Figure && v.Dataset == family.Dataset && v.Latent == family.Latent
+                && v.Method == family.Method && (family.Figure == "fig2" || v.TrainCount == family.TrainCount));
+            foreach (var group in values.GroupBy(v => v.Samples).OrderBy(g => g.Key))
+            {
+                var train = group.FirstOrDefault(v => v.Covers("train"));
+                var test = group.FirstOrDefault(v => v.Covers("test"));
+                var (trainColumn, testColumn) = run is null ? ("", "") : Columns(run.Settings);
+                rows.Add(new PaperComparison(family, run, group.Key, train, test,
+                    run is null ? null : CurveInterpolation.At(run, trainColumn, group.Key),
+                    run is null ? null : CurveInterpolation.At(run, testColumn, group.Key)));
+            }
+        }
+        return rows;
+    }
+
+    private static string ComparisonMarkdown(IReadOnlyList<PaperComparison> rows)
+    {
         var text = new StringBuilder();
-        text.AppendLine("| figure | curve | samples | ours train / test | paper train / test | ours − paper (test) |");
-        text.AppendLine("|---|---|---|---|---|---|");
-        foreach (var run in runs)
+        text.AppendLine("| figure | curve | samples | ours train / test | paper train / test (± reading) | ours − paper, train / test | tolerance train / test | verdict |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
         {
-            var test = Columns(run.Settings).Test;
-            foreach (var group in PaperValues.For(run.Settings).GroupBy(v => v.Samples).OrderBy(g => g.Key))
-            {
-                var row = run.Log.Samples.ToList().IndexOf(group.Key);
-                var ours = row < 0 ? $"not reached (run at {Count(run.Log.LastSamples)})" : TrainTest(run, row);
-                var paperTrain = group.FirstOrDefault(v => v.Covers("train"));
-                var paperTest = group.FirstOrDefault(v => v.Covers("test"));
-                var paper = (paperTrain == paperTest ? $"{paperTrain?.Text} (both)" : $"{paperTrain?.Text ?? "—"} / {paperTest?.Text ?? "—"}").Replace('-', '−');
-                var delta = row < 0 || paperTest is null ? "—" : Delta(run.Log.Column(test)[row], paperTest);
-                text.AppendLine($"| {Figure(run.Settings)} | {Curve(run)} | {Count(group.Key)} | {ours} | {paper} | {delta} |");
-            }
+            var paper = r.Train == r.Test ? $"{r.Train?.Text} (both)" : $"{r.Train?.Text ?? "—"} / {r.Test?.Text ?? "—"}";
+            var accuracy = r.Train == r.Test || r.Train is null || r.Test is null || r.Train.Accuracy == r.Test.Accuracy
+                ? F((r.Train ?? r.Test)!.Accuracy, "0.#") : $"{F(r.Train.Accuracy, "0.#")} / {F(r.Test.Accuracy, "0.#")}";
+            var ours = r.Run is null ? "not run" : r.OursTrain is null ? $"not reached (run at {Count(r.Run.Log.LastSamples)})" : $"{F(r.OursTrain.Value.Value)} / {F(r.OursTest!.Value.Value)}";
+            var reached = r.OursTrain is not null;
+            text.AppendLine($"| {r.Family.FigureLabel} | {r.Family.Curve} | {Count(r.Samples)} | {ours} | {paper.Replace('-', '−')} (±{accuracy}) | "
+                + $"{(reached ? $"{DeltaText(r.Train, r.OursTrain)} / {DeltaText(r.Test, r.OursTest)}" : "—")} | "
+                + $"{(reached ? $"{Tolerance(r.Train, r.OursTrain)} / {Tolerance(r.Test, r.OursTest)}" : "—")} | {(reached ? r.Verdict : "—")} |");
         }
-        if (status)
-        {
-            text.AppendLine();
-            text.AppendLine("| run | samples reached | train / test there | step size (chosen from) | status | train h | eval h | min / 10⁶ samples | load avg, last update |");
-            text.AppendLine("|---|---|---|---|---|---|---|---|---|");
-            foreach (var run in runs)
-            {
-                var selection = run.Info["learning_rate_selection"];
-                var rate = selection?["chosen"] is { } chosen
-                    ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} ({run.Settings.LearningRateCandidates})"
-                    : $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} (forced)";
-                var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
-                var last = TrainTest(run, run.Log.Count - 1);
-                text.AppendLine($"| {Figure(run.Settings)} {Curve(run)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {last} | {rate} | "
-                    + $"{run.Info["status"]} | {H(run.TrainingSeconds)} | {H(run.EvaluationSeconds)} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
-            }
-        }
-        if (ablations) text.Append(AblationsMarkdown(resultsDirectory, figures));
         return text.ToString();
     }
+
+    private static string StatusMarkdown(IReadOnlyList<(FigureFamily Family, FigureRunResult? Run)> families)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| curve family | paper's x axis | samples reached | train / test there | test: ± s.e. · last step · App. D − IS | step size (chosen from) | status | train + eval h | h, start → last update | min / 10⁶ samples | load avg, last update |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (family, run) in families)
+        {
+            var name = $"{family.FigureLabel} {family.Curve}";
+            if (run is null)
+            {
+                text.AppendLine($"| {name} | {Count(family.Extent)} | not run | — | — | — | not run (`{family.Command}`) | — | — | — | — |");
+                continue;
+            }
+            var selection = run.Info["learning_rate_selection"];
+            var rate = selection?["chosen"] is not null
+                ? $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} ({run.Settings.LearningRateCandidates})"
+                : $"{run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture)} (forced)";
+            var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
+            var last = TrainTest(run, run.Log.Count - 1);
+            text.AppendLine($"| {name} | {Count(family.Extent)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {last} | {Uncertainty(run)} | {rate} | "
+                + $"{run.Info["status"]} | {H(run.TrainingSeconds + run.EvaluationSeconds)} | {H(WallSeconds(run))} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The test value's uncertainty at the last evaluation, three ways: the estimator's standard error (Figure 3's
+    /// Appendix D estimate only), how much the curve moved since the evaluation before, and (Figure 3) the gap
+    /// between the Appendix D estimate and importance sampling with the encoder as proposal (none for MCEM).
+    /// </summary>
+    public static string Uncertainty(FigureRunResult run)
+    {
+        var n = run.Log.Count;
+        if (n == 0) return "—";
+        var (_, test) = Columns(run.Settings);
+        var column = run.Log.Column(test);
+        var step = n > 1 ? F(Math.Abs(column[^1] - column[^2]), "0.0") : "—";
+        if (run.Settings.Evaluation == RunEvaluation.LowerBound) return $"— · {step} · —";
+        var se = run.Log.Metrics.Contains("test_log_px_se") ? F(run.Log.Column("test_log_px_se")[^1], "0.00") : "—";
+        var importance = run.Log.Metrics.Contains("test_log_px_is") ? run.Log.Column("test_log_px_is")[^1] : double.NaN;
+        var gap = double.IsFinite(importance) ? (column[^1] - importance).ToString("+0.0;−0.0", CultureInfo.InvariantCulture) : "—";
+        return $"{se} · {step} · {gap}";
+    }
+
+    /// <summary>
+    /// One sentence per curve family with a run, from the comparison rows: where ours agrees with the paper, where
+    /// not by how much (and, when ours is behind, how many more samples it needs to get there), what is not reached;
+    /// then the families not run.
+    /// </summary>
+    public static IReadOnlyList<string> Verdicts(IReadOnlyList<(FigureFamily Family, FigureRunResult? Run)> families)
+    {
+        var lines = new List<string>();
+        var rows = Comparisons(families);
+        foreach (var (family, run) in families.Where(f => f.Run is not null))
+        {
+            var mine = rows.Where(r => r.Family == family).ToList();
+            var parts = new List<string>();
+            var agree = mine.Where(r => r.OursTrain is not null && r.Agrees).Select(r => Count(r.Samples)).ToList();
+            if (agree.Count > 0) parts.Add($"agrees with the paper at {string.Join(", ", agree)}");
+            foreach (var r in mine.Where(r => r.OursTrain is not null && !r.Agrees))
+            {
+                var sentence = $"at {Count(r.Samples)} {r.Verdict}";
+                var (trainColumn, testColumn) = Columns(run!.Settings);
+                if (r.Test?.Value is { } target && r.OursTest!.Value.Value < target - r.Test.Accuracy)
+                {
+                    var reach = SamplesToReach(run, testColumn, target);
+                    sentence += reach is { } at ? $"; ours reaches the paper's test value at {Count(at)}, {(double)at / r.Samples:0.0}× the samples"
+                        : $"; ours has not reached the paper's test value by {Count(run.Log.LastSamples)}";
+                }
+                parts.Add(sentence);
+            }
+            var missing = mine.Where(r => r.OursTrain is null).Select(r => Count(r.Samples)).ToList();
+            if (missing.Count > 0) parts.Add($"{string.Join(", ", missing)} not reached (run at {Count(run!.Log.LastSamples)} of the paper's {Count(family.Extent)})");
+            if (mine.Count == 0) parts.Add("no value read off the paper for this curve");
+            var plateau = FreyPlateau(family, run!);
+            if (plateau is not null) parts.Add(plateau);
+            lines.Add($"{family.FigureLabel} {family.Curve}: {string.Join("; ", parts)}.");
+        }
+        var notRun = families.Where(f => f.Run is null).Select(f => $"{f.Family.FigureLabel} {f.Family.Curve}").ToList();
+        if (notRun.Count > 0) lines.Add($"Not run yet ({notRun.Count} of {families.Count}): {string.Join(", ", notRun)}.");
+        return lines;
+    }
+
+    /// <summary>
+    /// The maximum-likelihood diagonal Gaussian that ignores z, on Frey Face's training / test split
+    /// (<see cref="Inference.IndependentGaussian"/>; a test checks these against the data): the degenerate solution a
+    /// Gaussian-decoder model falls into when its decoder ignores the latent code.
+    /// </summary>
+    public static readonly (double Train, double Test) FreyIndependentGaussian = (575.80, 563.63);
+
+    /// <summary>For a Frey Face run: how long its train bound sits at <see cref="FreyIndependentGaussian"/> (within 1 nat).</summary>
+    private static string? FreyPlateau(FigureFamily family, FigureRunResult run)
+    {
+        if (family.Dataset != "frey" || run.Log.Count == 0) return null;
+        var train = run.Log.Column("train_bound");
+        var samples = run.Log.Samples.ToArray();
+        var flat = 0;
+        while (flat < train.Length && Math.Abs(train[flat] - FreyIndependentGaussian.Train) < 1) flat++;
+        if (flat == 0) return null;
+        var text = $"its train bound sits at the maximum-likelihood diagonal Gaussian that ignores z ({F(FreyIndependentGaussian.Train, "0.00")} train / "
+            + $"{F(FreyIndependentGaussian.Test, "0.00")} test, within 1 nat) from {Count(samples[0])}";
+        return flat == train.Length ? text + $" to the end of the run ({Count(samples[^1])})" : text + $" to {Count(samples[flat - 1])}, then leaves it ({F(train[^1])} at {Count(samples[^1])})";
+    }
+
+    /// <summary>The first number of samples at which <paramref name="column"/> reaches <paramref name="target"/> (log-interpolated), or null.</summary>
+    public static long? SamplesToReach(FigureRunResult run, string column, double target)
+    {
+        var xs = run.Log.Samples.ToArray();
+        var ys = run.Log.Column(column);
+        for (var i = 0; i < xs.Length; i++)
+        {
+            if (!(ys[i] >= target)) continue;
+            if (i == 0) return xs[0];
+            var t = (target - ys[i - 1]) / (ys[i] - ys[i - 1]);
+            var log = run.Settings.Evaluation == RunEvaluation.LowerBound;
+            return (long)Math.Round(log ? Math.Exp(Math.Log(xs[i - 1]) + t * (Math.Log(xs[i]) - Math.Log(xs[i - 1]))) : xs[i - 1] + t * (xs[i] - xs[i - 1]));
+        }
+        return null;
+    }
+
+    private static double WallSeconds(FigureRunResult run)
+        => DateTime.TryParse(run.Info["started_utc"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var start)
+           && DateTime.TryParse(run.Info["updated_utc"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var end)
+            ? (end - start).TotalSeconds : double.NaN;
+
+    private static string DeltaText(PaperValue? paper, CurveValue? ours) => paper is null || ours is null ? "—" : PaperComparison.Delta(ours.Value.Value, paper);
+
+    private static string Tolerance(PaperValue? paper, CurveValue? ours) => paper is null || ours is null ? "—" : "±" + F(paper.Accuracy + ours.Value.Wiggle, "0.0");
 
     /// <summary>The ablation runs under <paramref name="resultsDirectory"/>/ablations/*/fig2|fig3 (or only <paramref name="figures"/>), a row each.</summary>
     public static string AblationsMarkdown(string resultsDirectory, IReadOnlyList<string>? figures = null)
@@ -124,29 +287,62 @@ public static class FigureReport
         return $"{F(run.Log.Column(train)[row])} / {F(run.Log.Column(test)[row])}";
     }
 
-    private static (string Train, string Test) Columns(RunSettings s)
+    internal static (string Train, string Test) Columns(RunSettings s)
         => s.Evaluation == RunEvaluation.LowerBound ? ("train_bound", "test_bound") : ("train_log_px", "test_log_px");
 
     private static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? $"2 {(s.Dataset == "frey" ? "Frey" : s.BinarizeMnist ? "binarized MNIST" : "MNIST")}" : $"3 N={s.TrainCount}";
 
     private static string Curve(FigureRunResult r) => $"{r.Settings.Method.Label()} N<sub>z</sub>={r.Settings.Latent}";
 
-    private static string Delta(double ours, PaperValue paper)
-    {
-        if (paper.Value is { } v) return (ours - v).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture);
-        if (paper.Low is { } lo && paper.High is { } hi)
-            return ours >= lo && ours <= hi ? "within" : (ours > hi ? ours - hi : ours - lo).ToString("+0.0;−0.0", CultureInfo.InvariantCulture) + " outside";
-        return ours < paper.High ? "below, as the paper's" : $"{F(ours)}, paper below {F(paper.High!.Value)}";
-    }
-
-    private static string Count(long samples) => samples switch
+    internal static string Count(long samples) => samples switch
     {
         >= 1_000_000 when samples % 1_000_000 == 0 => $"{samples / 1_000_000} M",
         >= 1_000_000 => $"{samples / 1e6:0.##} M",
         _ => samples.ToString("N0", CultureInfo.InvariantCulture),
     };
 
-    private static string F(double v, string format = "0.0") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture).Replace('-', '−') : "—";
+    internal static string F(double v, string format = "0.0") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture).Replace('-', '−') : "—";
 
     private static string H(double seconds) => double.IsFinite(seconds) ? (seconds / 3600).ToString("0.00", CultureInfo.InvariantCulture) : "—";
+}
+
+/// <summary>One reading of the paper (train and test at one number of samples) beside ours there.</summary>
+public sealed record PaperComparison(FigureFamily Family, FigureRunResult? Run, long Samples, PaperValue? Train, PaperValue? Test, CurveValue? OursTrain, CurveValue? OursTest)
+{
+    /// <summary>Whether ours is within the reading's accuracy plus our curve's wiggle there (<see cref="CurveValue.Wiggle"/>), on train and test.</summary>
+    public bool Agrees => Within(Train, OursTrain) && Within(Test, OursTest);
+
+    /// <summary>"agrees", or per split that does not: ours above/below by how much, against what tolerance, "unexplained".</summary>
+    public string Verdict
+    {
+        get
+        {
+            if (OursTrain is null) return "not reached";
+            if (Agrees) return "agrees";
+            var parts = new List<string>();
+            foreach (var (split, paper, ours) in new[] { ("train", Train, OursTrain), ("test", Test, OursTest) })
+            {
+                if (paper is null || ours is null || Within(paper, ours)) continue;
+                var gap = Gap(ours.Value.Value, paper);
+                parts.Add($"{split} {(gap > 0 ? "above" : "below")} the paper's by {FigureReport.F(Math.Abs(gap))}");
+            }
+            return $"ours {string.Join(", ", parts)} (unexplained)";
+        }
+    }
+
+    private static bool Within(PaperValue? paper, CurveValue? ours)
+        => paper is null || ours is null || Math.Abs(Gap(ours.Value.Value, paper)) <= paper.Accuracy + ours.Value.Wiggle;
+
+    /// <summary>Ours minus the reading (0 inside a range, or below a "below" reading).</summary>
+    public static double Gap(double ours, PaperValue paper)
+    {
+        if (paper.Value is { } v) return ours - v;
+        if (paper.Low is { } lo && paper.High is { } hi) return ours >= lo && ours <= hi ? 0 : ours > hi ? ours - hi : ours - lo;
+        return ours <= paper.High!.Value ? 0 : ours - paper.High.Value;
+    }
+
+    internal static string Delta(double ours, PaperValue paper)
+        => paper.Value is null && paper.Low is null
+            ? ours <= paper.High!.Value ? "below, as the paper's" : $"{FigureReport.F(ours - paper.High.Value, "+0.0")} (paper < {FigureReport.F(paper.High.Value)})"
+            : Gap(ours, paper).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture);
 }

@@ -34,6 +34,9 @@ public static class FigureResults
             if (!File.Exists(infoPath) || !File.Exists(logPath)) continue;
             var info = FigureRun.ReadInfo(infoPath);
             var settings = RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{infoPath}: no 'settings' object."), infoPath);
+            // The step size the run uses: the chosen candidate (run.json written before this was recorded says 0.02).
+            if (settings.LearningRateCandidates is not null && info["learning_rate_selection"]?["chosen"] is { } chosen)
+                settings = settings with { LearningRate = chosen.GetValue<float>() };
             results.Add(new FigureRunResult(settings, RunLog.ReadCsv(logPath), info, dir));
         }
         return results

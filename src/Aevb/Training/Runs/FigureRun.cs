@@ -90,8 +90,15 @@ public sealed class FigureRun
     /// <summary>A stored run with these settings and at least as many samples answers for these settings.</summary>
     private bool CoversSettings(RunSettings stored) => stored with { Samples = Settings.Samples } == Settings && stored.Samples >= Settings.Samples;
 
-    private static RunSettings StoredSettings(JsonObject info, string path)
-        => RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{path}: no 'settings' object."), path);
+    /// <summary>
+    /// The settings in run.json. With step-size candidates, its <c>learning_rate</c> is the one chosen (or, written
+    /// by an older version, 0.02 whatever was chosen), not part of what was asked for: it is left out of the comparison.
+    /// </summary>
+    private RunSettings StoredSettings(JsonObject info, string path)
+    {
+        var stored = RunSettings.FromJson(info["settings"] as JsonObject ?? throw new InvalidDataException($"{path}: no 'settings' object."), path);
+        return stored.LearningRateCandidates is not null && Settings.LearningRateCandidates is not null ? stored with { LearningRate = Settings.LearningRate } : stored;
+    }
 
     /// <summary>Trains (or resumes, or skips) the run on <paramref name="data"/> (the full data set; the run takes its subset).</summary>
     public RunResult Run(RunData data, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -399,7 +406,7 @@ public sealed class FigureRun
             ["method"] = Settings.Method.Name(),
             ["status"] = status,
             ["seed"] = Settings.Seed,
-            ["settings"] = Settings.ToJson(),
+            ["settings"] = SettingsJson(),
             ["learning_rate_selection"] = _selection?.DeepClone(),
             ["git_revision"] = _gitRevision ??= RunProvenance.GitRevision(),
             ["machine"] = RunProvenance.Machine(),
@@ -419,6 +426,19 @@ public sealed class FigureRun
             WriteIndented = true,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep '+' in "abc…+dirty" readable
         }) + "\n");
+    }
+
+    /// <summary>
+    /// The settings as run.json records them: <c>learning_rate</c> is the step size the run actually uses (the chosen
+    /// candidate, or null while the choice is still to be made), so a run.json written by an older version (which
+    /// recorded the record's default 0.02 whatever was chosen) is corrected the next time the run writes it.
+    /// </summary>
+    private JsonObject SettingsJson()
+    {
+        var json = Settings.ToJson();
+        if (Settings.LearningRates().Length > 0)
+            json["learning_rate"] = _selection?["chosen"] is { } chosen ? chosen.GetValue<float>() : null;
+        return json;
     }
 
     /// <summary>Reads run.json; errors name the file.</summary>

@@ -15,6 +15,16 @@ public sealed record PaperValue(string Figure, string Dataset, int? TrainCount, 
     /// <summary>The middle of the reading, for plotting (the upper end of a "below" reading).</summary>
     public double Center => Value ?? (Low is { } lo && High is { } hi ? (lo + hi) / 2 : High ?? double.NaN);
 
+    /// <summary>
+    /// How far the reading may be off (PAPER-VALUES.md, "Accuracy"): Figure 2 MNIST ±1 nat from 10⁷ on, ±1.5 at 10⁶
+    /// (pixel readings of train and test), ±3 at 10⁶ where one "both" value was read by eye; Frey Face ±20 (±25 for
+    /// the test values at 10⁷, interpolated across a dash gap); Figure 3 ±3 up to 2 M samples (the curves nearly
+    /// vertical), ±1 beyond.
+    /// </summary>
+    public double Accuracy => Figure == "fig3" ? (Samples <= 2_000_000 ? 3 : 1)
+        : Dataset == "frey" ? (Samples == 10_000_000 && Split == "test" && Latent >= 10 ? 25 : 20)
+        : Samples >= 10_000_000 ? 1 : Split == "both" ? 3 : 1.5;
+
     /// <summary>Whether this reading is of <paramref name="split"/> (<c>both</c> matches either).</summary>
     public bool Covers(string split) => Split == split || Split == "both";
 

@@ -51,7 +51,10 @@ public sealed record RunSettings
     /// Adagrad's global step size when it is forced (<see cref="LearningRateCandidates"/> null); with candidates, the
     /// step size used is the one chosen at the start of the run and recorded in run.json.
     /// </summary>
-    public float LearningRate { get; init; } = 0.02f;
+    public float LearningRate { get; init; } = DefaultLearningRate;
+
+    /// <summary>The step size when none is forced and no candidates are given.</summary>
+    public const float DefaultLearningRate = 0.02f;
 
     /// <summary>
     /// Step sizes to choose from, comma-separated (Section 5: "chosen from {0.01, 0.02, 0.1} based on performance on
@@ -250,7 +253,10 @@ public sealed record RunSettings
             TrainCount = Opt<int>("train_count"),
             Samples = Get<long>("samples"),
             BatchSize = Get<int>("batch_size"),
-            LearningRate = Get<float>("learning_rate"),
+            // With candidates, run.json's learning_rate is the step size the run chose, null before the choice
+            // (FigureRun compares a stored run with the settings asking for it without it).
+            LearningRate = json["learning_rate_candidates"] is JsonArray && json["learning_rate"] is null ? DefaultLearningRate
+                : Get<float>("learning_rate"),
             WeightDecay = Get<float>("weight_decay"),
             InitStd = Get<float>("init_std"),
             Seed = Get<ulong>("seed"),

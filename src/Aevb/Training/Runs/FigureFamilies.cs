@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace Aevb.Training.Runs;
+
+/// <summary>
+/// One curve family of the paper's Figures 2 and 3 (a method at one latent size or training-set size, train and
+/// test): the 24 the paper draws, whether or not we have run them.
+/// </summary>
+/// <param name="Extent">How far the paper's x axis goes for this family (samples; MNIST in Figure 2: about 2.4·10⁸, read off the figure).</param>
+public sealed record FigureFamily(string Figure, string Dataset, int Latent, int? TrainCount, RunMethod Method, long Extent)
+{
+    /// <summary>Whether a run with <paramref name="s"/> draws this family (at the paper's protocol: full data, no binarization).</summary>
+    public bool Matches(RunSettings s) => s.Dataset == Dataset && s.Latent == Latent && s.Method == Method && !s.BinarizeMnist
+        && (Figure == "fig3" ? s.Evaluation == RunEvaluation.MarginalLikelihood && s.TrainCount == TrainCount
+            : s.Evaluation == RunEvaluation.LowerBound && s.TrainCount is null);
+
+    /// <summary>"2 MNIST", "2 Frey", "3 N=1000".</summary>
+    public string FigureLabel => Figure == "fig3" ? $"3 N={TrainCount}" : $"2 {(Dataset == "frey" ? "Frey" : "MNIST")}";
+
+    public string Curve => $"{Method.Label()} N<sub>z</sub>={Latent}";
+
+    /// <summary>The command that runs (or resumes) this family to the paper's extent.</summary>
+    public string Command => Figure == "fig3"
+        ? $"aevb reproduce fig3 --ntrain {TrainCount} --method {Method.Name()}"
+        : $"aevb reproduce fig2 --dataset {Dataset} --latent {Latent} --samples 1e8";
+}
+
+/// <summary>The paper's 24 curve families, and which of a set of runs draws each.</summary>
+public static class FigureFamilies
+{
+    /// <summary>
+    /// Figure 2: MNIST Nz 3, 5, 10, 20, 200 (x axis to about 2.4·10⁸, its last tick at 10⁸, which the commands run to)
+    /// and Frey Face Nz 2, 5, 10, 20 (to 10⁸), AEVB and wake-sleep; Figure 3: AEVB, wake-sleep, MCEM at N = 1000
+    /// (to 60 M) and N = 50000 (to 68 M).
+    /// </summary>
+    public static IReadOnlyList<FigureFamily> All { get; } =
+    [
+        .. new[] { 3, 5, 10, 20, 200 }.SelectMany(z => new[] { RunMethod.Aevb, RunMethod.WakeSleep }.Select(m => new FigureFamily("fig2", "mnist", z, null, m, 240_000_000))),
+        .. new[] { 2, 5, 10, 20 }.SelectMany(z => new[] { RunMethod.Aevb, RunMethod.WakeSleep }.Select(m => new FigureFamily("fig2", "frey", z, null, m, 100_000_000))),
+        .. new[] { 1000, 50000 }.SelectMany(n => new[] { RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm }
+            .Select(m => new FigureFamily("fig3", "mnist", 3, n, m, n == 1000 ? 60_000_000 : 68_000_000))),
+    ];
+
+    /// <summary>Each family with the run that draws it (the one that got furthest), or null where none has been run.</summary>
+    public static IReadOnlyList<(FigureFamily Family, FigureRunResult? Run)> Match(IEnumerable<FigureRunResult> runs)
+    {
+        var list = runs.ToList();
+        return All.Select(f => (f, list.Where(r => f.Matches(r.Settings)).MaxBy(r => r.Log.LastSamples))).ToList();
+    }
+}
+
+/// <summary>A run's value at a number of samples that need not be an evaluation point.</summary>
+/// <param name="Value">Interpolated between the neighbouring evaluations on the figure's own x scale.</param>
+/// <param name="Wiggle">
+/// How far our curve strays from a straight line (on the figure's x scale) through the neighbouring evaluations:
+/// at an evaluation, |y_i − the line through y_(i−1) and y_(i+1)|; between two, the larger of theirs (at the ends,
+/// the nearest inner evaluation's). A measure of the evaluation-to-evaluation noise with the curve's trend taken out.
+/// </param>
+/// <param name="Step">How much the curve moves between the two evaluations around the point (at an evaluation, the larger move to either neighbour).</param>
+public readonly record struct CurveValue(double Value, double Wiggle, double Step);
+
+public static class CurveInterpolation
+{
+    /// <summary>
+    /// <paramref name="column"/> of <paramref name="run"/> at <paramref name="samples"/>, interpolated on the figure's
+    /// x scale (log samples for Figure 2, linear for Figure 3); null where the run stops short of it (or starts after it).
+    /// </summary>
+    public static CurveValue? At(FigureRunResult run, string column, long samples)
+    {
+        var xs = run.Log.Samples.ToArray();
+        var ys = run.Log.Column(column);
+        if (xs.Length == 0 || samples > xs[^1] || samples < xs[0]) return null;
+        var log = run.Settings.Evaluation == RunEvaluation.LowerBound;
+        double X(long s) => log ? Math.Log(s) : s;
+        double Wiggle(int i)
+        {
+            if (xs.Length < 3) return 0;
+            i = Math.Clamp(i, 1, xs.Length - 2);
+            var t = (X(xs[i]) - X(xs[i - 1])) / (X(xs[i + 1]) - X(xs[i - 1]));
+            return Math.Abs(ys[i] - (ys[i - 1] + t * (ys[i + 1] - ys[i - 1])));
+        }
+        var i = Array.FindLastIndex(xs, s => s <= samples);
+        if (xs[i] == samples)
+        {
+            var left = i > 0 ? Math.Abs(ys[i] - ys[i - 1]) : 0;
+            var right = i + 1 < xs.Length ? Math.Abs(ys[i + 1] - ys[i]) : 0;
+            return new CurveValue(ys[i], Wiggle(i), Math.Max(left, right));
+        }
+        var f = (X(samples) - X(xs[i])) / (X(xs[i + 1]) - X(xs[i]));
+        return new CurveValue(ys[i] + f * (ys[i + 1] - ys[i]), Math.Max(Wiggle(i), Wiggle(i + 1)), Math.Abs(ys[i + 1] - ys[i]));
+    }
+}
