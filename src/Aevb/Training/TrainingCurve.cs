@@ -54,14 +54,22 @@ public sealed class TrainingCurve
         return curve;
     }
 
-    /// <summary>The curves on one chart, training samples on a log axis as in Figure 2.</summary>
-    public static Chart ToChart(string title, params TrainingCurve[] curves) =>
-        Chart.Combine(curves.Select(c => Chart.Line(c.Samples, c.Bounds, name: c.Name)))
+    /// <summary>
+    /// The curves on one chart, training samples on a log axis as in Figure 2. The y axis shows the climb after the first
+    /// stretch (whose mean, dominated by the first steps from 784 log ½ and below, would flatten everything else).
+    /// </summary>
+    public static Chart ToChart(string title, params TrainingCurve[] curves)
+    {
+        var later = curves.SelectMany(c => c.Bounds.Skip(1)).Where(double.IsFinite).ToArray();
+        var chart = Chart.Combine(curves.Select(c => Chart.Line(c.Samples, c.Bounds, name: c.Name)))
             .WithTitle(title)
             .WithXAxis("training samples", log: true)
-            .WithYAxis("mean minibatch bound per datapoint (nats)")
             .WithLegend(true, LegendPosition.Bottom)
             .WithSize(800, 420);
+        if (later.Length == 0) return chart.WithYAxis("mean minibatch bound per datapoint (nats)");
+        double lo = later.Min(), hi = later.Max(), pad = Math.Max(1, 0.05 * (hi - lo));
+        return chart.WithYAxis("mean minibatch bound per datapoint (nats)", min: lo - pad, max: hi + pad);
+    }
 
     /// <summary>"name: N samples in T s, last bound B".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
