@@ -250,6 +250,8 @@ public sealed class LatentExplorer
         return $$"""
             <div class="aevb-explorer" data-aevb-explorer="{{key}}" style="font:13px/1.4 sans-serif;color:#222;max-width:{{plane + iw + 60}}px">
             <div style="font-weight:bold;margin-bottom:4px">{{title}}</div>
+            <div class="static" style="color:#555">The interactive explorer needs scripts; without them this output's static image (image/png) is the Figure 4 manifold.</div>
+            <div class="live" style="display:none">
             <div style="display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start">
             <canvas class="plane" width="{{plane}}" height="{{plane}}" style="border:1px solid #bbb;cursor:crosshair;touch-action:none" aria-label="latent plane"></canvas>
             <div>
@@ -269,6 +271,7 @@ public sealed class LatentExplorer
             <span class="interp-readout" style="font-family:monospace"></span>
             </div>
             </div>
+            </div>
             <div class="status" style="color:#a00"></div>
             </div>
             <script type="text/javascript">
@@ -280,6 +283,8 @@ public sealed class LatentExplorer
               for (var r = 0; r < roots.length; r++) {
                 if (roots[r].getAttribute('data-aevb-status')) continue;
                 roots[r].setAttribute('data-aevb-status', 'loading');
+                roots[r].querySelector('.static').style.display = 'none';
+                roots[r].querySelector('.live').style.display = '';
                 start(roots[r]);
               }
               function start(root) {
@@ -387,7 +392,13 @@ public sealed class LatentExplorer
                 plane.addEventListener('mousemove', pointer);
                 plane.addEventListener('pointerdown', pointer);
                 // Interpolation between two test images, through their posterior means.
-                var anchorsDiv = root.querySelector('.anchors'), chosen = [0, Math.min(1, cfg.anchors.length - 1)], next = 0;
+                var anchorsDiv = root.querySelector('.anchors'), chosen = [0, farthest()], next = 0;
+                // B starts as the test image whose code is farthest from A's, so the first path crosses the plane.
+                function farthest() {
+                  var best = 0, d = -1, a = cfg.anchors.length ? cfg.anchors[0].index : 0;
+                  cfg.anchors.forEach(function (an, k) { var dx = cfg.mu[2 * an.index] - cfg.mu[2 * a], dy = cfg.mu[2 * an.index + 1] - cfg.mu[2 * a + 1]; if (dx * dx + dy * dy > d) { d = dx * dx + dy * dy; best = k; } });
+                  return best;
+                }
                 var slider = root.querySelector('input.t'), interpZ = root.querySelector('canvas.interp-z'), interpReadout = root.querySelector('.interp-readout');
                 var thumbs = cfg.anchors.map(function (an, k) {
                   var im = new Image(); im.src = 'data:image/png;base64,' + an.png; im.width = cfg.w; im.height = cfg.h;

@@ -151,6 +151,9 @@ public sealed class LatentExplorerBrowserTests : IDisposable
         var decoded = Png.Decode(png);
         Assert.Equal(explorer.Manifold.PixelWidth, src!.AsArray()[1]!.GetValue<int>());
         Assert.Equal(decoded.Width, src.AsArray()[1]!.GetValue<int>());
+        // The interactive part stays hidden (empty canvases would mean nothing); a line says where the static view is.
+        Assert.Equal(0, page.Evaluate("document.querySelector('.aevb-explorer .live').offsetHeight")!.GetValue<int>());
+        Assert.True(page.Evaluate("document.querySelector('.aevb-explorer .static').offsetHeight")!.GetValue<int>() > 0);
         Save("latent-explorer-png-fallback.png", page.Screenshot());
     }
 
