@@ -266,6 +266,17 @@ public static class EstimatorVariance
         return sb.ToString();
     }
 
+    /// <summary>The results as a <see cref="Plotting.Table"/> (one row per (L, estimator)) for a notebook to display.</summary>
+    public static Plotting.Table ToTable(IEnumerable<EstimatorVarianceResult> results, string? title = null)
+    {
+        var table = new Plotting.Table("estimator", "L", "mean bound", "Var[bound]", "Var[∇ encoder]", "Var[∇ decoder]")
+            .WithFormats(null, "0", "F3", "E3", "E3", "E3");
+        if (title is not null) table.Title = title;
+        foreach (var r in results)
+            table.AddRow(Name(r.Estimator), r.SamplesPerDatapoint, r.BoundMean, r.BoundVariance, r.EncoderGradientVariance, r.DecoderGradientVariance);
+        return table;
+    }
+
     /// <summary>A short display name: "A", "B", "score".</summary>
     public static string Name(Estimator estimator) => estimator == Estimator.ScoreFunction ? "score" : estimator.ToString();
 

@@ -100,6 +100,9 @@ public sealed partial class Chart
     /// <summary>Sets the title.</summary>
     public Chart WithTitle(string? title) => With(s => s with { Title = title });
 
+    /// <summary>The same chart with no legend entry for any of its traces (e.g. the second panel of a grid, whose curves the first one already lists).</summary>
+    public Chart WithoutLegendEntries() => With(s => s with { Traces = s.Traces.Select(t => t with { ShowLegend = false }).ToImmutableArray() });
+
     /// <summary>Fixes the figure size in pixels (also the default size of exported images).</summary>
     public Chart WithSize(int width, int height)
     {

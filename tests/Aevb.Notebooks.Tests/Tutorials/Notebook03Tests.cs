@@ -31,6 +31,9 @@ public sealed class Notebook03Tests
         // MNIST and Frey Face reconstructions, the two manifolds, one sample grid per latent size.
         var sizes = nb.Value<int[]>("figure5Sizes");
         Assert.Equal(4 + sizes.Length, nb.ImageGridCount);
+        // The latent explorers (MNIST, Frey Face), each under about 1 MB of HTML.
+        Assert.Equal(2, nb.ExplorerHtml.Count);
+        Assert.All(nb.ExplorerHtml, h => Assert.True(h.Length < 1_000_000, $"an explorer output of {h.Length:N0} characters"));
         var texts = PlainTexts(nb).ToList();
         Assert.Contains(texts, t => t.Contains("10 traces [scatter '0'", StringComparison.Ordinal));   // one trace per digit
         Assert.Contains(texts, t => t.Contains("400 images of 28x28 in 20x20 grid", StringComparison.Ordinal));   // Figure 4(b)

@@ -66,9 +66,14 @@ internal sealed class TutorialNotebook
     public int ChartCount
         => OutputsWith("text/html").Count(o => NotebookOutputs.ReadData(o)["text/html"].Contains("data-aevb-chart", StringComparison.Ordinal));
 
-    /// <summary>Number of image-grid outputs (PNG without a chart).</summary>
+    /// <summary>Number of image-grid outputs (PNG without a chart or a latent explorer).</summary>
     public int ImageGridCount
-        => OutputsWith("image/png").Count(o => !NotebookOutputs.ReadData(o).TryGetValue("text/html", out var html) || !html.Contains("data-aevb-chart", StringComparison.Ordinal));
+        => OutputsWith("image/png").Count(o => !NotebookOutputs.ReadData(o).TryGetValue("text/html", out var html)
+            || !(html.Contains("data-aevb-chart", StringComparison.Ordinal) || html.Contains("data-aevb-explorer", StringComparison.Ordinal)));
+
+    /// <summary>The latent explorers' HTML outputs (their html carries data-aevb-explorer).</summary>
+    public IReadOnlyList<string> ExplorerHtml
+        => OutputsWith("text/html").Select(o => NotebookOutputs.ReadData(o)["text/html"]).Where(h => h.Contains("data-aevb-explorer", StringComparison.Ordinal)).ToList();
 }
 
 [CollectionDefinition("tutorials", DisableParallelization = true)]
