@@ -38,7 +38,7 @@ public sealed class BernoulliMlpDecoder : Decoder
         return Probabilities();
     }
 
-    /// <summary>The logits only; <see cref="Backward"/> computes the probabilities if it runs (forward-only evaluations skip them).</summary>
+    /// <summary>The logits only: forward-only evaluations skip the sigmoid, and <see cref="Backward"/> computes σ(l) inside its <c>x − σ(l)</c> pass.</summary>
     public override void ForwardForLikelihood(Tensor z)
     {
         _h = _tanh.Forward(Hidden.Forward(z));
@@ -70,12 +70,13 @@ public sealed class BernoulliMlpDecoder : Decoder
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
     {
-        if (_logits is null) throw new InvalidOperationException("Backward called before Forward.");
-        var probs = Probabilities();
-        CheckData(x, probs);
-        // ∂/∂l [x·l − softplus(l)] = x − σ(l).
-        var gl = Tensor.Ensure(ref _gradLogits, probs.Rows, probs.Cols);
-        _rows.Run(RowPass.GradLogits, probs, gl, x, scale, default);
+        var l = _logits ?? throw new InvalidOperationException("Backward called before Forward.");
+        CheckData(x, l);
+        // ∂/∂l [x·l − softplus(l)] = x − σ(l); after ForwardForLikelihood, σ(l) row by row inside the same pass
+        // (the same sigmoid kernel per row, so the same bits, without a separate probabilities pass).
+        var gl = Tensor.Ensure(ref _gradLogits, l.Rows, l.Cols);
+        if (_probsCurrent) _rows.Run(RowPass.GradLogits, _probs!, gl, x, scale, default);
+        else _rows.Run(RowPass.SigmoidGradLogits, l, gl, x, scale, default);
         if (parameterGrads) return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
 
         var gh = Tensor.Ensure(ref _gradH, gl.Rows, Out.InFeatures);
@@ -96,6 +97,7 @@ public sealed class BernoulliMlpDecoder : Decoder
         Sigmoid,
         LogLikelihood,
         GradLogits,
+        SigmoidGradLogits,
     }
 
     /// <summary>
@@ -157,6 +159,16 @@ public sealed class BernoulliMlpDecoder : Decoder
                     if (_scale != 1f) TensorPrimitives.Multiply(b, _scale, b);
                     break;
                 }
+                case RowPass.SigmoidGradLogits:
+                    // x − σ(l) (times scale) row by row from the logits: each row stays in L1 between the two steps.
+                    for (var r = start; r < end; r++)
+                    {
+                        var g = _b.Row(r);
+                        Kernels.Sigmoid(_a.Row(r), g);
+                        TensorPrimitives.Subtract(_x.Row(r), g, g);
+                        if (_scale != 1f) TensorPrimitives.Multiply(g, _scale, g);
+                    }
+                    break;
                 case RowPass.LogLikelihood:
                     // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element.
                     for (var r = start; r < end; r++) _result[r] = Kernels.BernoulliLogLikelihood(_a.Row(r), _x.Row(r));

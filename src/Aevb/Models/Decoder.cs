@@ -26,7 +26,7 @@ public abstract class Decoder
     /// <summary>
     /// <see cref="Forward"/> for callers that need only <see cref="LogLikelihood"/> and possibly <see cref="Backward"/>,
     /// not the mean: a decoder may skip computing the mean (the Bernoulli decoder computes its logits only, and the
-    /// probabilities in <see cref="Backward"/> if it runs). Same results as <see cref="Forward"/>, bit for bit.
+    /// sigmoid inside <see cref="Backward"/>'s gradient pass if it runs). Same results as <see cref="Forward"/>, bit for bit.
     /// </summary>
     public virtual void ForwardForLikelihood(Tensor z) => Forward(z);
 
