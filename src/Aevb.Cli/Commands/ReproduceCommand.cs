@@ -221,7 +221,10 @@ internal static class ReproduceCommand
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
-                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
+                    // Interrupted during the step-size trials there is no checkpoint to speak of: the trials start over.
+                    Console.Error.WriteLine(result.Samples == 0
+                        ? $"{verb}: interrupted during the step-size trials of {run.Directory}, before its first checkpoint (nothing saved). Run the same command again to start the trials over."
+                        : $"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
                     return 130;
                 }
                 var perMillion = result.TrainSeconds > 0 ? result.TrainSeconds / (result.Samples - result.ResumedFrom) * 1e6 / 60 : double.NaN;

@@ -108,6 +108,8 @@ internal static class TrainCommand
             config.Validate();
             // Settings and data are good: only now is the folder created and locked (bad settings write nothing).
             folderLock = DirectoryLock.Acquire(dir, "another `aevb train`");
+            FolderCommit.Recover(dir); // a crash mid-save: finish that save, or fall back to the one before
+            RefuseFigureRun(dir);
             var existing = new[] { modelPath, statePath, logPath, configPath }.Where(File.Exists).ToList();
             if (existing.Count > 0 && force)
             {
@@ -144,14 +146,16 @@ internal static class TrainCommand
 
         using var heldLock = folderLock;
         var extra = ExtraMetadata(binarization, options);
-        void SaveAll()
+        // Model, optimizer state, log and config replace the previous ones together or not at all (FolderCommit): a
+        // crash or a full disk at any instant leaves a folder that resumes, from this save or the one before.
+        void SaveAll() => FolderCommit.Write(dir, staging =>
         {
-            trainer.Log.WriteCsv(logPath);
+            trainer.Log.WriteCsv(Path.Combine(staging, Path.GetFileName(logPath)));
             var info = new CheckpointInfo(name, trainer.SamplesSeen);
-            Checkpoint.Save(modelPath, trainer.Model, info, extra);
-            TrainerState.Save(statePath, trainer);
-            Checkpoint.WriteConfig(configPath, trainer.Model, info, trainer.Options, extra);
-        }
+            Checkpoint.Save(Path.Combine(staging, Path.GetFileName(modelPath)), trainer.Model, info, extra);
+            TrainerState.Save(Path.Combine(staging, Path.GetFileName(statePath)), trainer);
+            Checkpoint.WriteConfig(Path.Combine(staging, Path.GetFileName(configPath)), trainer.Model, info, trainer.Options, extra);
+        });
 
         output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
         output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
@@ -193,6 +197,18 @@ internal static class TrainCommand
             error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A figure run's folder (run.json of <c>aevb reproduce</c>) is never trained into, and so never deleted by --force:
+    /// that would throw away a run that may have taken days.
+    /// </summary>
+    private static void RefuseFigureRun(string dir)
+    {
+        var info = Path.Combine(dir, Aevb.Training.Runs.FigureRun.InfoFile);
+        if (File.Exists(info))
+            throw new InvalidDataException($"{Path.GetFullPath(dir)} holds a figure run of `aevb reproduce` ({Aevb.Training.Runs.FigureRun.InfoFile}); " +
+                                           "`aevb train` neither trains into nor deletes it, even with --force: choose another --out folder.");
     }
 
     private static Dictionary<string, string>? ExtraMetadata(Binarization binarization, TrainerOptions options)

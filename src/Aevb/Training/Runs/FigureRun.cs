@@ -101,6 +101,7 @@ public sealed class FigureRun
         data = data.WithTrainCount(s.TrainCount);
         System.IO.Directory.CreateDirectory(Directory);
         using var runLock = DirectoryLock.Acquire(Directory, $"another run of {s.Name}"); // two processes never share a run folder
+        FolderCommit.Recover(Directory); // a crash mid-checkpoint: finish it, or fall back to the one before
 
         var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
         if (info is not null)
@@ -133,12 +134,13 @@ public sealed class FigureRun
         _selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
         var rate = candidates.Length == 0 ? s.LearningRate : _selection?["chosen"]?.GetValue<float>() ?? float.NaN;
         RunLearner learner = null!;
-        if (File.Exists(CheckpointPath))
+        IReadOnlyDictionary<string, string>? resumedStream = null;
+        // A checkpoint without a recorded step-size choice can only be one from before checkpoints were written as one
+        // unit with run.json (a kill between the two): the trials are deterministic, so they are simply run again.
+        if (File.Exists(CheckpointPath) && !float.IsNaN(rate))
         {
-            if (float.IsNaN(rate))
-                throw new InvalidDataException($"{InfoPath}: the run has a checkpoint but no recorded step-size choice; delete {Directory} to start over.");
             learner = NewLearner(rate);
-            (samples, steps, trainSeconds, evalSeconds) = LoadCheckpoint(learner);
+            (samples, steps, trainSeconds, evalSeconds, resumedStream) = LoadCheckpoint(learner);
             runLog = RunLog.ReadCsv(LogPath);
             if (!runLog.Metrics.SequenceEqual(evaluator.Metrics))
                 throw new InvalidDataException($"{LogPath}: columns {string.Join(",", runLog.Metrics)} do not match this run's {string.Join(",", evaluator.Metrics)}; delete {Directory} to start over.");
@@ -153,7 +155,7 @@ public sealed class FigureRun
         var savedAt = samples;
         var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         // Before a step-size trial too: the folder says a run is under way (a trial interrupted is started again).
-        WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+        WriteInfo(InfoPath, "running", started, resumes, samples, trainSeconds, evalSeconds);
 
         var points = s.EvaluationPoints();
         var m = s.BatchSize;
@@ -163,12 +165,31 @@ public sealed class FigureRun
         var indices = new int[m];
         var position = n;
         Rng batchRng = null!, noiseRng = null!;
-        void Reseed()
+        long segmentStart = 0;
+        void Reseed(long at)
         {
-            batchRng = new Rng(Mix(s.Seed, samples, 1));
-            noiseRng = new Rng(Mix(s.Seed, samples, 2));
+            segmentStart = at;
+            batchRng = new Rng(Mix(s.Seed, at, 1));
+            noiseRng = new Rng(Mix(s.Seed, at, 2));
             for (var i = 0; i < n; i++) order[i] = i; // a fresh permutation at every segment, independent of the last
             position = n;
+        }
+        // Continues the segment that a Ctrl+C checkpoint cut short, exactly where it stopped: the minibatch stream is
+        // replayed from the segment's start (it only shuffles), the noise stream's state was saved as it was.
+        void ContinueSegment(long start, string noiseState)
+        {
+            Reseed(start);
+            for (var r = start; r < samples; r++)
+            {
+                if (position == n)
+                {
+                    batchRng.Shuffle(order);
+                    position = 0;
+                }
+                position++;
+            }
+            if (!noiseRng.RestoreState(noiseState))
+                throw new InvalidDataException($"{CheckpointPath}: metadata '{StreamNoiseKey}' = '{noiseState}' is not a generator state; delete {Directory} to start over.");
         }
         // One minibatch from the current stream, one update; returns the training objective.
         double Step(RunLearner l)
@@ -204,7 +225,7 @@ public sealed class FigureRun
             {
                 rate = candidate;
                 samples = 0;
-                Reseed();
+                Reseed(0);
                 var l = NewLearner(candidate);
                 var trainWatch = Stopwatch.StartNew();
                 var diverged = false;
@@ -239,15 +260,16 @@ public sealed class FigureRun
             steps = trial / m;
             (trainSeconds, evalSeconds) = (bestTrain, bestEval);
             runLog.Add(samples, trainSeconds, evalSeconds, bestValues);
-            runLog.WriteCsv(LogPath);
-            SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
-            WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+            Commit(learner, null);
         }
 
         var next = 0;
         while (next < points.Length && points[next] <= samples) next++;
         var nextCheckpoint = (samples / s.CheckpointInterval + 1) * s.CheckpointInterval;
-        Reseed();
+        if (resumedStream is not null && resumedStream.TryGetValue(StreamStartKey, out var startText))
+            ContinueSegment(ParseStreamStart(startText, samples), resumedStream.TryGetValue(StreamNoiseKey, out var noise) ? noise : "");
+        else
+            Reseed(samples);
 
         var train = new Stopwatch();
         var lastReport = TimeSpan.Zero;
@@ -258,13 +280,18 @@ public sealed class FigureRun
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                // Ctrl+C / SIGTERM: checkpoint the work since the last one (the next run reseeds there, as at every checkpoint).
+                // Ctrl+C / SIGTERM: checkpoint the work since the last one, with where the minibatch and noise streams
+                // stand, so the next run continues them instead of reseeding here (an uninterrupted run reseeds only at
+                // evaluations and checkpoint intervals, and a resumed one must give the same numbers).
                 if (samples > savedAt)
                 {
                     trainSeconds += train.Elapsed.TotalSeconds;
                     train.Reset();
-                    SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
-                    WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                    Commit(learner, new Dictionary<string, string>
+                    {
+                        [StreamStartKey] = segmentStart.ToString(CultureInfo.InvariantCulture),
+                        [StreamNoiseKey] = noiseRng.SaveState(),
+                    });
                 }
                 return new RunResult(RunOutcome.Interrupted, Directory, samples, resumedFrom, trainSeconds + train.Elapsed.TotalSeconds, evalSeconds, wall.Elapsed);
             }
@@ -290,17 +317,15 @@ public sealed class FigureRun
                     var values = evaluator.Evaluate(learner, new Rng(Mix(s.Seed, samples, 3)));
                     evalSeconds += evalWatch.Elapsed.TotalSeconds;
                     runLog.Add(samples, t, evalSeconds, values);
-                    runLog.WriteCsv(LogPath);
                     lastEvaluation = values;
                     while (next < points.Length && points[next] <= samples) next++;
                 }
-                SaveCheckpoint(learner, samples, steps, t, evalSeconds);
-                savedAt = samples;
                 trainSeconds = t;
                 train.Reset();
-                WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                Commit(learner, null);
+                savedAt = samples;
                 while (nextCheckpoint <= samples) nextCheckpoint += s.CheckpointInterval;
-                Reseed();
+                Reseed(samples);
                 progress?.Report(Snapshot(evaluated)); // a checkpoint alone is no new evaluation: no evaluation line
             }
             else if (progress is not null && wall.Elapsed - lastReport >= TimeSpan.FromSeconds(0.5))
@@ -311,8 +336,19 @@ public sealed class FigureRun
                 objectiveCount = 0;
             }
         }
-        WriteInfo("completed", started, resumes, samples, trainSeconds, evalSeconds);
+        WriteInfo(InfoPath, "completed", started, resumes, samples, trainSeconds, evalSeconds);
         return new RunResult(RunOutcome.Completed, Directory, samples, resumedFrom, trainSeconds, evalSeconds, wall.Elapsed);
+
+        // One checkpoint: parameters and optimiser state, the model file, the log and run.json (with the step-size
+        // choice) replace the previous ones together, or not at all (FolderCommit), so a crash at any instant resumes
+        // from a complete checkpoint. streamState: where the random streams stand, for a checkpoint between reseeds.
+        void Commit(RunLearner l, IReadOnlyDictionary<string, string>? streamState)
+            => FolderCommit.Write(Directory, staging =>
+            {
+                SaveCheckpoint(staging, l, samples, steps, trainSeconds, evalSeconds, streamState);
+                runLog.WriteCsv(Path.Combine(staging, LogFile));
+                WriteInfo(Path.Combine(staging, InfoFile), "running", started, resumes, samples, trainSeconds, evalSeconds);
+            });
 
         RunLearner NewLearner(float learningRate)
         {
@@ -329,7 +365,19 @@ public sealed class FigureRun
         }
     }
 
-    private void SaveCheckpoint(RunLearner learner, long samples, long steps, double trainSeconds, double evalSeconds)
+    /// <summary>Metadata of a checkpoint taken between reseeds (Ctrl+C): where the current segment of the streams began.</summary>
+    private const string StreamStartKey = "stream.segment_start";
+
+    /// <summary>Metadata of a checkpoint taken between reseeds: the noise generator's state (<see cref="Rng.SaveState"/>).</summary>
+    private const string StreamNoiseKey = "stream.noise";
+
+    private long ParseStreamStart(string text, long samples)
+        => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var start) && start <= samples && samples - start <= Settings.CheckpointInterval
+            ? start
+            : throw new InvalidDataException($"{CheckpointPath}: metadata '{StreamStartKey}' = '{text}' is not a sample count within the checkpoint interval before {samples}; delete {Directory} to start over.");
+
+    private void SaveCheckpoint(string directory, RunLearner learner, long samples, long steps, double trainSeconds, double evalSeconds,
+        IReadOnlyDictionary<string, string>? streamState)
     {
         var tensors = new List<Aevb.Training.SafeTensor>();
         foreach (var (name, p) in learner.Model.NamedParameters)
@@ -348,12 +396,14 @@ public sealed class FigureRun
             ["eval_seconds"] = evalSeconds.ToString("R", CultureInfo.InvariantCulture),
         };
         foreach (var (k, v) in learner.StateMetadata()) metadata[k] = v;
-        SafeTensors.Write(CheckpointPath, tensors, metadata);
-        Checkpoint.Save(Path.Combine(Directory, ModelFile), learner.Model, new CheckpointInfo(Settings.Dataset, samples),
+        if (streamState is not null)
+            foreach (var (k, v) in streamState) metadata[k] = v;
+        SafeTensors.Write(Path.Combine(directory, CheckpointFile), tensors, metadata);
+        Checkpoint.Save(Path.Combine(directory, ModelFile), learner.Model, new CheckpointInfo(Settings.Dataset, samples),
             new Dictionary<string, string> { ["method"] = Settings.Method.Name() });
     }
 
-    private (long Samples, long Steps, double TrainSeconds, double EvalSeconds) LoadCheckpoint(RunLearner learner)
+    private (long Samples, long Steps, double TrainSeconds, double EvalSeconds, IReadOnlyDictionary<string, string> Metadata) LoadCheckpoint(RunLearner learner)
     {
         var path = CheckpointPath;
         var file = SafeTensors.Read(path);
@@ -364,6 +414,7 @@ public sealed class FigureRun
             var t = file.Find("model." + name) ?? throw new InvalidDataException($"{path}: tensor 'model.{name}' is missing; delete {Directory} to start over.");
             if (t.Data.Length != p.Value.Length)
                 throw new InvalidDataException($"{path}: tensor 'model.{name}' has {t.Data.Length} values, the model {p.Value.Length}; delete {Directory} to start over.");
+            RequireFinite(path, "model." + name, t.Data);
             t.Data.AsSpan().CopyTo(p.Value.Span);
         }
         foreach (var (name, buffer) in learner.StateBuffers())
@@ -372,14 +423,28 @@ public sealed class FigureRun
             var span = buffer();
             if (t.Data.Length != span.Length)
                 throw new InvalidDataException($"{path}: tensor 'state.{name}' has {t.Data.Length} values, expected {span.Length}; delete {Directory} to start over.");
+            RequireFinite(path, "state." + name, t.Data);
             t.Data.AsSpan().CopyTo(span);
         }
         learner.RestoreMetadata(file.Metadata);
-        return (long.Parse(Meta("samples_seen"), CultureInfo.InvariantCulture), long.Parse(Meta("steps"), CultureInfo.InvariantCulture),
-            double.Parse(Meta("train_seconds"), CultureInfo.InvariantCulture), double.Parse(Meta("eval_seconds"), CultureInfo.InvariantCulture));
+        // The counters decide where the run stands: a count past the run's end (or off the minibatch grid) would make a
+        // run "completed" that never trained that far.
+        var samples = long.TryParse(Meta("samples_seen"), NumberStyles.None, CultureInfo.InvariantCulture, out var seen) ? seen : -1;
+        if (samples < 0 || samples > Settings.Samples || samples % Settings.BatchSize != 0)
+            throw new InvalidDataException($"{path}: metadata 'samples_seen' = '{Meta("samples_seen")}' is not a multiple of the batch size {Settings.BatchSize} between 0 and the run's {Settings.Samples}; delete {Directory} to start over.");
+        return (samples, long.Parse(Meta("steps"), CultureInfo.InvariantCulture),
+            double.Parse(Meta("train_seconds"), CultureInfo.InvariantCulture), double.Parse(Meta("eval_seconds"), CultureInfo.InvariantCulture), file.Metadata);
     }
 
-    private void WriteInfo(string status, string started, int resumes, long samples, double trainSeconds, double evalSeconds)
+    /// <summary>A NaN or infinite parameter or optimiser sum would train on silently and look like a bad step size.</summary>
+    private void RequireFinite(string path, string tensor, float[] values)
+    {
+        var i = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (i >= 0)
+            throw new InvalidDataException($"{path}: tensor '{tensor}' holds {values[i]} at index {i}, not a finite number; the checkpoint is damaged, delete {Directory} to start over.");
+    }
+
+    private void WriteInfo(string path, string status, string started, int resumes, long samples, double trainSeconds, double evalSeconds)
     {
         var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var perSecond = trainSeconds > 0 ? samples / trainSeconds : double.NaN;
@@ -405,7 +470,7 @@ public sealed class FigureRun
             ["samples_per_second"] = double.IsFinite(perSecond) ? perSecond : null,
             ["minutes_per_million_samples"] = double.IsFinite(perSecond) ? 1e6 / perSecond / 60 : null,
         };
-        AtomicFile.WriteAllText(InfoPath, json.ToJsonString(new JsonSerializerOptions
+        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep '+' in "abc…+dirty" readable
