@@ -148,14 +148,19 @@ internal static class TrainCommand
         var extra = ExtraMetadata(binarization, options);
         // Model, optimizer state, log and config replace the previous ones together or not at all (FolderCommit): a
         // crash or a full disk at any instant leaves a folder that resumes, from this save or the one before.
-        void SaveAll() => FolderCommit.Write(dir, staging =>
+        long savedAt = -1;
+        void SaveAll()
         {
-            trainer.Log.WriteCsv(Path.Combine(staging, Path.GetFileName(logPath)));
-            var info = new CheckpointInfo(name, trainer.SamplesSeen);
-            Checkpoint.Save(Path.Combine(staging, Path.GetFileName(modelPath)), trainer.Model, info, extra);
-            TrainerState.Save(Path.Combine(staging, Path.GetFileName(statePath)), trainer);
-            Checkpoint.WriteConfig(Path.Combine(staging, Path.GetFileName(configPath)), trainer.Model, info, trainer.Options, extra);
-        });
+            FolderCommit.Write(dir, staging =>
+            {
+                trainer.Log.WriteCsv(Path.Combine(staging, Path.GetFileName(logPath)));
+                var info = new CheckpointInfo(name, trainer.SamplesSeen);
+                Checkpoint.Save(Path.Combine(staging, Path.GetFileName(modelPath)), trainer.Model, info, extra);
+                TrainerState.Save(Path.Combine(staging, Path.GetFileName(statePath)), trainer);
+                Checkpoint.WriteConfig(Path.Combine(staging, Path.GetFileName(configPath)), trainer.Model, info, trainer.Options, extra);
+            });
+            savedAt = trainer.SamplesSeen;
+        }
 
         output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
         output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
@@ -179,7 +184,7 @@ internal static class TrainCommand
                 output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath}, {statePath} and {logPath}. Run the same command again to resume.");
                 return Interrupt.ExitCode;
             }
-            SaveAll();
+            if (savedAt != trainer.SamplesSeen) SaveAll(); // the last evaluation has usually saved it already
             var last = trainer.Log.Entries[^1];
             output.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
                               $"train bound {last.TrainBound:F2}, test bound {last.TestBound:F2} nats per datapoint.");
