@@ -25,4 +25,5 @@ foreach (var command in new[]
 }
 // Signals are ours (see Interrupt): System.CommandLine would end the process 2 s after Ctrl+C, before a checkpoint.
 Interrupt.Install();
+Interrupt.WatchStdin();
 return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -95,8 +95,8 @@ public class FigureRunResumeTests
     }
 
     // From `ResumesACheckpointCommittedUnderResults` run against the code before this change (git f8afaec).
-    private const double ExpectedTrainBoundAfterExtension = double.NaN;
-    private const double ExpectedTestBoundAfterExtension = double.NaN;
+    private const double ExpectedTrainBoundAfterExtension = 832.0578874614877;
+    private const double ExpectedTestBoundAfterExtension = 825.3503771330181;
 
     /// <summary>
     /// A run killed after its trials' checkpoint was written but before run.json recorded the choice (possible before
