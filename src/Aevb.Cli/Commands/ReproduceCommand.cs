@@ -35,7 +35,14 @@ internal static class ReproduceCommand
         {
             try
             {
-                var markdown = FigureReport.Markdown(parseResult.GetValue(results)!);
+                var resultsDir = parseResult.GetValue(results)!;
+                // A mistyped folder would give empty tables, and with --readme wipe the README's block: refuse instead.
+                if (RunFolders(resultsDir) == 0)
+                {
+                    Console.Error.WriteLine($"aevb reproduce report: {Path.GetFullPath(resultsDir)}: no figure runs there (DIR/fig2/<run>/ and DIR/fig3/<run>/ with run.json and log.csv); nothing {(parseResult.GetValue(readme) is null ? "printed" : "rewritten")}.");
+                    return 1;
+                }
+                var markdown = FigureReport.Markdown(resultsDir);
                 if (parseResult.GetValue(readme) is not { } path)
                 {
                     Console.Write(markdown);
@@ -53,6 +60,12 @@ internal static class ReproduceCommand
         });
         return command;
     }
+
+    /// <summary>How many run folders (with run.json and log.csv) <paramref name="results"/>/fig2 and /fig3 hold.</summary>
+    private static int RunFolders(string results)
+        => new[] { "fig2", "fig3" }.Select(f => Path.Combine(results, f)).Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Count(d => File.Exists(Path.Combine(d, FigureRun.InfoFile)) && File.Exists(Path.Combine(d, FigureRun.LogFile)));
 
     private static Option<long?> SamplesOption() => new("--samples")
     {

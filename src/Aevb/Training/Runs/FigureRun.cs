@@ -85,7 +85,8 @@ public sealed class FigureRun
     }
 
     /// <summary>Whether this run is already complete with exactly these settings (so <see cref="Run"/> would skip it).</summary>
-    public bool IsDone => IsCompleted(Directory) && CoversSettings(StoredSettings(ReadInfo(InfoPath), InfoPath));
+    public bool IsDone => IsCompleted(Directory) && StoredSettings(ReadInfo(InfoPath), InfoPath) is var stored && CoversSettings(stored)
+                          && File.Exists(LogPath) && RunLog.ReadCsv(LogPath).LastSamples >= stored.Samples; // its rows too, not just its status
 
     /// <summary>A stored run with these settings and at least as many samples answers for these settings.</summary>
     private bool CoversSettings(RunSettings stored) => stored with { Samples = Settings.Samples } == Settings && stored.Samples >= Settings.Samples;
@@ -118,6 +119,8 @@ public sealed class FigureRun
             if (!extending && completed)
             {
                 var log = RunLog.ReadCsv(LogPath);
+                if (log.LastSamples < stored.Samples) // e.g. log.csv restored from an older copy: the rows are what the run is for
+                    throw new InvalidDataException($"{InfoPath} says the run completed {stored.Samples} samples, but {LogPath} ends at {log.LastSamples}; restore that log.csv, or delete {Directory} to start over.");
                 return new RunResult(RunOutcome.Skipped, Directory, log.LastSamples, log.LastSamples,
                     info["training_seconds"]?.GetValue<double>() ?? double.NaN, info["evaluation_seconds"]?.GetValue<double>() ?? double.NaN, TimeSpan.Zero);
             }
