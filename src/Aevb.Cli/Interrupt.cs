@@ -25,8 +25,21 @@ internal static class Interrupt
     private static int s_signals;
     private static readonly List<PosixSignalRegistration> s_registrations = [];
 
-    /// <summary>Cancelled by the first SIGINT or SIGTERM.</summary>
-    public static CancellationToken Token => s_cts.Token;
+    /// <summary>
+    /// Cancelled by the first SIGINT or SIGTERM. A verb that reads it promises to stop and save when it is cancelled;
+    /// in a verb that never reads it (eval, bench, data, notebook check) the first signal ends the process at once, as
+    /// it would without this class, instead of announcing a save that never comes while the work runs on.
+    /// </summary>
+    public static CancellationToken Token
+    {
+        get
+        {
+            Volatile.Write(ref s_observed, true);
+            return s_cts.Token;
+        }
+    }
+
+    private static bool s_observed;
 
     /// <summary>A notebook worker process: every signal only cancels (its parent may pass one on after the terminal's).</summary>
     public static bool KeepRunningOnRepeat { get; set; }
@@ -51,6 +64,7 @@ internal static class Interrupt
 
     private static void Handle(PosixSignalContext context)
     {
+        if (!Volatile.Read(ref s_observed)) return; // nobody would stop on the token: the default action ends the process
         // Counted apart from other stop requests (the parent's, WatchStdin): only a second *signal* quits at once.
         if (Interlocked.Increment(ref s_signals) > 1)
         {

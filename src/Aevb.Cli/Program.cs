@@ -26,4 +26,7 @@ foreach (var command in new[]
 // Signals are ours (see Interrupt): System.CommandLine would end the process 2 s after Ctrl+C, before a checkpoint.
 Interrupt.Install();
 Interrupt.WatchStdin();
-return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// Exit now rather than return: a notebook cell may have started a foreground thread, which would keep the process
+// (a notebook worker, and so its parent) alive forever after the verb has finished.
+Environment.Exit(exitCode);

@@ -160,6 +160,14 @@ internal sealed class ModeOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _jobs, _list, _chartsOnly, _noCharts }) command.Options.Add(option);
+        // Each of these decides what the command does; given together, one would silently win.
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(_list) && r.GetValue(_chartsOnly))
+                r.AddError("--list-runs and --charts-only do different things (print the runs' commands; draw the charts): give one of them.");
+            else if (r.GetValue(_chartsOnly) && r.GetValue(_noCharts))
+                r.AddError("--charts-only and --no-charts contradict each other: give one of them.");
+        });
     }
 
     public RunMode Read(ParseResult r) => new(r.GetValue(_jobs), r.GetValue(_list), r.GetValue(_chartsOnly), r.GetValue(_noCharts));

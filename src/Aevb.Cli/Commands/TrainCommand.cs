@@ -104,6 +104,8 @@ internal static class TrainCommand
             config.Validate(requireInput: false);
             train = Datasets.Load(name, DataSplit.Train, binarization, options.Seed, dataDir);
             test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
+            if (options.TrainEvaluationSize is { } evalSize && evalSize > train.Count) // clamped silently, it would read as a subset
+                throw new ArgumentException($"--eval-train {evalSize} is more than the {train.Count} training points of {name}; leave it out to evaluate on all of them.");
             config = config with { InputSize = train.Features };
             config.Validate();
             // Settings and data are good: only now is the folder created and locked (bad settings write nothing).

@@ -70,7 +70,7 @@ public sealed class Notebook
         string text;
         try
         {
-            text = File.ReadAllText(path, new UTF8Encoding(false));
+            text = NotebookText.Read(path); // strict UTF-8, ordinary files only
         }
         catch (FileNotFoundException)
         {
@@ -106,7 +106,28 @@ public sealed class Notebook
         var major = root["nbformat"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
         if (major != 4)
             throw new NotebookFormatException($"{name}: nbformat {major} is not supported; only nbformat 4 notebooks are (open and re-save it in Jupyter or VS Code to upgrade).");
+        CheckCellSources(root["cells"]!.AsArray(), name);
         return new Notebook(root, path, DetectIndent(json), json.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n");
+    }
+
+    /// <summary>
+    /// Every cell is an object whose "source" is a string or an array of strings (nbformat 4); anything else (e.g.
+    /// <c>"source": 42</c>) would otherwise be read as its JSON text and run as code.
+    /// </summary>
+    private static void CheckCellSources(JsonArray cells, string name)
+    {
+        static bool IsString(JsonNode? n) => n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (cells[i] is not JsonObject cell)
+                throw new NotebookFormatException($"{name}: cell {i + 1} is not a JSON object.");
+            var source = cell["source"];
+            if (!(IsString(source) || source is JsonArray lines && lines.All(IsString)))
+            {
+                var shown = source?.ToJsonString() ?? "missing";
+                throw new NotebookFormatException($"{name}: cell {i + 1}: \"source\" must be a string or an array of strings (nbformat 4), not {(shown.Length > 40 ? shown[..40] + "…" : shown)}.");
+            }
+        }
     }
 
     /// <summary>

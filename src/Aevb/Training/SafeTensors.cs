@@ -81,7 +81,7 @@ public static class SafeTensors
     public static SafeTensorsFile Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
-        var bytes = File.ReadAllBytes(path);
+        var bytes = Aevb.IO.RegularFile.ReadAllBytes(path); // a FIFO or device is refused, not read forever
         try
         {
             return Parse(bytes);
