@@ -57,7 +57,7 @@ internal static class TrainCommand
             var name = parseResult.GetValue(dataset)!;
             var defaults = Datasets.Defaults(name);
             var isQuick = parseResult.GetValue(quick);
-            var config = new VaeConfig(0, parseResult.GetValue(hidden) ?? defaults.Hidden, parseResult.GetValue(latent) ?? defaults.Latent, defaults.Decoder);
+            var config = new VaeConfig(Datasets.InputSize(name), parseResult.GetValue(hidden) ?? defaults.Hidden, parseResult.GetValue(latent) ?? defaults.Latent, defaults.Decoder);
             var total = parseResult.GetValue(samples) ?? (isQuick ? QuickSamples : 10_000_000);
             var binarization = Enum.Parse<Binarization>(parseResult.GetValue(binarize)!, ignoreCase: true);
             var options = new TrainerOptions
