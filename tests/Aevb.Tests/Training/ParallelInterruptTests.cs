@@ -70,7 +70,7 @@ public class ParallelInterruptTests
     }
 
     /// <summary>Whether SIGINT is ignored here (bit 2 of SigIgn in /proc/self/status); ignored signals stay ignored across exec.</summary>
-    private static bool SigIntIgnored()
+    internal static bool SigIntIgnored()
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 2UL) != 0;
