@@ -234,9 +234,9 @@ internal static class ReproduceCommand
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
-                    // Interrupted during the step-size trials there is no checkpoint to speak of: the trials start over.
+                    // Interrupted before the first checkpoint (e.g. during the step-size trials) nothing was saved: say so.
                     Console.Error.WriteLine(result.Samples == 0
-                        ? $"{verb}: interrupted during the step-size trials of {run.Directory}, before its first checkpoint (nothing saved). Run the same command again to start the trials over."
+                        ? $"{verb}: interrupted before the first checkpoint of {run.Directory} (nothing saved; step-size trials start over). Run the same command again to start it."
                         : $"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
                     return 130;
                 }
