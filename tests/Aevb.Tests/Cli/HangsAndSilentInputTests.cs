@@ -133,6 +133,20 @@ public class HangsAndSilentInputTests
         Assert.DoesNotContain("stopping and saving", output);
     }
 
+    [SkippableFact]
+    public void AnInterruptionDuringTheStepSizeTrialsDoesNotClaimACheckpoint()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "signals");
+        using var dir = new TempDir();
+        // SIGTERM right after the run's header: inside the trials (three candidates trained to 10,000 samples each).
+        var (code, output) = SignalTests.RunAndSignal(["reproduce", "fig2", "--dataset", "frey", "--latent", "2", "--method", "aevb", "--quick",
+            "--no-charts", "--data-dir", TestData.Directory, "--out", dir.Path], "[1/1]");
+        Assert.True(code == 130, output);
+        Assert.Contains("nothing saved", output);
+        Assert.DoesNotContain("checkpoint saved", output);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "fig2", "frey-h200-z2-aevb", FigureRun.CheckpointFile)));
+    }
+
     [Fact]
     public void StaleWorkerProgressFilesAreRemovedOnTheNextRun()
     {
