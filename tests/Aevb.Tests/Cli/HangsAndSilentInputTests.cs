@@ -148,6 +148,34 @@ public class HangsAndSilentInputTests
     }
 
     [Fact]
+    public void ALockedRunFolderNamesTheProcessHoldingIt()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDir();
+        string[] args = ["train", "--dataset", "frey", "--hidden", "20", "--latent", "2", "--samples", "1e8", "--data-dir", TestData.Directory, "--out", dir.File("run")];
+        var start = new System.Diagnostics.ProcessStartInfo(CliProcess.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { CliProcess.Dll }.Concat(args)) start.ArgumentList.Add(a);
+        using var first = new System.Diagnostics.Process { StartInfo = start };
+        var started = new ManualResetEventSlim();
+        first.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("Training a", StringComparison.Ordinal) == true) started.Set(); };
+        first.Start();
+        first.BeginOutputReadLine();
+        first.BeginErrorReadLine();
+        try
+        {
+            Assert.True(started.Wait(TimeSpan.FromMinutes(2)), "the first run never started training");
+            var (code, output) = CliProcess.Run(args, timeout: Quickly);
+            Assert.True(code == 1, output);
+            Assert.Contains($"is in use by another `aevb train` (process {first.Id})", output); // .NET's shared read lock hid the pid before
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            first.WaitForExit();
+        }
+    }
+
+    [Fact]
     public void StaleWorkerProgressFilesAreRemovedOnTheNextRun()
     {
         using var dir = new TempDir();
