@@ -15,6 +15,9 @@ internal static class Datasets
         _ => (500, 20, DecoderKind.Bernoulli),
     };
 
+    /// <summary>The input size of a data set's images, known before its files are read (so size checks name the right model).</summary>
+    public static int InputSize(string dataset) => dataset == FreyFace.DatasetName ? FreyFace.Features : Mnist.Features;
+
     /// <summary>
     /// One split of a data set by name. MNIST can be binarized (static: sampled once with
     /// <paramref name="seed"/>; dynamic: resampled per minibatch). Missing or bad files raise

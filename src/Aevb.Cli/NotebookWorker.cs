@@ -22,7 +22,8 @@ internal static class NotebookWorker
     public static async Task<(int Code, string? Crash)> RunAsync(string notebookPath, string target, IEnumerable<string> runArguments,
         IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
-        var progress = Path.Combine(Path.GetTempPath(), $"aevb-worker-{Guid.NewGuid():N}.txt");
+        DeleteStaleProgressFiles();
+        var progress = Path.Combine(Path.GetTempPath(), $"aevb-worker-{Environment.ProcessId}-{Guid.NewGuid():N}.txt");
         var start = StartInfo();
         foreach (var a in (string[])["notebook", "run", notebookPath, .. runArguments, "--out", target, ProgressOption, progress])
             start.ArgumentList.Add(a);
@@ -32,7 +33,17 @@ internal static class NotebookWorker
         {
             using var process = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
             // SIGINT/SIGTERM here: pass SIGTERM on (the child saves and exits 130; from a terminal it got Ctrl+C as well).
-            using var forward = cancellationToken.Register(() => Signal(process.Id));
+            // A child that has not ended a minute after that (a cell blocking in native code, a thread that ignores
+            // cancellation) is killed with its process tree: SIGTERM must end the run.
+            using var forward = cancellationToken.Register(() =>
+            {
+                Signal(process.Id);
+                _ = Task.Delay(TimeSpan.FromMinutes(1), CancellationToken.None).ContinueWith(_ =>
+                {
+                    try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+                    catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+                }, TaskScheduler.Default);
+            });
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             var status = File.Exists(progress) ? File.ReadAllText(progress).Trim() : "";
             if (status == Finished) return (process.ExitCode, null);
@@ -51,6 +62,42 @@ internal static class NotebookWorker
         finally
         {
             try { File.Delete(progress); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// Removes progress files that a killed run left in the temp folder: those whose parent process (the pid in the name)
+    /// is gone, and, from before the pid was in the name, those older than a day.
+    /// </summary>
+    private static void DeleteStaleProgressFiles()
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.GetTempPath(), "aevb-worker-*.txt"))
+            {
+                var parts = Path.GetFileNameWithoutExtension(file).Split('-');
+                var stale = parts.Length == 4 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    ? !IsRunning(pid)
+                    : File.GetLastWriteTimeUtc(file) < DateTime.UtcNow.AddDays(-1);
+                if (stale) File.Delete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Housekeeping only.
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

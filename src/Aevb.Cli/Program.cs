@@ -26,9 +26,11 @@ foreach (var command in new[]
 }
 // Signals are ours (see Interrupt): System.CommandLine would end the process 2 s after Ctrl+C, before a checkpoint.
 Interrupt.Install();
+Interrupt.WatchStdin();
+int exitCode;
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    exitCode = root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("AEVB_TRACE") is null)
 {
@@ -37,5 +39,8 @@ catch (Exception e) when (Environment.GetEnvironmentVariable("AEVB_TRACE") is nu
     var io = e is IOException or UnauthorizedAccessException;
     var what = io ? "" : $"unexpected {e.GetType().Name} (a bug: please report it; AEVB_TRACE=1 shows where): ";
     Console.Error.WriteLine($"aevb: {what}{e.Message.ReplaceLineEndings(" ").Trim()}");
-    return io ? 1 : 70;
+    exitCode = io ? 1 : 70;
 }
+// Exit now rather than return: a notebook cell may have started a foreground thread, which would keep the process
+// (a notebook worker, and so its parent) alive forever after the verb has finished.
+Environment.Exit(exitCode);

@@ -57,7 +57,7 @@ public class HostileInputTests
     {
         using var dir = new TempNotebookDir();
         string[] More(string input) => verb == "export" ? ["--html", dir.PathOf("out.html")] : [];
-        foreach (var (input, problem) in new[] { (dir.Dir, "folder"), ("/dev/zero", "NUL bytes"), ("/proc/self/mem", "cannot be read") })
+        foreach (var (input, problem) in new[] { (dir.Dir, "folder"), ("/dev/zero", "not a regular file"), ("/proc/self/mem", "not a regular file") })
         {
             var (code, error) = Cli([verb, input, .. More(input)]);
             Assert.True(code == 2, $"{verb} {input}: exit {code}, {error}");

@@ -72,8 +72,10 @@ internal static class NotebookCommand
             var limit = parseResult.GetValue(noTimeout) ? (TimeSpan?)null : timeoutPerCell ?? NotebookRunOptions.DefaultTimeoutPerCell;
             var progressFile = parseResult.GetValue(workerProgress);
             if (progressFile is not null) Interrupt.KeepRunningOnRepeat = true; // the parent may pass a signal on after the terminal's
+            Aevb.IO.DirectoryLock? targetLock = null; // held by the parent for its worker child, which writes the file
             try
             {
+                if (progressFile is null) targetLock = NotebookLock.Acquire(parseResult.GetValue(output) ?? path);
                 if (progressFile is null && !parseResult.GetValue(inProcess))
                 {
                     // The cells run in a child process (NotebookWorker); the input and the output are checked here first.
@@ -134,6 +136,7 @@ internal static class NotebookCommand
             }
             finally
             {
+                targetLock?.Dispose();
                 // Reached on every ordinary return; not when a cell ends the process (Environment.Exit, a crash).
                 if (progressFile is not null)
                     try { File.WriteAllText(progressFile, NotebookWorker.Finished); } catch (IOException) { }

@@ -104,6 +104,14 @@ internal static class ReproduceAllCommand
             Console.WriteLine($"== notebook {name}{(quick ? " --quick" : "")} -> {executed}");
             // As `notebook run` does: cells in a child process (a crashing cell cannot take this run down), output streaming live.
             if (cancellationToken.IsCancellationRequested) break;
+            // A resumed `reproduce all` does not execute again what it already executed from the same inputs.
+            var stampKey = NotebookStamp.Key(path, quick, dataDirectory, Path.GetDirectoryName(Path.GetFullPath(outDir))!);
+            if (NotebookStamp.IsCurrent(executed, stampKey))
+            {
+                Console.WriteLine($"   already executed from the same notebook, engine and runs: skipped ({executed} and its .html kept)");
+                continue;
+            }
+            NotebookStamp.Delete(executed);
             int code;
             string? crash;
             try
@@ -149,6 +157,10 @@ internal static class ReproduceAllCommand
             {
                 Console.Error.WriteLine($"   {name}: failed (exit code {code}; its error is in {executed} and above)");
                 failed.Add(name);
+            }
+            else
+            {
+                NotebookStamp.Write(executed, stampKey);
             }
         }
         return failed;

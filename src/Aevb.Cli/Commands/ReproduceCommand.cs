@@ -35,7 +35,14 @@ internal static class ReproduceCommand
         {
             try
             {
-                var markdown = FigureReport.Markdown(parseResult.GetValue(results)!);
+                var resultsDir = parseResult.GetValue(results)!;
+                // A mistyped folder would give empty tables, and with --readme wipe the README's block: refuse instead.
+                if (RunFolders(resultsDir) == 0)
+                {
+                    Console.Error.WriteLine($"aevb reproduce report: {Path.GetFullPath(resultsDir)}: no figure runs there (DIR/fig2/<run>/ and DIR/fig3/<run>/ with run.json and log.csv); nothing {(parseResult.GetValue(readme) is null ? "printed" : "rewritten")}.");
+                    return 1;
+                }
+                var markdown = FigureReport.Markdown(resultsDir);
                 if (parseResult.GetValue(readme) is not { } path)
                 {
                     Console.Write(markdown);
@@ -53,6 +60,12 @@ internal static class ReproduceCommand
         });
         return command;
     }
+
+    /// <summary>How many run folders (with run.json and log.csv) <paramref name="results"/>/fig2 and /fig3 hold.</summary>
+    private static int RunFolders(string results)
+        => new[] { "fig2", "fig3" }.Select(f => Path.Combine(results, f)).Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Count(d => File.Exists(Path.Combine(d, FigureRun.InfoFile)) && File.Exists(Path.Combine(d, FigureRun.LogFile)));
 
     private static Option<long?> SamplesOption() => new("--samples")
     {
@@ -221,7 +234,10 @@ internal static class ReproduceCommand
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
-                    Console.Error.WriteLine($"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
+                    // Interrupted before the first checkpoint (e.g. during the step-size trials) nothing was saved: say so.
+                    Console.Error.WriteLine(result.Samples == 0
+                        ? $"{verb}: interrupted before the first checkpoint of {run.Directory} (nothing saved; step-size trials start over). Run the same command again to start it."
+                        : $"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
                     return 130;
                 }
                 var perMillion = result.TrainSeconds > 0 ? result.TrainSeconds / (result.Samples - result.ResumedFrom) * 1e6 / 60 : double.NaN;

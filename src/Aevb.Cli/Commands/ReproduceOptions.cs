@@ -166,6 +166,14 @@ internal sealed class ModeOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _jobs, _list, _chartsOnly, _noCharts, _inlinePlotly }) command.Options.Add(option);
+        // Each of these decides what the command does; given together, one would silently win.
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(_list) && r.GetValue(_chartsOnly))
+                r.AddError("--list-runs and --charts-only do different things (print the runs' commands; draw the charts): give one of them.");
+            else if (r.GetValue(_chartsOnly) && r.GetValue(_noCharts))
+                r.AddError("--charts-only and --no-charts contradict each other: give one of them.");
+        });
     }
 
     public RunMode Read(ParseResult r) => new(r.GetValue(_jobs), r.GetValue(_list), r.GetValue(_chartsOnly), r.GetValue(_noCharts), r.GetValue(_inlinePlotly));
@@ -213,10 +221,12 @@ internal static class ParallelRuns
         var self = RunMode.Self();
         var info = new ProcessStartInfo("/bin/sh", ["-c", $"exec {self} {arguments}"])
         {
+            RedirectStandardInput = true, // closed to ask the child to stop (Interrupt.StopOnStdinCloseVariable)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.Environment[Interrupt.StopOnStdinCloseVariable] = "1";
         if (Environment.GetEnvironmentVariable(Aevb.Tensors.Engine.NumThreadsVariable) is null)
             info.Environment[Aevb.Tensors.Engine.NumThreadsVariable] = "1";
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {self}");
@@ -225,11 +235,12 @@ internal static class ParallelRuns
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"[{name}] {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        // Ctrl+C reaches the children through the terminal's process group; a cancellation without one is passed on.
+        // Ctrl+C reaches the children through the terminal's process group too, so the stop is passed on by closing the
+        // child's stdin, not by a second SIGINT, which would end a child that is still saving (Interrupt.WatchStdin).
         await using var registration = cancellationToken.Register(() =>
         {
-            try { Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit(); }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+            try { process.StandardInput.Close(); }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException) { }
         });
         await process.WaitForExitAsync(CancellationToken.None);
         Console.WriteLine($"[{name}] exited with code {process.ExitCode}");

@@ -57,7 +57,7 @@ internal static class TrainCommand
             var name = parseResult.GetValue(dataset)!;
             var defaults = Datasets.Defaults(name);
             var isQuick = parseResult.GetValue(quick);
-            var config = new VaeConfig(0, parseResult.GetValue(hidden) ?? defaults.Hidden, parseResult.GetValue(latent) ?? defaults.Latent, defaults.Decoder);
+            var config = new VaeConfig(Datasets.InputSize(name), parseResult.GetValue(hidden) ?? defaults.Hidden, parseResult.GetValue(latent) ?? defaults.Latent, defaults.Decoder);
             var total = parseResult.GetValue(samples) ?? (isQuick ? QuickSamples : 10_000_000);
             var binarization = Enum.Parse<Binarization>(parseResult.GetValue(binarize)!, ignoreCase: true);
             var options = new TrainerOptions
@@ -104,11 +104,15 @@ internal static class TrainCommand
             config.Validate(requireInput: false);
             train = Datasets.Load(name, DataSplit.Train, binarization, options.Seed, dataDir);
             test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
+            if (options.TrainEvaluationSize is { } evalSize && evalSize > train.Count) // clamped silently, it would read as a subset
+                throw new ArgumentException($"--eval-train {evalSize} is more than the {train.Count} training points of {name}; leave it out to evaluate on all of them.");
             config = config with { InputSize = train.Features };
             config.Validate();
             options.Validate(config);
             // Settings and data are good: only now is the folder created and locked (bad settings write nothing).
             folderLock = DirectoryLock.Acquire(dir, "another `aevb train`");
+            FolderCommit.Recover(dir); // a crash mid-save: finish that save, or fall back to the one before
+            RefuseFigureRun(dir);
             var existing = new[] { modelPath, statePath, logPath, configPath }.Where(File.Exists).ToList();
             if (existing.Count > 0 && force)
             {
@@ -145,13 +149,20 @@ internal static class TrainCommand
 
         using var heldLock = folderLock;
         var extra = ExtraMetadata(binarization, options);
+        // Model, optimizer state, log and config replace the previous ones together or not at all (FolderCommit): a
+        // crash or a full disk at any instant leaves a folder that resumes, from this save or the one before.
+        long savedAt = -1;
         void SaveAll()
         {
-            trainer.Log.WriteCsv(logPath);
-            var info = new CheckpointInfo(name, trainer.SamplesSeen);
-            Checkpoint.Save(modelPath, trainer.Model, info, extra);
-            TrainerState.Save(statePath, trainer);
-            Checkpoint.WriteConfig(configPath, trainer.Model, info, trainer.Options, extra);
+            FolderCommit.Write(dir, staging =>
+            {
+                trainer.Log.WriteCsv(Path.Combine(staging, Path.GetFileName(logPath)));
+                var info = new CheckpointInfo(name, trainer.SamplesSeen);
+                Checkpoint.Save(Path.Combine(staging, Path.GetFileName(modelPath)), trainer.Model, info, extra);
+                TrainerState.Save(Path.Combine(staging, Path.GetFileName(statePath)), trainer);
+                Checkpoint.WriteConfig(Path.Combine(staging, Path.GetFileName(configPath)), trainer.Model, info, trainer.Options, extra);
+            });
+            savedAt = trainer.SamplesSeen;
         }
 
         output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
@@ -176,7 +187,7 @@ internal static class TrainCommand
                 output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath}, {statePath} and {logPath}. Run the same command again to resume.");
                 return Interrupt.ExitCode;
             }
-            SaveAll();
+            if (savedAt != trainer.SamplesSeen) SaveAll(); // the last evaluation has usually saved it already
             var last = trainer.Log.Entries[^1];
             output.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
                               $"train bound {last.TrainBound:F2}, test bound {last.TestBound:F2} nats per datapoint.");
@@ -194,6 +205,18 @@ internal static class TrainCommand
             error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A figure run's folder (run.json of <c>aevb reproduce</c>) is never trained into, and so never deleted by --force:
+    /// that would throw away a run that may have taken days.
+    /// </summary>
+    private static void RefuseFigureRun(string dir)
+    {
+        var info = Path.Combine(dir, Aevb.Training.Runs.FigureRun.InfoFile);
+        if (File.Exists(info))
+            throw new InvalidDataException($"{Path.GetFullPath(dir)} holds a figure run of `aevb reproduce` ({Aevb.Training.Runs.FigureRun.InfoFile}); " +
+                                           "`aevb train` neither trains into nor deletes it, even with --force: choose another --out folder.");
     }
 
     private static Dictionary<string, string>? ExtraMetadata(Binarization binarization, TrainerOptions options)

@@ -71,7 +71,7 @@ public sealed class Notebook
         string text;
         try
         {
-            text = ReadText(path);
+            text = NotebookText.Read(path); // strict UTF-8, ordinary files only
         }
         catch (FileNotFoundException)
         {
@@ -88,29 +88,6 @@ public sealed class Notebook
         var notebook = Parse(text, path);
         notebook.Path = System.IO.Path.GetFullPath(path);
         return notebook;
-    }
-
-    /// <summary>Largest notebook file read: far above any real one (ours are a few MB with their PNGs), far below a string's limit.</summary>
-    public const long MaxFileBytes = 512L << 20;
-
-    /// <summary>
-    /// The file's text (UTF-8), read in chunks so that a device or an endless stream (<c>/dev/zero</c>) is refused at once: JSON
-    /// never holds a raw NUL byte, and no notebook is larger than <see cref="MaxFileBytes"/>.
-    /// </summary>
-    private static string ReadText(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var bytes = new MemoryStream();
-        var chunk = new byte[1 << 16];
-        for (int n; (n = stream.Read(chunk, 0, chunk.Length)) > 0;)
-        {
-            if (chunk.AsSpan(0, n).Contains((byte)0))
-                throw new NotebookFormatException($"{path}: holds NUL bytes, so it is not a notebook (a binary file or a device?).");
-            if (bytes.Length + n > MaxFileBytes)
-                throw new NotebookFormatException($"{path}: larger than {MaxFileBytes >> 20} MiB, so not a notebook this tool reads.");
-            bytes.Write(chunk, 0, n);
-        }
-        return new UTF8Encoding(false).GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 
     /// <summary>Parses notebook JSON; <paramref name="path"/> only names the source in error messages.</summary>
@@ -134,7 +111,28 @@ public sealed class Notebook
         var major = root["nbformat"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
         if (major != 4)
             throw new NotebookFormatException($"{name}: nbformat {major} is not supported; only nbformat 4 notebooks are (open and re-save it in Jupyter or VS Code to upgrade).");
+        CheckCellSources(root["cells"]!.AsArray(), name);
         return new Notebook(root, path, DetectIndent(json), json.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n");
+    }
+
+    /// <summary>
+    /// Every cell is an object whose "source" is a string or an array of strings (nbformat 4); anything else (e.g.
+    /// <c>"source": 42</c>) would otherwise be read as its JSON text and run as code.
+    /// </summary>
+    private static void CheckCellSources(JsonArray cells, string name)
+    {
+        static bool IsString(JsonNode? n) => n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (cells[i] is not JsonObject cell)
+                throw new NotebookFormatException($"{name}: cell {i + 1} is not a JSON object.");
+            var source = cell["source"];
+            if (!(IsString(source) || source is JsonArray lines && lines.All(IsString)))
+            {
+                var shown = source?.ToJsonString() ?? "missing";
+                throw new NotebookFormatException($"{name}: cell {i + 1}: \"source\" must be a string or an array of strings (nbformat 4), not {(shown.Length > 40 ? shown[..40] + "…" : shown)}.");
+            }
+        }
     }
 
     /// <summary>

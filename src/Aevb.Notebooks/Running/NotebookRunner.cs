@@ -65,6 +65,7 @@ public static class NotebookRunner
         // Where the result goes is checked before the first cell runs: minutes of work must not end in "read-only file system".
         var target = options.Save ? Path.GetFullPath(options.OutputPath ?? notebookPath) : null;
         if (target is not null) OutputTarget.Check(target, notebook.ToJson().Length);
+        var guard = target is null ? null : new UnchangedFileGuard(target);
 
         var results = new List<CellRunResult>();
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -75,7 +76,7 @@ public static class NotebookRunner
         {
             if (target is null) return;
             StaleOutputs.Mark(cells, ran, reason);
-            notebook.Save(target);
+            guard!.Save(notebook); // refuses to overwrite an edit saved while the cells ran
         }
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var savedOut = Console.Out;

@@ -87,7 +87,7 @@ public static class DataFiles
         {
             info = new FileInfo(path);
             if (!info.Exists) throw new DataFileException(path, "does not exist");
-            if (info.Length > 0) return;
+            if (Aevb.IO.RegularFile.Length(info) > 0) return; // symlinks followed: a link to /dev/zero or a FIFO is refused too
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -31,6 +31,16 @@ public sealed class DirectoryLock : IDisposable
     {
         Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName);
+        return AcquireFile(path, System.IO.Path.GetFullPath(directory), what, "Wait for that run to end, or use another output folder.");
+    }
+
+    /// <summary>
+    /// Takes the lock file <paramref name="path"/> that stands for <paramref name="subject"/> (e.g. a notebook), or throws
+    /// <see cref="DirectoryLockedException"/> saying "<paramref name="subject"/> is in use by <paramref name="what"/> (process N)"
+    /// and <paramref name="advice"/>.
+    /// </summary>
+    public static DirectoryLock AcquireFile(string path, string subject, string what, string advice)
+    {
         FileStream stream;
         try
         {
@@ -38,11 +48,9 @@ public sealed class DirectoryLock : IDisposable
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
         {
-            string owner;
-            try { owner = File.ReadAllText(path).Trim(); } catch (IOException) { owner = ""; } catch (UnauthorizedAccessException) { owner = ""; }
+            var owner = LockOwner.Read(path);
             var by = owner.Length > 0 ? $" (process {owner})" : "";
-            throw new DirectoryLockedException(
-                $"{System.IO.Path.GetFullPath(directory)} is in use by {what}{by}: {path} is locked. Wait for that run to end, or use another output folder.", e);
+            throw new DirectoryLockedException($"{subject} is in use by {what}{by}: {path} is locked. {advice}", e);
         }
         try
         {

@@ -100,6 +100,35 @@ public sealed class Rng
         }
     }
 
+    /// <summary>
+    /// The generator's whole state as text, for a checkpoint taken mid-stream (Ctrl+C) that must continue the same
+    /// stream when resumed; <see cref="RestoreState"/> reads it back.
+    /// </summary>
+    public string SaveState()
+    {
+        var spare = BitConverter.SingleToUInt32Bits(_spareGaussian);
+        return FormattableString.Invariant($"{_s0:x16}:{_s1:x16}:{_s2:x16}:{_s3:x16}:{(_hasSpare ? 1 : 0)}:{spare:x8}");
+    }
+
+    /// <summary>Sets the state saved by <see cref="SaveState"/>; false (state unchanged) when the text is not one.</summary>
+    public bool RestoreState(string state)
+    {
+        var f = state.Split(':');
+        if (f.Length != 6) return false;
+        var words = new ulong[4];
+        for (var i = 0; i < 4; i++)
+            if (f[i].Length != 16 || !ulong.TryParse(f[i], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out words[i]))
+                return false;
+        if (f[4] is not ("0" or "1") || f[5].Length != 8
+            || !uint.TryParse(f[5], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var spare))
+            return false;
+        if ((words[0] | words[1] | words[2] | words[3]) == 0) return false; // xoshiro's one invalid state
+        (_s0, _s1, _s2, _s3) = (words[0], words[1], words[2], words[3]);
+        _hasSpare = f[4] == "1";
+        _spareGaussian = BitConverter.UInt32BitsToSingle(spare);
+        return true;
+    }
+
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 
     private static ulong SplitMix64(ref ulong x)

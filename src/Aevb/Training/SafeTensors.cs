@@ -112,6 +112,9 @@ public static class SafeTensors
     {
         if (Directory.Exists(path)) throw new InvalidDataException($"{path}: is a folder, not a .safetensors file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found.", path);
+        // A FIFO would block open(2) until a writer comes, a device never ends: both (and an empty file) have size 0 here.
+        if (Aevb.IO.RegularFile.Length(new FileInfo(path)) == 0)
+            throw new InvalidDataException($"{path}: empty, or not a regular file (a FIFO, socket or device such as /dev/zero); give the path of a .safetensors file.");
         try
         {
             return Parse(ReadBounded(path)) with { Source = path };

@@ -53,6 +53,10 @@ public static class TrainerState
             var t = file.Find("optimizer." + name) ?? throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' is missing.");
             if (t.Data.Length != values.Length)
                 throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' has {t.Data.Length} values, the model needs {values.Length}.");
+            // NaN sums would train on silently (every update NaN) and the run would then blame its step size.
+            var bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' holds {t.Data[bad]} at index {bad}, not a finite number; the optimizer state is damaged.");
             t.Data.AsSpan().CopyTo(values);
         }
         // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.

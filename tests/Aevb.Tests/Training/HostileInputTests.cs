@@ -99,7 +99,7 @@ public class HostileInputTests
     {
         var (code, _, error) = Run(EvalCommand.Create(), "--model", "/dev/zero", "--data-dir", TestData.Directory);
         Assert.Equal(1, code);
-        AssertOneLine(error, "/dev/zero", "header length");
+        AssertOneLine(error, "/dev/zero", "not a regular file");
         (code, _, error) = Run(EvalCommand.Create(), "--model", "/proc/self/mem", "--data-dir", TestData.Directory); // unreadable, even for root
         Assert.Equal(1, code);
         AssertOneLine(error, "/proc/self/mem");

@@ -85,7 +85,8 @@ public sealed class FigureRun
     }
 
     /// <summary>Whether this run is already complete with exactly these settings (so <see cref="Run"/> would skip it).</summary>
-    public bool IsDone => IsCompleted(Directory) && CoversSettings(StoredSettings(ReadInfo(InfoPath), InfoPath));
+    public bool IsDone => IsCompleted(Directory) && StoredSettings(ReadInfo(InfoPath), InfoPath) is var stored && CoversSettings(stored)
+                          && File.Exists(LogPath) && RunLog.ReadCsv(LogPath).LastSamples >= stored.Samples; // its rows too, not just its status
 
     /// <summary>A stored run with these settings and at least as many samples answers for these settings.</summary>
     private bool CoversSettings(RunSettings stored) => stored with { Samples = Settings.Samples } == Settings && stored.Samples >= Settings.Samples;
@@ -108,6 +109,7 @@ public sealed class FigureRun
         data = data.WithTrainCount(s.TrainCount);
         System.IO.Directory.CreateDirectory(Directory);
         using var runLock = DirectoryLock.Acquire(Directory, $"another run of {s.Name}"); // two processes never share a run folder
+        FolderCommit.Recover(Directory); // a crash mid-checkpoint: finish it, or fall back to the one before
 
         var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
         if (info is not null)
@@ -124,6 +126,8 @@ public sealed class FigureRun
             if (!extending && completed)
             {
                 var log = RunLog.ReadCsv(LogPath);
+                if (log.LastSamples < stored.Samples) // e.g. log.csv restored from an older copy: the rows are what the run is for
+                    throw new InvalidDataException($"{InfoPath} says the run completed {stored.Samples} samples, but {LogPath} ends at {log.LastSamples}; restore that log.csv, or delete {Directory} to start over.");
                 return new RunResult(RunOutcome.Skipped, Directory, log.LastSamples, log.LastSamples,
                     info["training_seconds"]?.GetValue<double>() ?? double.NaN, info["evaluation_seconds"]?.GetValue<double>() ?? double.NaN, TimeSpan.Zero);
             }
@@ -140,12 +144,13 @@ public sealed class FigureRun
         _selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
         var rate = candidates.Length == 0 ? s.LearningRate : _selection?["chosen"]?.GetValue<float>() ?? float.NaN;
         RunLearner learner = null!;
-        if (File.Exists(CheckpointPath))
+        IReadOnlyDictionary<string, string>? resumedStream = null;
+        // A checkpoint without a recorded step-size choice can only be one from before checkpoints were written as one
+        // unit with run.json (a kill between the two): the trials are deterministic, so they are simply run again.
+        if (File.Exists(CheckpointPath) && !float.IsNaN(rate))
         {
-            if (float.IsNaN(rate))
-                throw new InvalidDataException($"{InfoPath}: the run has a checkpoint but no recorded step-size choice; delete {Directory} to start over.");
             learner = NewLearner(rate);
-            (samples, steps, trainSeconds, evalSeconds) = LoadCheckpoint(learner);
+            (samples, steps, trainSeconds, evalSeconds, resumedStream) = LoadCheckpoint(learner);
             runLog = RunLog.ReadCsv(LogPath);
             if (!runLog.Metrics.SequenceEqual(evaluator.Metrics))
                 throw new InvalidDataException($"{LogPath}: columns {string.Join(",", runLog.Metrics)} do not match this run's {string.Join(",", evaluator.Metrics)}; delete {Directory} to start over.");
@@ -160,7 +165,7 @@ public sealed class FigureRun
         var savedAt = samples;
         var started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         // Before a step-size trial too: the folder says a run is under way (a trial interrupted is started again).
-        WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+        WriteInfo(InfoPath, "running", started, resumes, samples, trainSeconds, evalSeconds);
 
         var points = s.EvaluationPoints();
         var m = s.BatchSize;
@@ -170,12 +175,31 @@ public sealed class FigureRun
         var indices = new int[m];
         var position = n;
         Rng batchRng = null!, noiseRng = null!;
-        void Reseed()
+        long segmentStart = 0;
+        void Reseed(long at)
         {
-            batchRng = new Rng(Mix(s.Seed, samples, 1));
-            noiseRng = new Rng(Mix(s.Seed, samples, 2));
+            segmentStart = at;
+            batchRng = new Rng(Mix(s.Seed, at, 1));
+            noiseRng = new Rng(Mix(s.Seed, at, 2));
             for (var i = 0; i < n; i++) order[i] = i; // a fresh permutation at every segment, independent of the last
             position = n;
+        }
+        // Continues the segment that a Ctrl+C checkpoint cut short, exactly where it stopped: the minibatch stream is
+        // replayed from the segment's start (it only shuffles), the noise stream's state was saved as it was.
+        void ContinueSegment(long start, string noiseState)
+        {
+            Reseed(start);
+            for (var r = start; r < samples; r++)
+            {
+                if (position == n)
+                {
+                    batchRng.Shuffle(order);
+                    position = 0;
+                }
+                position++;
+            }
+            if (!noiseRng.RestoreState(noiseState))
+                throw new InvalidDataException($"{CheckpointPath}: metadata '{StreamNoiseKey}' = '{noiseState}' is not a generator state; delete {Directory} to start over.");
         }
         // One minibatch from the current stream, one update; returns the training objective.
         double Step(RunLearner l)
@@ -211,7 +235,7 @@ public sealed class FigureRun
             {
                 rate = candidate;
                 samples = 0;
-                Reseed();
+                Reseed(0);
                 var l = NewLearner(candidate);
                 var trainWatch = Stopwatch.StartNew();
                 var diverged = false;
@@ -246,15 +270,16 @@ public sealed class FigureRun
             steps = trial / m;
             (trainSeconds, evalSeconds) = (bestTrain, bestEval);
             runLog.Add(samples, trainSeconds, evalSeconds, bestValues);
-            runLog.WriteCsv(LogPath);
-            SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
-            WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+            Commit(learner, null);
         }
 
         var next = 0;
         while (next < points.Length && points[next] <= samples) next++;
         var nextCheckpoint = (samples / s.CheckpointInterval + 1) * s.CheckpointInterval;
-        Reseed();
+        if (resumedStream is not null && resumedStream.TryGetValue(StreamStartKey, out var startText))
+            ContinueSegment(ParseStreamStart(startText, samples), resumedStream.TryGetValue(StreamNoiseKey, out var noise) ? noise : "");
+        else
+            Reseed(samples);
 
         var train = new Stopwatch();
         var lastReport = TimeSpan.Zero;
@@ -265,13 +290,18 @@ public sealed class FigureRun
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                // Ctrl+C / SIGTERM: checkpoint the work since the last one (the next run reseeds there, as at every checkpoint).
+                // Ctrl+C / SIGTERM: checkpoint the work since the last one, with where the minibatch and noise streams
+                // stand, so the next run continues them instead of reseeding here (an uninterrupted run reseeds only at
+                // evaluations and checkpoint intervals, and a resumed one must give the same numbers).
                 if (samples > savedAt)
                 {
                     trainSeconds += train.Elapsed.TotalSeconds;
                     train.Reset();
-                    SaveCheckpoint(learner, samples, steps, trainSeconds, evalSeconds);
-                    WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                    Commit(learner, new Dictionary<string, string>
+                    {
+                        [StreamStartKey] = segmentStart.ToString(CultureInfo.InvariantCulture),
+                        [StreamNoiseKey] = noiseRng.SaveState(),
+                    });
                 }
                 return new RunResult(RunOutcome.Interrupted, Directory, samples, resumedFrom, trainSeconds + train.Elapsed.TotalSeconds, evalSeconds, wall.Elapsed);
             }
@@ -297,17 +327,15 @@ public sealed class FigureRun
                     var values = evaluator.Evaluate(learner, new Rng(Mix(s.Seed, samples, 3)));
                     evalSeconds += evalWatch.Elapsed.TotalSeconds;
                     runLog.Add(samples, t, evalSeconds, values);
-                    runLog.WriteCsv(LogPath);
                     lastEvaluation = values;
                     while (next < points.Length && points[next] <= samples) next++;
                 }
-                SaveCheckpoint(learner, samples, steps, t, evalSeconds);
-                savedAt = samples;
                 trainSeconds = t;
                 train.Reset();
-                WriteInfo("running", started, resumes, samples, trainSeconds, evalSeconds);
+                Commit(learner, null);
+                savedAt = samples;
                 while (nextCheckpoint <= samples) nextCheckpoint += s.CheckpointInterval;
-                Reseed();
+                Reseed(samples);
                 progress?.Report(Snapshot(evaluated)); // a checkpoint alone is no new evaluation: no evaluation line
             }
             else if (progress is not null && wall.Elapsed - lastReport >= TimeSpan.FromSeconds(0.5))
@@ -318,8 +346,19 @@ public sealed class FigureRun
                 objectiveCount = 0;
             }
         }
-        WriteInfo("completed", started, resumes, samples, trainSeconds, evalSeconds);
+        WriteInfo(InfoPath, "completed", started, resumes, samples, trainSeconds, evalSeconds);
         return new RunResult(RunOutcome.Completed, Directory, samples, resumedFrom, trainSeconds, evalSeconds, wall.Elapsed);
+
+        // One checkpoint: parameters and optimiser state, the model file, the log and run.json (with the step-size
+        // choice) replace the previous ones together, or not at all (FolderCommit), so a crash at any instant resumes
+        // from a complete checkpoint. streamState: where the random streams stand, for a checkpoint between reseeds.
+        void Commit(RunLearner l, IReadOnlyDictionary<string, string>? streamState)
+            => FolderCommit.Write(Directory, staging =>
+            {
+                SaveCheckpoint(staging, l, samples, steps, trainSeconds, evalSeconds, streamState);
+                runLog.WriteCsv(Path.Combine(staging, LogFile));
+                WriteInfo(Path.Combine(staging, InfoFile), "running", started, resumes, samples, trainSeconds, evalSeconds);
+            });
 
         RunLearner NewLearner(float learningRate)
         {
@@ -336,7 +375,19 @@ public sealed class FigureRun
         }
     }
 
-    private void SaveCheckpoint(RunLearner learner, long samples, long steps, double trainSeconds, double evalSeconds)
+    /// <summary>Metadata of a checkpoint taken between reseeds (Ctrl+C): where the current segment of the streams began.</summary>
+    private const string StreamStartKey = "stream.segment_start";
+
+    /// <summary>Metadata of a checkpoint taken between reseeds: the noise generator's state (<see cref="Rng.SaveState"/>).</summary>
+    private const string StreamNoiseKey = "stream.noise";
+
+    private long ParseStreamStart(string text, long samples)
+        => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var start) && start <= samples && samples - start <= Settings.CheckpointInterval
+            ? start
+            : throw new InvalidDataException($"{CheckpointPath}: metadata '{StreamStartKey}' = '{text}' is not a sample count within the checkpoint interval before {samples}; delete {Directory} to start over.");
+
+    private void SaveCheckpoint(string directory, RunLearner learner, long samples, long steps, double trainSeconds, double evalSeconds,
+        IReadOnlyDictionary<string, string>? streamState)
     {
         var tensors = new List<Aevb.Training.SafeTensor>();
         foreach (var (name, p) in learner.Model.NamedParameters)
@@ -355,12 +406,14 @@ public sealed class FigureRun
             ["eval_seconds"] = evalSeconds.ToString("R", CultureInfo.InvariantCulture),
         };
         foreach (var (k, v) in learner.StateMetadata()) metadata[k] = v;
-        SafeTensors.Write(CheckpointPath, tensors, metadata);
-        Checkpoint.Save(Path.Combine(Directory, ModelFile), learner.Model, new CheckpointInfo(Settings.Dataset, samples),
+        if (streamState is not null)
+            foreach (var (k, v) in streamState) metadata[k] = v;
+        SafeTensors.Write(Path.Combine(directory, CheckpointFile), tensors, metadata);
+        Checkpoint.Save(Path.Combine(directory, ModelFile), learner.Model, new CheckpointInfo(Settings.Dataset, samples),
             new Dictionary<string, string> { ["method"] = Settings.Method.Name() });
     }
 
-    private (long Samples, long Steps, double TrainSeconds, double EvalSeconds) LoadCheckpoint(RunLearner learner)
+    private (long Samples, long Steps, double TrainSeconds, double EvalSeconds, IReadOnlyDictionary<string, string> Metadata) LoadCheckpoint(RunLearner learner)
     {
         var path = CheckpointPath;
         var file = SafeTensors.Read(path);
@@ -371,6 +424,7 @@ public sealed class FigureRun
             var t = file.Find("model." + name) ?? throw new InvalidDataException($"{path}: tensor 'model.{name}' is missing; delete {Directory} to start over.");
             if (t.Data.Length != p.Value.Length)
                 throw new InvalidDataException($"{path}: tensor 'model.{name}' has {t.Data.Length} values, the model {p.Value.Length}; delete {Directory} to start over.");
+            RequireFinite(path, "model." + name, t.Data);
             t.Data.AsSpan().CopyTo(p.Value.Span);
         }
         foreach (var (name, buffer) in learner.StateBuffers())
@@ -379,6 +433,7 @@ public sealed class FigureRun
             var span = buffer();
             if (t.Data.Length != span.Length)
                 throw new InvalidDataException($"{path}: tensor 'state.{name}' has {t.Data.Length} values, expected {span.Length}; delete {Directory} to start over.");
+            RequireFinite(path, "state." + name, t.Data);
             t.Data.AsSpan().CopyTo(span);
         }
         // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.
@@ -386,8 +441,13 @@ public sealed class FigureRun
         try
         {
             learner.RestoreMetadata(file);
-            return (file.Integer("samples_seen"), file.Integer("steps"),
-                file.Number("train_seconds", 0, TrainerState.MaxSeconds), file.Number("eval_seconds", 0, TrainerState.MaxSeconds));
+            // The counters decide where the run stands: a count past the run's end (or off the minibatch grid) would make a
+            // run "completed" that never trained that far.
+            var samples = file.Integer("samples_seen", 0, Settings.Samples);
+            if (samples % Settings.BatchSize != 0)
+                throw new InvalidDataException($"{path}: metadata 'samples_seen' = {samples} is not a multiple of the batch size {Settings.BatchSize}.");
+            return (samples, file.Integer("steps"),
+                file.Number("train_seconds", 0, TrainerState.MaxSeconds), file.Number("eval_seconds", 0, TrainerState.MaxSeconds), file.Metadata);
         }
         catch (InvalidDataException e)
         {
@@ -395,7 +455,15 @@ public sealed class FigureRun
         }
     }
 
-    private void WriteInfo(string status, string started, int resumes, long samples, double trainSeconds, double evalSeconds)
+    /// <summary>A NaN or infinite parameter or optimiser sum would train on silently and look like a bad step size.</summary>
+    private void RequireFinite(string path, string tensor, float[] values)
+    {
+        var i = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (i >= 0)
+            throw new InvalidDataException($"{path}: tensor '{tensor}' holds {values[i]} at index {i}, not a finite number; the checkpoint is damaged, delete {Directory} to start over.");
+    }
+
+    private void WriteInfo(string path, string status, string started, int resumes, long samples, double trainSeconds, double evalSeconds)
     {
         var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var perSecond = trainSeconds > 0 ? samples / trainSeconds : double.NaN;
@@ -421,7 +489,7 @@ public sealed class FigureRun
             ["samples_per_second"] = double.IsFinite(perSecond) ? perSecond : null,
             ["minutes_per_million_samples"] = double.IsFinite(perSecond) ? 1e6 / perSecond / 60 : null,
         };
-        AtomicFile.WriteAllText(InfoPath, json.ToJsonString(new JsonSerializerOptions
+        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep '+' in "abc…+dirty" readable
