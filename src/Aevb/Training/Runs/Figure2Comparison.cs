@@ -79,7 +79,7 @@ public static class Figure2Comparison
 public static class Figure2Claims
 {
     /// <summary>The final values (<see cref="Figure2Comparison.FinalValues"/>) as a table.</summary>
-    public static Display.Table FinalTable(IReadOnlyList<Figure2Final> rows) => new(
+    public static Display.MarkdownTable FinalTable(IReadOnlyList<Figure2Final> rows) => new(
         ["data", "N<sub>z</sub>", "samples (AEVB / WS)", "AEVB train / test", "AEVB gap", "WS train / test", "WS gap", "AEVB − WS (test)"],
         rows.Select(r => (IReadOnlyList<string>)[r.Dataset, r.Latent.ToString(CultureInfo.InvariantCulture), $"{r.AevbSamples:N0} / {r.WakeSleepSamples:N0}",
             $"{F(r.AevbTrain)} / {F(r.AevbTest)}", F(r.AevbGap, "0.00"), $"{F(r.WakeSleepTrain)} / {F(r.WakeSleepTest)}", F(r.WakeSleepGap, "0.00"), F(r.TestMargin, "+0.0;−0.0")]),
@@ -116,7 +116,7 @@ public static class Figure2Claims
     }
 
     /// <summary>The ablations of wake-sleep at MNIST Nz = 200: the test bound at 10⁶ samples per variant, both methods.</summary>
-    public static (Display.Table Table, string Sentences) Nz200Ablations(string resultsDirectory)
+    public static (Display.MarkdownTable Table, string Sentences) Nz200Ablations(string resultsDirectory)
     {
         static bool Nz200(RunSettings s, RunMethod m) => s is { Dataset: "mnist", Latent: 200 } && s.Method == m;
         var variants = new (string Variant, string? Ablation)[]
@@ -134,7 +134,7 @@ public static class Figure2Claims
             double ws = FigureNotebook.At(Run(RunMethod.WakeSleep), "test_bound", 1_000_000), aevb = FigureNotebook.At(Run(RunMethod.Aevb), "test_bound", 1_000_000);
             rows.Add([variant, ablation ?? "results/fig2", F(ws), double.IsNaN(aevb) ? "not run" : F(aevb), double.IsNaN(aevb) ? "—" : F(ws - aevb, "+0.0;−0.0")]);
         }
-        var table = new Display.Table(["variant", "folder", "wake-sleep test at 10⁶", "AEVB test at 10⁶", "WS − AEVB"], rows, "MNIST Nz = 200, test bound at 10⁶ samples");
+        var table = new Display.MarkdownTable(["variant", "folder", "wake-sleep test at 10⁶", "AEVB test at 10⁶", "WS − AEVB"], rows, "MNIST Nz = 200, test bound at 10⁶ samples");
         var carried = FigureNotebook.Runs(resultsDirectory, "fig2").FirstOrDefault(r => Nz200(r.Settings, RunMethod.WakeSleep));
         var paper = PaperValues.All.FirstOrDefault(v => v is { Figure: "fig2", Dataset: "mnist", Latent: 200, Method: RunMethod.WakeSleep, Samples: 1_000_000 } && v.Covers("test"));
         var text = carried is null || paper?.Value is not { } target ? "The paper-protocol wake-sleep run at Nz = 200 is not there."

@@ -6,7 +6,7 @@ namespace Aevb.Training.Runs;
 public static class Figure3Summary
 {
     /// <summary>The last evaluation of every run: Appendix D (± s.e.), importance sampling from the encoder, the bound, cost.</summary>
-    public static Table FinalTable(IEnumerable<FigureRunResult> runs) => new(
+    public static MarkdownTable FinalTable(IEnumerable<FigureRunResult> runs) => new(
         ["N", "method", "samples", "train log p(x)", "test log p(x)", "test, IS from encoder", "test bound", "min / 10⁶"],
         runs.Select(r => (IReadOnlyList<string>)[$"{r.Settings.TrainCount}", r.Settings.Method.Label(), $"{r.Log.LastSamples:N0}",
             $"{F(Last(r, "train_log_px"), "0.00")} ± {F(Last(r, "train_log_px_se"), "0.00")}", $"{F(Last(r, "test_log_px"), "0.00")} ± {F(Last(r, "test_log_px_se"), "0.00")}",
@@ -63,7 +63,7 @@ public static class Figure3Summary
     }
 
     /// <summary>MCEM at N = 50000 by where a chain starts (persistent, prior), against the paper-protocol run and the paper, train and test per evaluation.</summary>
-    public static (Table Table, string Sentences) McemChainStart(string resultsDirectory, IReadOnlyList<FigureRunResult> runs)
+    public static (MarkdownTable Table, string Sentences) McemChainStart(string resultsDirectory, IReadOnlyList<FigureRunResult> runs)
     {
         static bool Mcem50k(RunSettings s) => s.Method == RunMethod.MonteCarloEm && s.TrainCount == 50000;
         var persistent = FigureNotebook.AblationRun(resultsDirectory, "mcem-persistent", "fig3", Mcem50k);
@@ -71,7 +71,7 @@ public static class Figure3Summary
         var rows = new List<IReadOnlyList<string>>();
         foreach (var samples in (prior?.Log.Samples ?? []).Union(persistent?.Log.Samples ?? []).Order())
             rows.Add([$"{samples / 1e6:0.###} M", TrainTest(persistent, samples), TrainTest(prior, samples)]);
-        var table = new Table(["samples", "persistent chains (train / test)", "fresh prior start (train / test)"], rows,
+        var table = new MarkdownTable(["samples", "persistent chains (train / test)", "fresh prior start (train / test)"], rows,
             "MCEM, N = 50000, cheap estimator (100 points), by where a chain starts");
         var text = new List<string>();
         if (prior is not null)

@@ -7,7 +7,7 @@ namespace Aevb.Training.Runs;
 
 /// <summary>
 /// What notebooks 04 and 05 need from a results folder, so their cells stay short: where the runs are, training a
-/// quick plan inline, and the report's tables (<see cref="Table"/>, a display type) and generated sentences for one figure.
+/// quick plan inline, and the report's tables (<see cref="Display.MarkdownTable"/>, a display type) and generated sentences for one figure.
 /// </summary>
 public static class FigureNotebook
 {
@@ -45,14 +45,14 @@ public static class FigureNotebook
     }
 
     /// <summary>Every value read off the paper's figure beside ours there (<see cref="FigureReport"/>'s first table).</summary>
-    public static Table Comparison(IEnumerable<FigureRunResult> runs, string figure)
-        => Table.FromMarkdown(FigureReport.Markdown(runs, [figure], status: false), "The paper's readings beside ours (interpolated on the figure's x scale)");
+    public static MarkdownTable Comparison(IEnumerable<FigureRunResult> runs, string figure)
+        => MarkdownTable.FromMarkdown(FigureReport.Markdown(runs, [figure], status: false), "The paper's readings beside ours (interpolated on the figure's x scale)");
 
     /// <summary>Where each of the figure's curve families stands (not run, or how far, hours, load).</summary>
-    public static Table Status(IEnumerable<FigureRunResult> runs, string figure)
+    public static MarkdownTable Status(IEnumerable<FigureRunResult> runs, string figure)
     {
         var markdown = FigureReport.Markdown(runs, [figure], status: true);
-        return Table.FromMarkdown(markdown[markdown.IndexOf("| curve family", StringComparison.Ordinal)..], "Where each of the paper's curve families stands");
+        return MarkdownTable.FromMarkdown(markdown[markdown.IndexOf("| curve family", StringComparison.Ordinal)..], "Where each of the paper's curve families stands");
     }
 
     /// <summary>The verdicts generated from the comparison, one paragraph per family.</summary>
@@ -63,10 +63,10 @@ public static class FigureNotebook
     }
 
     /// <summary>The ablation runs of <paramref name="figure"/> under <c>results/ablations</c>, a row each; null where there are none.</summary>
-    public static Table? Ablations(string resultsDirectory, string figure)
+    public static MarkdownTable? Ablations(string resultsDirectory, string figure)
     {
         var markdown = FigureReport.AblationsMarkdown(resultsDirectory, [figure]);
-        return markdown.Contains('|') ? Table.FromMarkdown(markdown, "Ablations (results/ablations/…)") : null;
+        return markdown.Contains('|') ? MarkdownTable.FromMarkdown(markdown, "Ablations (results/ablations/…)") : null;
     }
 
     /// <summary>The run of ablation <paramref name="ablation"/> (a folder under <c>results/ablations</c>) that <paramref name="match"/> picks; null if not run.</summary>

@@ -4,14 +4,14 @@ using System.Text;
 namespace Aevb.Display;
 
 /// <summary>
-/// A table for notebooks and reports: a header row and rows of text cells (cells may hold inline HTML such as
+/// A table of text cells for the figure notebooks and reports (<see cref="Aevb.Plotting.Table"/> is the one for numbers): a header row and rows of text cells (cells may hold inline HTML such as
 /// <c>N&lt;sub&gt;z&lt;/sub&gt;</c>, as the README's tables do). Displays as an HTML table, and as a Markdown pipe
 /// table in plain text (which is also what <see cref="ToMarkdown"/> returns).
 /// </summary>
-[TypeFormatterSource(typeof(TableFormatterSource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
-public sealed class Table
+[TypeFormatterSource(typeof(MarkdownTableFormatterSource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
+public sealed class MarkdownTable
 {
-    public Table(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
+    public MarkdownTable(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
     {
         Columns = columns;
         Rows = rows.ToList();
@@ -27,14 +27,14 @@ public sealed class Table
     public IReadOnlyList<IReadOnlyList<string>> Rows { get; }
 
     /// <summary>The first Markdown pipe table in <paramref name="markdown"/> (header, separator, rows).</summary>
-    public static Table FromMarkdown(string markdown, string? title = null)
+    public static MarkdownTable FromMarkdown(string markdown, string? title = null)
     {
         static string[] Cells(string line) => line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
         var lines = markdown.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         var start = lines.FindIndex(l => l.TrimStart().StartsWith('|'));
         if (start < 0 || start + 1 >= lines.Count) throw new ArgumentException("No Markdown table in the text.");
         var rows = lines.Skip(start + 2).TakeWhile(l => l.TrimStart().StartsWith('|')).Select(l => (IReadOnlyList<string>)Cells(l));
-        return new Table(Cells(lines[start]), rows, title);
+        return new MarkdownTable(Cells(lines[start]), rows, title);
     }
 
     public string ToMarkdown()
@@ -59,19 +59,19 @@ public sealed class Table
     public override string ToString() => ToMarkdown();
 }
 
-/// <summary>Display formatters for <see cref="Table"/>: <c>text/html</c> and <c>text/plain</c> (Markdown).</summary>
-public sealed class TableFormatterSource
+/// <summary>Display formatters for <see cref="MarkdownTable"/>: <c>text/html</c> and <c>text/plain</c> (Markdown).</summary>
+public sealed class MarkdownTableFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters()
     {
-        yield return new DisplayFormatter(typeof(Table), MimeTypes.Html, (value, writer) =>
+        yield return new DisplayFormatter(typeof(MarkdownTable), MimeTypes.Html, (value, writer) =>
         {
-            writer.Write(((Table)value).ToHtml());
+            writer.Write(((MarkdownTable)value).ToHtml());
             return true;
         });
-        yield return new DisplayFormatter(typeof(Table), MimeTypes.PlainText, (value, writer) =>
+        yield return new DisplayFormatter(typeof(MarkdownTable), MimeTypes.PlainText, (value, writer) =>
         {
-            writer.Write(((Table)value).ToMarkdown());
+            writer.Write(((MarkdownTable)value).ToMarkdown());
             return true;
         });
     }
