@@ -9,7 +9,7 @@ namespace Aevb.Cli.Commands;
 
 /// <summary>
 /// <c>aevb notebook run|check|export|new</c>: the headless Polyglot-compatible notebook runner
-/// (DESIGN §6), the metadata checker, exporters to HTML and to a .NET 10 file-based app, and a
+/// (ARCHITECTURE.md, "The rooms"), the metadata checker, exporters to HTML and to a .NET 10 file-based app, and a
 /// new-notebook template.
 /// </summary>
 internal static class NotebookCommand

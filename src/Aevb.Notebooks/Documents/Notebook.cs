@@ -136,7 +136,7 @@ public sealed class Notebook
     }
 
     /// <summary>
-    /// A new, empty Polyglot Notebooks notebook (DESIGN §5): kernelspec <c>.net-csharp</c>,
+    /// A new, empty Polyglot Notebooks notebook (ARCHITECTURE.md, "Notebooks"): kernelspec <c>.net-csharp</c>,
     /// <c>polyglot_notebook.kernelInfo</c> with default kernel <c>csharp</c>, nbformat 4.2 as VS Code writes it.
     /// </summary>
     public static Notebook CreatePolyglot()

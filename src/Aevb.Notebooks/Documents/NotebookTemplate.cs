@@ -1,7 +1,7 @@
 namespace Aevb.Notebooks.Documents;
 
 /// <summary>
-/// The starting point for a new project notebook (DESIGN §5): Polyglot metadata, a title, a first
+/// The starting point for a new project notebook (ARCHITECTURE.md, "Notebooks"): Polyglot metadata, a title, a first
 /// code cell that loads the library with <c>#r</c> (path relative to the notebook) and the
 /// <c>Quick</c> switch that <c>aevb notebook run --quick</c> turns on.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Aevb.Notebooks.Documents;
 
 /// <summary>
-/// Checks that a notebook is a well-formed nbformat 4 Polyglot C# notebook (DESIGN §5) the runner
+/// Checks that a notebook is a well-formed nbformat 4 Polyglot C# notebook (ARCHITECTURE.md, "Notebooks") the runner
 /// can execute: the metadata Polyglot Notebooks needs, well-formed cells, and no cell in a kernel
 /// or with a magic the runner cannot execute.
 /// </summary>

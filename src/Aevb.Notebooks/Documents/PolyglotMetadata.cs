@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Aevb.Notebooks.Documents;
 
 /// <summary>
-/// The metadata Polyglot Notebooks (VS Code) writes for a C# notebook (DESIGN §5). Keys are in
+/// The metadata Polyglot Notebooks (VS Code) writes for a C# notebook (ARCHITECTURE.md, "Notebooks"). Keys are in
 /// sorted order, as Jupyter and VS Code write them, so new notebooks diff cleanly after an edit there.
 /// </summary>
 public static class PolyglotMetadata

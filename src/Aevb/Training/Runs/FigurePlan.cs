@@ -55,7 +55,7 @@ public sealed record FigureProtocol
 }
 
 /// <summary>
-/// The runs behind the paper's Figures 2 and 3, at the paper's settings (DESIGN §4) or, with <c>quick</c>, at
+/// The runs behind the paper's Figures 2 and 3, at the paper's settings (Section 5, Appendix E) or, with <c>quick</c>, at
 /// settings small enough to finish in a few minutes here. Folders: <c>OUT/fig2/&lt;run&gt;/</c>, <c>OUT/fig3/&lt;run&gt;/</c>
 /// with run names like <c>mnist-h500-z20-aevb</c> (<see cref="RunSettings.Name"/>).
 /// </summary>
