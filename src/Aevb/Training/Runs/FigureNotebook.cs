@@ -48,12 +48,23 @@ public static class FigureNotebook
     public static MarkdownTable Comparison(IEnumerable<FigureRunResult> runs, string figure)
         => MarkdownTable.FromMarkdown(FigureReport.Markdown(runs, [figure], status: false), "The paper's readings beside ours (interpolated on the figure's x scale)");
 
-    /// <summary>Where each of the figure's curve families stands (not run, or how far, hours, load).</summary>
+    /// <summary>
+    /// Where each of the figure's curve families stands (not run, or how far, at which step size). The README's status
+    /// table also gives hours and load; those measure the machine, not the run, so a notebook (whose outputs are compared
+    /// between two fresh runs in CI) leaves them out.
+    /// </summary>
     public static MarkdownTable Status(IEnumerable<FigureRunResult> runs, string figure)
     {
         var markdown = FigureReport.Markdown(runs, [figure], status: true);
-        return MarkdownTable.FromMarkdown(markdown[markdown.IndexOf("| curve family", StringComparison.Ordinal)..], "Where each of the paper's curve families stands");
+        var table = MarkdownTable.FromMarkdown(markdown[markdown.IndexOf("| curve family", StringComparison.Ordinal)..]);
+        var keep = Enumerable.Range(0, table.Columns.Count).Where(i => !MachineColumn(table.Columns[i])).ToList();
+        return new MarkdownTable(keep.Select(i => table.Columns[i]).ToList(), table.Rows.Select(r => (IReadOnlyList<string>)keep.Select(i => r[i]).ToList()),
+            "Where each of the paper's curve families stands (hours and load: README Results)");
     }
+
+    private static bool MachineColumn(string header)
+        => header.Contains(" h", StringComparison.Ordinal) || header.StartsWith("h,", StringComparison.Ordinal)
+           || header.Contains("min /", StringComparison.Ordinal) || header.Contains("load", StringComparison.Ordinal);
 
     /// <summary>The verdicts generated from the comparison, one paragraph per family.</summary>
     public static string Verdicts(IEnumerable<FigureRunResult> runs, string figure)
