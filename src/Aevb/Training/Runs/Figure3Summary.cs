@@ -5,12 +5,16 @@ namespace Aevb.Training.Runs;
 /// <summary>Notebook 05's summaries of the Figure 3 runs, as tables and sentences generated from their logs.</summary>
 public static class Figure3Summary
 {
-    /// <summary>The last evaluation of every run: Appendix D (± s.e.), importance sampling from the encoder, the bound, cost.</summary>
+    /// <summary>
+    /// The last evaluation of every run: Appendix D (± s.e.), importance sampling from the encoder, the bound. Not the
+    /// cost: minutes measure the machine (README Results' status table has them), and a notebook's outputs are compared
+    /// between two fresh runs.
+    /// </summary>
     public static MarkdownTable FinalTable(IEnumerable<FigureRunResult> runs) => new(
-        ["N", "method", "samples", "train log p(x)", "test log p(x)", "test, IS from encoder", "test bound", "min / 10⁶"],
+        ["N", "method", "samples", "train log p(x)", "test log p(x)", "test, IS from encoder", "test bound"],
         runs.Select(r => (IReadOnlyList<string>)[$"{r.Settings.TrainCount}", r.Settings.Method.Label(), $"{r.Log.LastSamples:N0}",
             $"{F(Last(r, "train_log_px"), "0.00")} ± {F(Last(r, "train_log_px_se"), "0.00")}", $"{F(Last(r, "test_log_px"), "0.00")} ± {F(Last(r, "test_log_px_se"), "0.00")}",
-            F(Last(r, "test_log_px_is"), "0.00"), F(Last(r, "test_bound"), "0.00"), F(r.MinutesPerMillionSamples, "0.00")]),
+            F(Last(r, "test_log_px_is"), "0.00"), F(Last(r, "test_bound"), "0.00")]),
         "Last evaluation of every run (MCEM has no encoder: no importance-sampled estimate, no bound)");
 
     /// <summary>The final Appendix D estimates keyed "n1000-aevb-test".</summary>
@@ -43,7 +47,7 @@ public static class Figure3Summary
             encoder.Count == 0 ? double.NaN : encoder.Max(), encoder.Count == 0 ? double.NaN : encoder.Average(), encoder.Count);
     }
 
-    /// <summary>Which method is highest on test at each N, at a sample count all of that panel's runs reached, and each method's cost.</summary>
+    /// <summary>Which method is highest on test at each N, at a sample count all of that panel's runs reached.</summary>
     public static string Sentences(IReadOnlyList<FigureRunResult> runs)
     {
         var lines = new List<string>();
@@ -57,8 +61,6 @@ public static class Figure3Summary
                 + string.Join(", ", at.Select(a => $"{a.Method.Label()} {F(a.Value)}")) + (at.Count > 1 ? $"; highest {best.Method.Label()}" : "")
                 + (missing.Count > 0 ? $"; not run yet: {string.Join(", ", missing)}." : "."));
         }
-        var cost = runs.GroupBy(r => r.Settings.Method).OrderBy(g => g.Key).Select(g => $"{g.Key.Label()} {F(g.Average(r => r.MinutesPerMillionSamples), "0.00")}");
-        lines.Add($"Training minutes per million samples: {string.Join(", ", cost)}.");
         return string.Join("\n", lines);
     }
 
