@@ -12,21 +12,7 @@ namespace Aevb.Notebooks.Tests;
 [Collection("runner")]
 public class ExportSecurityTests
 {
-    private static (int Code, string Error) Cli(params string[] args)
-    {
-        var saved = Console.Error;
-        var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            var code = Aevb.Cli.Commands.NotebookCommand.Create().Parse(args).Invoke();
-            return (code, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-    }
+    private static (int Code, string Error) Cli(params string[] args) => NotebookCli.Run(args);
 
     private static string Project => Path.Combine(OutputsOf.RepositoryRoot(), "src", "Aevb", "Aevb.csproj");
 
