@@ -12,9 +12,9 @@ public static class TorchTraining
 {
     /// <summary>
     /// Adagrad with step size <paramref name="learningRate"/> on minibatches of <paramref name="batchSize"/> rows of
-    /// <paramref name="data"/> (random order, a new one each epoch), <paramref name="count"/> samples in all. The loss is
-    /// the mean negative <paramref name="bound"/> (one value per row), plus the paper's N(0, I) prior on the weights as
-    /// weight decay 1/N. The curve records the mean minibatch bound per 1,000 samples.
+    /// <paramref name="data"/> (random order, a new one each epoch), <paramref name="count"/> samples in all. The
+    /// loss is the mean negative <paramref name="bound"/> (one value per row), plus the paper's N(0, I) prior on the
+    /// weights as weight decay 1/N. The curve records the mean minibatch bound per 1,000 samples.
     /// </summary>
     public static TrainingCurve Train(nn.Module model, Func<Tensor, Tensor> bound, Tensor data, long count, string name,
         double learningRate = 0.02, int batchSize = 100)

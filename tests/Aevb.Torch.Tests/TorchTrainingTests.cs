@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Aevb.Torch.Tests;
 
 /// <summary>
-/// <see cref="TorchTraining.Train"/>: the paper's Adagrad step with the weight prior as decay 1/N, and a VAE that learns.
+/// <see cref="TorchTraining.Train"/>: the paper's Adagrad step with the weight prior as decay 1/N; a VAE that learns.
 /// </summary>
 public sealed class TorchTrainingTests
 {
@@ -51,8 +51,8 @@ public sealed class TorchTrainingTests
         var eps = randn(200, 3);
         double Bound() { using var _ = no_grad(); return model.Bound(data, eps, Estimator.B).mean().item<float>(); }
         var before = Bound();
-        var curve = TorchTraining.Train(model, b => model.Bound(b, randn(b.shape[0], 3), Estimator.B), data, 20_000, "vae",
-            learningRate: 0.1);
+        Tensor Objective(Tensor b) => model.Bound(b, randn(b.shape[0], 3), Estimator.B);
+        var curve = TorchTraining.Train(model, Objective, data, 20_000, "vae", learningRate: 0.1);
         Assert.Equal(20, curve.Samples.Count);
         Assert.Equal(20_000, curve.Samples[^1]);
         Assert.True(Bound() > before + 1, $"bound {before:F2} before, {Bound():F2} after 20,000 samples");

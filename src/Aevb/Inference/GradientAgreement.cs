@@ -1,15 +1,16 @@
 namespace Aevb.Inference;
 
 /// <summary>
-/// How far the minibatch gradients of estimators A, B and the score function (<see cref="EstimatorVariance.Gradient"/>,
-/// all three under one draw of ε) are apart, per parameter group: notebook 02's check that the decoder's gradient is the
-/// same for all three (θ appears only in log p(x|z)) while the encoder's differs.
+/// How far the minibatch gradients of estimators A, B and the score function
+/// (<see cref="EstimatorVariance.Gradient"/>, all three under one draw of ε) are apart, per parameter group: notebook
+/// 02's check that the decoder's gradient is the same for all three (θ appears only in log p(x|z)) while the encoder's
+/// differs.
 /// </summary>
 public sealed record GradientAgreement(
     double DecoderAVersusB, double DecoderAVersusScore, double LargestDecoder,
     double EncoderAVersusB, double EncoderAVersusScore, double LargestEncoder)
 {
-    /// <summary>The largest difference of the decoder's gradient between A and either other estimator (0 when exact).</summary>
+    /// <summary>The largest difference of the decoder's gradient between A and either other estimator.</summary>
     public double DecoderDifference => Math.Max(DecoderAVersusB, DecoderAVersusScore);
 
     /// <summary>
@@ -26,7 +27,8 @@ public sealed record GradientAgreement(
     {
         ArgumentNullException.ThrowIfNull(u);
         ArgumentNullException.ThrowIfNull(v);
-        if (u.Length != v.Length) throw new ArgumentException($"Gradients of {u.Length} and {v.Length} values.", nameof(v));
+        if (u.Length != v.Length)
+            throw new ArgumentException($"Gradients of {u.Length} and {v.Length} values.", nameof(v));
         double max = 0;
         for (var k = 0; k < u.Length; k++) max = Math.Max(max, Math.Abs((double)u[k] - v[k]));
         return max;

@@ -17,7 +17,8 @@ public static class LatentQuadrature
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.LatentDim != 1)
-            throw new ArgumentException($"Quadrature over z needs one latent dimension; the model has {model.LatentDim}.", nameof(model));
+            throw new ArgumentException(
+                $"Quadrature over z needs one latent dimension; the model has {model.LatentDim}.", nameof(model));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sd);
         return Integrate.GaussKronrod(
             z => Normal.PDF(mean, sd, z) * (model.LogJoint(x, [z]) - Normal.PDFLn(mean, sd, z)),

@@ -28,8 +28,8 @@ public sealed class LowerBoundEvaluator
 
     /// <summary>
     /// The average bound over <paramref name="data"/> under fixed evaluation noise (one ε per datapoint from seed
-    /// <see cref="FixedNoiseSeed"/>): the same parameters always give the same number, so models trained apart, reloaded
-    /// from a checkpoint or copied from TorchSharp compare exactly (notebooks 03 and 06).
+    /// <see cref="FixedNoiseSeed"/>): the same parameters always give the same number, so models trained apart,
+    /// reloaded from a checkpoint or copied from TorchSharp compare exactly (notebooks 03 and 06).
     /// </summary>
     public static double FixedNoiseBound(Vae model, Dataset data)
         => new LowerBoundEvaluator(model).Evaluate(data, new Rng(FixedNoiseSeed));

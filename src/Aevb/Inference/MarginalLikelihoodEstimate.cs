@@ -42,9 +42,9 @@ public sealed class MarginalLikelihoodEstimate
     /// <summary>Standard error of <see cref="Mean"/> from the per-point errors (Monte Carlo error only, not sampling of x).</summary>
     public double MeanStandardError => Math.Sqrt(StandardError.Sum(s => s * s)) / Count;
 
-    /// <summary>Point <paramref name="i"/>'s estimate with its standard error, "−15.7306 ± 0.0042" (a table cell).</summary>
-    public string PlusMinus(int i)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{LogLikelihood[i]:F4} ± {StandardError[i]:F4}");
+    /// <summary>Point <paramref name="i"/>'s estimate with its standard error, "−15.7306 ± 0.0042".</summary>
+    public string PlusMinus(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{LogLikelihood[i]:F4} ± {StandardError[i]:F4}");
 
     /// <summary>
     /// The mean error against known values of <c>log p(x_i)</c>, and the standard error of that mean measured from the
@@ -54,7 +54,8 @@ public sealed class MarginalLikelihoodEstimate
     public (double Mean, double StandardError) ErrorAgainst(IReadOnlyList<double> exact)
     {
         ArgumentNullException.ThrowIfNull(exact);
-        if (exact.Count != Count) throw new ArgumentException($"{exact.Count} exact values for {Count} estimates.", nameof(exact));
+        if (exact.Count != Count)
+            throw new ArgumentException($"{exact.Count} exact values for {Count} estimates.", nameof(exact));
         if (Count < 2) throw new InvalidOperationException("The spread of the errors needs at least two points.");
         var d = LogLikelihood.Zip(exact, (e, x) => e - x).ToArray();
         var mean = d.Average();

@@ -11,9 +11,9 @@ public static class BoundGapChart
     private const string GapColor = "#d62728", MarkColor = "#9467bd";
 
     /// <summary>
-    /// The two panels for the settings <paramref name="at"/>. <paramref name="gapMax"/> sets the height of the posterior
-    /// line, so that columns drawn side by side share it; with <paramref name="legend"/> false the column adds no legend
-    /// entries (the first column of a grid lists the curves once).
+    /// The two panels for the settings <paramref name="at"/>. <paramref name="gapMax"/> sets the height of the
+    /// posterior line, so that columns drawn side by side share it; with <paramref name="legend"/> false the column
+    /// adds no legend entries (the first column of a grid lists the curves once).
     /// </summary>
     public static (Chart Top, Chart Bottom) Column(double[] at, Func<double, double> bound, Func<double, double> gap,
         double logPx, double posterior, double gapMax, bool legend)
@@ -27,11 +27,12 @@ public static class BoundGapChart
         var top = Chart.Combine(
             Shown(Chart.Line(at, at.Select(_ => logPx), name: "log p(x)", color: LogPxColor)),
             Shown(Chart.Line(at, at.Select(bound), name: "bound L", color: BoundColor)),
-            Shown(Chart.Line(atPosterior, new[] { logPx - gapMax, logPx + 0.5 }, name: "q = p(z|x)", color: PosteriorColor,
-                dash: LineDash.Dot)));
+            Shown(Chart.Line(atPosterior, new[] { logPx - gapMax, logPx + 0.5 }, name: "q = p(z|x)",
+                color: PosteriorColor, dash: LineDash.Dot)));
         var bottom = Chart.Combine(
             Shown(Chart.Line(at, at.Select(gap), name: "gap KL(q ‖ p(z|x))", color: GapColor)),
-            Shown(Chart.Scatter(marks, marks.Select(a => logPx - bound(a)), name: "log p(x) − L", color: MarkColor, size: 6)),
+            Shown(Chart.Scatter(marks, marks.Select(a => logPx - bound(a)), name: "log p(x) − L", color: MarkColor,
+                size: 6)),
             Chart.Line(atPosterior, new[] { 0, gapMax }, name: "q = p(z|x)", color: PosteriorColor, dash: LineDash.Dot)
                 .WithoutLegendEntries());
         return (top, bottom);

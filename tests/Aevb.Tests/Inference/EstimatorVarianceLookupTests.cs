@@ -10,7 +10,7 @@ public class EstimatorVarianceLookupTests
     {
         Assert.Equal(4, Results.Ratio(Estimator.A, Estimator.B, r => r.BoundVariance));
         Assert.Equal(100, Results.Ratio(Estimator.ScoreFunction, Estimator.B, r => r.DecoderGradientVariance));
-        Assert.Equal(4, Results.Ratio(Estimator.A, Estimator.B, r => r.EncoderGradientVariance, samplesPerDatapoint: 4));
+        Assert.Equal(4, Results.Ratio(Estimator.A, Estimator.B, r => r.EncoderGradientVariance, 4));
         Assert.Throws<KeyNotFoundException>(() => Results.Ratio(Estimator.A, Estimator.B, r => r.BoundVariance, 2));
     }
 

@@ -8,7 +8,7 @@ internal static class EstimatorVarianceSamples
 {
     public static EstimatorVarianceResult R(Estimator e, int l, double v) => new(e, l, 10, -100, v, 2 * v, 3 * v);
 
-    /// <summary>A and B at L = 1 and 4 (A above B, both falling as 1/L), then the score function far above both.</summary>
+    /// <summary>A and B at L = 1 and 4 (A above B, both falling as 1/L), then the score function above both.</summary>
     public static readonly EstimatorVarianceResult[] Results =
     [
         R(Estimator.B, 1, 1), R(Estimator.A, 1, 4), R(Estimator.B, 4, 0.25), R(Estimator.A, 4, 1),

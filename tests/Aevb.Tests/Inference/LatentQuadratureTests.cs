@@ -6,7 +6,8 @@ namespace Aevb.Tests.Inference;
 
 public class LatentQuadratureTests
 {
-    private static readonly LinearGaussianModel OneLatent = new(new double[,] { { 1.5 }, { -0.8 }, { 0.6 } }, [0.5, -1.0, 0.2], 0.7);
+    private static readonly LinearGaussianModel OneLatent =
+        new(new double[,] { { 1.5 }, { -0.8 }, { 0.6 } }, [0.5, -1.0, 0.2], 0.7);
 
     [Fact]
     public void TheFloat64JointIsBayesRuleInFloat64()
@@ -29,7 +30,8 @@ public class LatentQuadratureTests
         foreach (var z in new[] { -2.0, 0.0, 1.7 })
         {
             var expected = Normal.PDFLn(0, 1, z);
-            for (var i = 0; i < 3; i++) expected += Normal.PDFLn(OneLatent.Weight[i, 0] * z + OneLatent.Bias[i], 0.7, x[i]);
+            for (var i = 0; i < 3; i++)
+                expected += Normal.PDFLn(OneLatent.Weight[i, 0] * z + OneLatent.Bias[i], 0.7, x[i]);
             Assert.Equal(expected, OneLatent.LogJoint(x, [z]), 12);
         }
     }
