@@ -51,7 +51,7 @@ public sealed class TorchTrainingTests
         var eps = randn(200, 3);
         double Bound() { using var _ = no_grad(); return model.Bound(data, eps, Estimator.B).mean().item<float>(); }
         var before = Bound();
-        Tensor Objective(Tensor b) => model.Bound(b, randn(b.shape[0], 3), Estimator.B);
+        torch.Tensor Objective(torch.Tensor b) => model.Bound(b, randn(b.shape[0], 3), Estimator.B);
         var curve = TorchTraining.Train(model, Objective, data, 20_000, "vae", learningRate: 0.1);
         Assert.Equal(20, curve.Samples.Count);
         Assert.Equal(20_000, curve.Samples[^1]);
