@@ -255,6 +255,26 @@ public static class EstimatorVariance
         => results.FirstOrDefault(r => r.Estimator == estimator && r.SamplesPerDatapoint == samplesPerDatapoint)
            ?? throw new KeyNotFoundException($"No result for estimator {estimator} with L = {samplesPerDatapoint}.");
 
+    /// <summary>
+    /// <paramref name="metric"/> of <paramref name="estimator"/> over that of <paramref name="reference"/>, both at
+    /// <paramref name="samplesPerDatapoint"/> (notebook 02's "A / B" and "score / B" at L = 1).
+    /// </summary>
+    public static double Ratio(this IReadOnlyList<EstimatorVarianceResult> results, Estimator estimator,
+        Estimator reference, Func<EstimatorVarianceResult, double> metric, int samplesPerDatapoint = 1)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        var over = metric(results.Find(reference, samplesPerDatapoint));
+        return metric(results.Find(estimator, samplesPerDatapoint)) / over;
+    }
+
+    /// <summary>
+    /// The results of every estimator but <paramref name="estimator"/> (the bound's panels leave out the score
+    /// function, whose bound is A's).
+    /// </summary>
+    public static EstimatorVarianceResult[] Without(this IEnumerable<EstimatorVarianceResult> results,
+        Estimator estimator)
+        => results.Where(r => r.Estimator != estimator).ToArray();
+
     /// <summary>A plain-text table of the results, one row per (L, estimator), aligned for a monospaced font.</summary>
     public static string FormatTable(IEnumerable<EstimatorVarianceResult> results)
     {

@@ -127,6 +127,26 @@ public sealed class LinearGaussianModel : ILatentVariableModel
     }
 
     /// <summary>
+    /// <c>log p(x, z) = log N(z; 0, I) + Σ_i log N(x_i; (W z)_i + b_i, σ²)</c> in float64, for one datapoint: what
+    /// notebook 01 integrates over z to check the closed forms (the float32 <see cref="LogJoint(Tensor, Tensor,
+    /// Span{float}, Tensor?)"/> serves the samplers).
+    /// </summary>
+    public double LogJoint(ReadOnlySpan<float> x, ReadOnlySpan<double> z)
+    {
+        RequireInput(x.Length);
+        if (z.Length != LatentDim) throw new ArgumentException($"z has length {z.Length}, not {LatentDim}.", nameof(z));
+        double s2 = NoiseStd * NoiseStd, prior = 0, sq = 0;
+        for (var j = 0; j < LatentDim; j++) prior += z[j] * z[j];
+        for (var i = 0; i < InputDim; i++)
+        {
+            var r = x[i] - _b[i];
+            for (var j = 0; j < LatentDim; j++) r -= _w[i * LatentDim + j] * z[j];
+            sq += r * r;
+        }
+        return -0.5 * (LatentDim * Log2Pi + prior) - 0.5 * InputDim * (Log2Pi + Math.Log(s2)) - sq / (2 * s2);
+    }
+
+    /// <summary>
     /// Exact ELBO <c>E_q[log p(x|z)] − KL(q ‖ p(z))</c> of <c>q = N(μ, diag exp(logVar))</c>:
     /// <c>E_q log p(x|z) = −D/2 log(2πσ²) − (|x − b − Wμ|² + Σ_j s_j² |W_{:j}|²) / (2σ²)</c> and
     /// <c>−KL = ½ Σ_j (1 + log s_j² − μ_j² − s_j²)</c>. Equals <c>log p(x)</c> only when q is the exact posterior,

@@ -23,6 +23,17 @@ public sealed class LowerBoundEvaluator
 
     public int ChunkSize => _chunk.Rows;
 
+    /// <summary>The seed of <see cref="FixedNoiseBound"/>'s evaluation noise.</summary>
+    public const ulong FixedNoiseSeed = 2014;
+
+    /// <summary>
+    /// The average bound over <paramref name="data"/> under fixed evaluation noise (one ε per datapoint from seed
+    /// <see cref="FixedNoiseSeed"/>): the same parameters always give the same number, so models trained apart,
+    /// reloaded from a checkpoint or copied from TorchSharp compare exactly (notebooks 03 and 06).
+    /// </summary>
+    public static double FixedNoiseBound(Vae model, Dataset data)
+        => new LowerBoundEvaluator(model).Evaluate(data, new Rng(FixedNoiseSeed));
+
     /// <summary>
     /// Mean of the estimator-B bound over the rows of <paramref name="data"/> (<c>[N, input]</c> row-major),
     /// one ε per datapoint from <paramref name="rng"/>. Accumulates in double.

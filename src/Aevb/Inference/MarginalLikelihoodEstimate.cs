@@ -42,6 +42,26 @@ public sealed class MarginalLikelihoodEstimate
     /// <summary>Standard error of <see cref="Mean"/> from the per-point errors (Monte Carlo error only, not sampling of x).</summary>
     public double MeanStandardError => Math.Sqrt(StandardError.Sum(s => s * s)) / Count;
 
+    /// <summary>Point <paramref name="i"/>'s estimate with its standard error, "−15.7306 ± 0.0042".</summary>
+    public string PlusMinus(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{LogLikelihood[i]:F4} ± {StandardError[i]:F4}");
+
+    /// <summary>
+    /// The mean error against known values of <c>log p(x_i)</c>, and the standard error of that mean measured from the
+    /// spread of the per-point errors themselves: a yardstick that does not rely on <see cref="StandardError"/>, which
+    /// for the Appendix D estimator comes from a few chains per point (notebook 05 compares the two).
+    /// </summary>
+    public (double Mean, double StandardError) ErrorAgainst(IReadOnlyList<double> exact)
+    {
+        ArgumentNullException.ThrowIfNull(exact);
+        if (exact.Count != Count)
+            throw new ArgumentException($"{exact.Count} exact values for {Count} estimates.", nameof(exact));
+        if (Count < 2) throw new InvalidOperationException("The spread of the errors needs at least two points.");
+        var d = LogLikelihood.Zip(exact, (e, x) => e - x).ToArray();
+        var mean = d.Average();
+        return (mean, Math.Sqrt(d.Sum(v => (v - mean) * (v - mean)) / (d.Length - 1) / d.Length));
+    }
+
     public override string ToString() => $"{Method}: mean log p(x) = {Mean:F3} ± {MeanStandardError:F3} over {Count} points, {SamplesPerPoint} samples each";
 }
 

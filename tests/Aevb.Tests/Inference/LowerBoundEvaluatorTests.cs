@@ -32,6 +32,17 @@ public class LowerBoundEvaluatorTests
     }
 
     [Fact]
+    public void TheFixedNoiseBoundIsTheEvaluatorUnderSeed2014AndRepeatsExactly()
+    {
+        var model = TestModels.Small(DecoderKind.Bernoulli);
+        var data = new Aevb.Data.Dataset("small", TestModels.Data(37, model.InputSize).Data, 37, model.InputSize);
+        var bound = LowerBoundEvaluator.FixedNoiseBound(model, data);
+        Assert.Equal(new LowerBoundEvaluator(model).Evaluate(data, new Rng(2014)), bound);
+        Assert.Equal(bound, LowerBoundEvaluator.FixedNoiseBound(model, data));   // the same noise every call
+        Assert.NotEqual(bound, new LowerBoundEvaluator(model).Evaluate(data, new Rng(2015)));
+    }
+
+    [Fact]
     public void RejectsDataOfTheWrongWidth()
     {
         var evaluator = new LowerBoundEvaluator(TestModels.Small(DecoderKind.Bernoulli));

@@ -6,13 +6,7 @@ namespace Aevb.Tests.Plotting;
 
 public class EstimatorVarianceChartTests
 {
-    private static EstimatorVarianceResult R(Estimator e, int l, double v) => new(e, l, 10, -100, v, 2 * v, 3 * v);
-
-    private static readonly EstimatorVarianceResult[] Results =
-    [
-        R(Estimator.B, 1, 1), R(Estimator.A, 1, 4), R(Estimator.B, 4, 0.25), R(Estimator.A, 4, 1),
-        R(Estimator.ScoreFunction, 1, 100), R(Estimator.ScoreFunction, 4, 25),
-    ];
+    private static readonly EstimatorVarianceResult[] Results = Tests.Inference.EstimatorVarianceSamples.Results;
 
     [Fact]
     public void One_line_per_estimator_in_a_fixed_style_plus_a_one_over_L_reference()
