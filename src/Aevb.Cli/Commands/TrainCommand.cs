@@ -30,7 +30,7 @@ internal static class TrainCommand
         var latent = new Option<int?>("--latent") { Description = "Latent dimensions Nz (default 20 for mnist, 10 for frey; Figure 2 uses 3..200 and 2..20)." };
         var hidden = new Option<int?>("--hidden") { Description = "Hidden units per MLP (default 500 for mnist, 200 for frey, as in the paper)." };
         var samples = new Option<long?>("--samples") { Description = "Training datapoints to process, e.g. 1e7 (default 1e7; Figure 2 runs to 1e8).", CustomParser = ParseCount };
-        var lr = new Option<float>("--lr") { Description = "Adagrad global step size (default 0.02; the paper chooses per run from 0.01, 0.02, 0.1 on the training set, as `aevb reproduce` does).", DefaultValueFactory = _ => 0.02f };
+        var lr = new Option<float>("--lr") { Description = $"Adagrad global step size (default {Optim.Adagrad.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}; the paper chooses per run from 0.01, 0.02, 0.1 on the training set, as `aevb reproduce` does).", DefaultValueFactory = _ => Optim.Adagrad.DefaultLearningRate };
         var batch = new Option<int>("--batch") { Description = "Minibatch size M.", DefaultValueFactory = _ => 100 };
         var mc = new Option<int>("--mc-samples", "-L") { Description = "Samples of z per datapoint, L.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, minibatches and noise (same seed, same numbers).", DefaultValueFactory = _ => 1UL };

@@ -292,7 +292,7 @@ public static class FigureReport
 
     private static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? $"2 {(s.Dataset == "frey" ? "Frey" : s.BinarizeMnist ? "binarized MNIST" : "MNIST")}" : $"3 N={s.TrainCount}";
 
-    private static string Curve(FigureRunResult r) => $"{r.Settings.Method.Label()} N<sub>z</sub>={r.Settings.Latent}";
+    private static string Curve(FigureRunResult r) => $"{MethodRegistry.Label(r.Settings.Method)} N<sub>z</sub>={r.Settings.Latent}";
 
     internal static string Count(long samples) => samples switch
     {

@@ -410,7 +410,7 @@ public sealed class FigureRun
             foreach (var (k, v) in streamState) metadata[k] = v;
         SafeTensors.Write(Path.Combine(directory, CheckpointFile), tensors, metadata);
         Checkpoint.Save(Path.Combine(directory, ModelFile), learner.Model, new CheckpointInfo(Settings.Dataset, samples),
-            new Dictionary<string, string> { ["method"] = Settings.Method.Name() });
+            new Dictionary<string, string> { ["method"] = Settings.Method });
     }
 
     private (long Samples, long Steps, double TrainSeconds, double EvalSeconds, IReadOnlyDictionary<string, string> Metadata) LoadCheckpoint(RunLearner learner)
@@ -471,7 +471,7 @@ public sealed class FigureRun
         {
             ["run"] = Settings.Name,
             ["figure"] = Figure,
-            ["method"] = Settings.Method.Name(),
+            ["method"] = Settings.Method,
             ["status"] = status,
             ["seed"] = Settings.Seed,
             ["settings"] = SettingsJson(),
