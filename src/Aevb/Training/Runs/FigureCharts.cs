@@ -84,7 +84,7 @@ public static class FigureCharts
                 continue;
             }
             var traces = new List<Trace>();
-            foreach (var (family, run) in panel.Families.OrderBy(f => f.Family.Method))
+            foreach (var (family, run) in panel.Families.OrderBy(f => MethodRegistry.Position(f.Family.Method)))
             {
                 if (run is not null)
                 {

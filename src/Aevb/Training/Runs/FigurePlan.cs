@@ -167,8 +167,7 @@ public static class FigurePlan
         FigureProtocol? protocol = null)
     {
         var runs = new List<PlannedRun>();
-        var all = MethodRegistry.All;
-        var chosen = methods.Select(MethodRegistry.Get).Distinct().OrderBy(m => all.ToList().IndexOf(m)).ToList(); // plan order
+        var chosen = methods.Select(MethodRegistry.Get).Distinct().OrderBy(m => MethodRegistry.Position(m.Name)).ToList(); // plan order
         foreach (var group in paperPlan.GroupBy(p => p.Settings with { Method = "", MethodOptions = null }))
             foreach (var method in chosen)
             {

@@ -71,4 +71,14 @@ public static class MethodRegistry
 
     /// <summary>The chart colour of a method name (grey for one not registered here).</summary>
     public static string Color(string name) => Find(name)?.Color ?? "#7f7f7f";
+
+    /// <summary>Where a method comes in the registry's order (plans, tables, legends); unregistered ones last.</summary>
+    public static int Position(string name)
+    {
+        lock (s_lock)
+        {
+            var i = s_methods.FindIndex(m => m.Answers(name));
+            return i < 0 ? int.MaxValue : i;
+        }
+    }
 }
