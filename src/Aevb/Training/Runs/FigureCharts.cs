@@ -22,7 +22,7 @@ public static class FigureCharts
     public static Chart Figure2(IEnumerable<FigureRunResult> runs, bool zoom = false)
     {
         var list = runs.Where(r => r.Settings.Evaluation == RunEvaluation.LowerBound).ToList();
-        var matched = FigureFamilies.Match(list);
+        var matched = FigureFamilies.Match(list).Concat(FigureFamilies.Others(list)).ToList();
         Panel Make(string dataset, int latent)
         {
             var families = matched.Where(m => m.Family.Figure == "fig2" && m.Family.Dataset == dataset && m.Family.Latent == latent).ToList();
@@ -54,7 +54,8 @@ public static class FigureCharts
     /// </summary>
     public static Chart Figure3(IEnumerable<FigureRunResult> runs, Figure3Estimate estimate = Figure3Estimate.AppendixD)
     {
-        var matched = FigureFamilies.Match(runs.Where(r => r.Settings.Evaluation == RunEvaluation.MarginalLikelihood))
+        var fig3 = runs.Where(r => r.Settings.Evaluation == RunEvaluation.MarginalLikelihood).ToList();
+        var matched = FigureFamilies.Match(fig3).Concat(FigureFamilies.Others(fig3))
             .Where(m => m.Family.Figure == "fig3" && (estimate != Figure3Estimate.EncoderProposal || MethodRegistry.Find(m.Family.Method)?.HasEncoder != false)).ToList();
         var panels = new[] { 1000, 50000 }.Select(n => (Panel?)new Panel($"N<sub>train</sub> = {n}", matched.Where(m => m.Family.TrainCount == n).ToList(),
             estimate == Figure3Estimate.AppendixD ? (-161, n == 1000 ? -100 : -120) : null, (-1, n == 1000 ? 61 : 69))).ToList();

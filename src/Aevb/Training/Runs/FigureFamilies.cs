@@ -47,6 +47,19 @@ public static class FigureFamilies
         var list = runs.ToList();
         return All.Select(f => (f, list.Where(r => f.Matches(r.Settings)).MaxBy(r => r.Log.LastSamples))).ToList();
     }
+
+    /// <summary>
+    /// Runs of methods beyond the paper's (registered in <see cref="MethodRegistry"/>, e.g. IWAE) at the paper's
+    /// protocol, each as a family of the panel it belongs in, with its furthest run: drawn beside the paper's curves.
+    /// </summary>
+    public static IReadOnlyList<(FigureFamily Family, FigureRunResult? Run)> Others(IEnumerable<FigureRunResult> runs)
+    {
+        var extra = new List<(FigureFamily Family, FigureRunResult Run)>();
+        foreach (var r in runs.Where(r => !All.Any(f => f.Matches(r.Settings))))
+            if (All.Select(f => f with { Method = r.Settings.Method }).FirstOrDefault(f => f.Matches(r.Settings)) is { } family)
+                extra.Add((family, r));
+        return extra.GroupBy(e => e.Family).Select(g => (g.Key, (FigureRunResult?)g.MaxBy(e => e.Run.Log.LastSamples).Run)).ToList();
+    }
 }
 
 /// <summary>A run's value at a number of samples that need not be an evaluation point.</summary>
