@@ -24,7 +24,8 @@ public sealed class TrainingFolder(string directory)
     public string StatePath => Path.Combine(Directory, TrainerState.FileName);
 
     /// <summary>The run's files that exist already.</summary>
-    public IReadOnlyList<string> ExistingFiles() => new[] { ModelPath, StatePath, LogPath, ConfigPath }.Where(File.Exists).ToList();
+    public IReadOnlyList<string> ExistingFiles()
+        => new[] { ModelPath, StatePath, LogPath, ConfigPath }.Where(File.Exists).ToList();
 
     /// <summary>
     /// Model, optimizer state, log and config replace the previous ones together or not at all: a crash or a full
@@ -37,29 +38,32 @@ public sealed class TrainingFolder(string directory)
             var info = new CheckpointInfo(dataset, trainer.SamplesSeen);
             Checkpoint.Save(Path.Combine(staging, Path.GetFileName(ModelPath)), trainer.Model, info, extra);
             TrainerState.Save(Path.Combine(staging, Path.GetFileName(StatePath)), trainer);
-            Checkpoint.WriteConfig(Path.Combine(staging, Path.GetFileName(ConfigPath)), trainer.Model, info, trainer.Options, extra);
+            var config = Path.Combine(staging, Path.GetFileName(ConfigPath));
+            Checkpoint.WriteConfig(config, trainer.Model, info, trainer.Options, extra);
         });
 
     /// <summary>
     /// The trainer continuing the run saved here, or an <see cref="InvalidDataException"/> saying why it cannot be
     /// resumed (other settings, no optimizer state, files that do not belong together) and what to do.
     /// </summary>
-    public Trainer Resume(string dataset, VaeConfig config, TrainerOptions options, IReadOnlyDictionary<string, string>? extra,
-        Dataset train, Dataset test)
+    public Trainer Resume(string dataset, VaeConfig config, TrainerOptions options,
+        IReadOnlyDictionary<string, string>? extra, Dataset train, Dataset test)
     {
         var full = Path.GetFullPath(Directory);
-        string Refuse(string why) => $"{full} holds an earlier run that cannot be resumed: {why}. Nothing was changed. " +
-                                     "Pass --force to delete it and start over, or choose another --out folder.";
+        string Refuse(string why) => $"{full} holds an earlier run that cannot be resumed: {why}. Nothing was changed. "
+                                     + "Pass --force to delete it and start over, or choose another --out folder.";
         foreach (var f in new[] { ModelPath, StatePath, LogPath, ConfigPath })
             if (!File.Exists(f)) throw new InvalidDataException(Refuse($"{Path.GetFileName(f)} is missing"));
         if (SettingsDifferences(dataset, config, options, extra, Refuse) is { Count: > 0 } differences)
             throw new InvalidDataException(Refuse($"its settings differ ({string.Join("; ", differences.Take(4))})"));
 
         var loaded = Checkpoint.Load(ModelPath);
-        if (loaded.Model.Config != config) throw new InvalidDataException(Refuse($"the model is {loaded.Model.Config}, this command trains {config}"));
+        if (loaded.Model.Config != config)
+            throw new InvalidDataException(Refuse($"the model is {loaded.Model.Config}, this command trains {config}"));
         var stateSamples = TrainerState.SamplesSeen(StatePath);
         if (stateSamples != loaded.Info.SamplesSeen)
-            throw new InvalidDataException(Refuse($"the optimizer state is at {stateSamples:N0} samples but the model at {loaded.Info.SamplesSeen:N0}"));
+            throw new InvalidDataException(Refuse(
+                $"the optimizer state is at {stateSamples:N0} samples but the model at {loaded.Info.SamplesSeen:N0}"));
         var log = TrainingLog.ReadCsv(LogPath);
         var trainer = new Trainer(loaded.Model, train, test, options);
         TrainerState.Restore(StatePath, trainer, log);

@@ -15,7 +15,8 @@ namespace Aevb.Tests.Baselines;
 /// </summary>
 public class MethodRegistryTests
 {
-    /// <summary>AEVB with L samples per datapoint (Section 2.3's L, an option of its own), written as a user would.</summary>
+    /// <summary>AEVB with L samples per datapoint (Section 2.3's L, an option of its own), written as a user
+    /// would.</summary>
     private sealed class ManySampleAevb : RunLearner
     {
         private readonly SgvbEstimator _estimator;

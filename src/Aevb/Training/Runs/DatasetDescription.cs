@@ -10,15 +10,16 @@ namespace Aevb.Training.Runs;
 public delegate Dataset DatasetLoader(DataSplit split, Binarization binarization, ulong seed, string? dataDirectory);
 
 /// <summary>
-/// A data set the figure runs and <c>aevb train</c> know by name: the decoder that fits it, the paper's model sizes
-/// for it, and its loader. Registered once in <see cref="DatasetRegistry"/>.
+/// A data set the figure runs and <c>aevb train</c> know by name: the decoder that fits it, the paper's model sizes for
+/// it, and its loader. Registered once in <see cref="DatasetRegistry"/>.
 /// </summary>
 /// <param name="Name">As folders, <c>run.json</c> and <c>--dataset</c> spell it: <c>mnist</c>, <c>frey</c>.</param>
 /// <param name="Hidden">The paper's hidden units for it (Figure 2; <c>aevb train</c>'s default).</param>
 /// <param name="Latent"><c>aevb train</c>'s default latent size.</param>
-/// <param name="Features">Values per datapoint, known before its files are read (so size checks name the right model).</param>
-public sealed record DatasetDescription(string Name, string Label, DecoderKind Decoder, int Features, int Hidden, int Latent,
-    DatasetLoader Load)
+/// <param name="Features">Values per datapoint, known before its files are read (so size checks name the right
+/// model).</param>
+public sealed record DatasetDescription(
+    string Name, string Label, DecoderKind Decoder, int Features, int Hidden, int Latent, DatasetLoader Load)
 {
     /// <summary>Its row of the paper's Figure 2 (null: not in the paper's figures).</summary>
     public Figure2Row? Figure2 { get; init; }
@@ -26,7 +27,8 @@ public sealed record DatasetDescription(string Name, string Label, DecoderKind D
     /// <summary>The latent sizes of the paper's Figure 2 panels for it (none if it is not in the figure).</summary>
     public IReadOnlyList<int> Figure2Latents => Figure2?.Latents ?? [];
 
-    /// <summary>Whether its values can be binarized (MNIST's grey levels; not Frey Face's, a Gaussian decoder's).</summary>
+    /// <summary>Whether its values can be binarized (MNIST's grey levels; not Frey Face's, a Gaussian
+    /// decoder's).</summary>
     public bool CanBinarize { get; init; }
 
     /// <summary>The label of its Figure 2 panels (short: <c>MNIST</c>, <c>Frey</c>).</summary>

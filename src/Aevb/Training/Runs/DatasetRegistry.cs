@@ -9,15 +9,18 @@ namespace Aevb.Training.Runs;
 /// </summary>
 public static class DatasetRegistry
 {
-    /// <summary>MNIST: grey levels in [0, 1] as a Bernoulli decoder's targets (our choice; the paper does not say).</summary>
+    /// <summary>MNIST: grey levels in [0, 1] as a Bernoulli decoder's targets (our choice; the paper does not
+    /// say).</summary>
     public static readonly DatasetDescription Mnist = new(Data.Mnist.DatasetName, "MNIST", DecoderKind.Bernoulli,
-        Data.Mnist.Features, Hidden: 500, Latent: 20, (split, binarization, seed, dir) => Data.Mnist.Load(split, binarization, seed, dir))
+        Data.Mnist.Features, Hidden: 500, Latent: 20,
+        (split, binarization, seed, dir) => Data.Mnist.Load(split, binarization, seed, dir))
     {
         Figure2 = new Figure2Row([3, 5, 10, 20, 200], Extent: 240_000_000, YRange: (-150, -95), XEnd: 2.5e8),
         CanBinarize = true,
     };
 
-    /// <summary>Frey Face: continuous, a Gaussian decoder; our fixed train/test split (<see cref="FreyFace"/>).</summary>
+    /// <summary>Frey Face: continuous, a Gaussian decoder; our fixed train/test split (<see
+    /// cref="FreyFace"/>).</summary>
     public static readonly DatasetDescription Frey = new(FreyFace.DatasetName, "Frey Face", DecoderKind.Gaussian,
         FreyFace.Features, Hidden: 200, Latent: 10, (split, _, _, dir) => FreyFace.Load(split, dir))
     {
@@ -58,7 +61,8 @@ public static class DatasetRegistry
         lock (s_lock) return s_datasets.FirstOrDefault(d => d.Name == name);
     }
 
-    /// <summary>The data set of that name; an unknown one throws <see cref="ArgumentException"/> listing the known.</summary>
+    /// <summary>The data set of that name; an unknown one throws <see cref="ArgumentException"/> listing the
+    /// known.</summary>
     public static DatasetDescription Get(string name) => Find(name)
         ?? throw new ArgumentException($"Unknown dataset '{name}' (expected {string.Join(" or ", Names)}).");
 }

@@ -1,6 +1,7 @@
 namespace Aevb.Training.Runs;
 
-/// <summary>What a learner's factory gets: the run's settings, a freshly initialised model, the training set's size.</summary>
+/// <summary>What a learner's factory gets: the run's settings, a freshly initialised model, the training set's
+/// size.</summary>
 /// <param name="Rng">The learner's own stream (e.g. MCEM's initial chains), forked after the model's.</param>
 public sealed record LearnerContext(RunSettings Settings, Models.Vae Model, int TrainCount, Tensors.Rng Rng);
 
@@ -19,7 +20,8 @@ public sealed record MethodOption(string Name, string Description, double Defaul
 /// and the factory of its <see cref="RunLearner"/>. Registered once in <see cref="MethodRegistry"/>; everything else
 /// (plans, charts, CLI options, run names) reads it from there.
 /// </summary>
-public sealed record MethodDescription(string Name, string Label, string Color, Func<LearnerContext, RunLearner> CreateLearner)
+public sealed record MethodDescription(
+    string Name, string Label, string Color, Func<LearnerContext, RunLearner> CreateLearner)
 {
     /// <summary>Other spellings <c>--method</c> accepts (e.g. <c>ws</c>).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
@@ -30,7 +32,8 @@ public sealed record MethodDescription(string Name, string Label, string Color, 
     /// <summary>The figures (<c>fig2</c>, <c>fig3</c>) it can run in.</summary>
     public IReadOnlyList<string> Figures { get; init; } = ["fig2", "fig3"];
 
-    /// <summary>The figures whose paper curves include it: <c>aevb reproduce</c> runs it there without <c>--method</c>.</summary>
+    /// <summary>The figures whose paper curves include it: <c>aevb reproduce</c> runs it there without
+    /// <c>--method</c>.</summary>
     public IReadOnlyList<string> PaperFigures { get; init; } = [];
 
     /// <summary>Settings of its own (none for the paper's methods).</summary>

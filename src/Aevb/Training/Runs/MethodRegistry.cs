@@ -8,16 +8,17 @@ public static class MethodRegistry
 {
     private static readonly List<MethodDescription> s_methods =
     [
-        new(RunMethod.Aevb, "AEVB", "#d62728", c => new AevbLearner(c.Model, c.Settings)) // red, as in the paper's figures
+        // Red, green and blue, as in the paper's figures.
+        new(RunMethod.Aevb, "AEVB", "#d62728", c => new AevbLearner(c.Model, c.Settings))
         {
             PaperFigures = ["fig2", "fig3"],
         },
-        new(RunMethod.WakeSleep, "Wake-Sleep", "#2ca02c", c => new WakeSleepLearner(c.Model, c.Settings)) // green
+        new(RunMethod.WakeSleep, "Wake-Sleep", "#2ca02c", c => new WakeSleepLearner(c.Model, c.Settings))
         {
             Aliases = ["wake-sleep", "ws"],
             PaperFigures = ["fig2", "fig3"],
         },
-        new(RunMethod.MonteCarloEm, "MCEM", "#1f77b4", c => new McemLearner(c.Model, c.Settings, c.TrainCount, c.Rng)) // blue
+        new(RunMethod.MonteCarloEm, "MCEM", "#1f77b4", c => new McemLearner(c.Model, c.Settings, c.TrainCount, c.Rng))
         {
             Aliases = ["montecarloem"],
             HasEncoder = false,
@@ -55,14 +56,18 @@ public static class MethodRegistry
         lock (s_lock) return s_methods.FirstOrDefault(m => m.Answers(name.Trim()));
     }
 
-    /// <summary>The method of that name or alias; an unknown one throws <see cref="ArgumentException"/> listing the known.</summary>
+    /// <summary>The method of that name or alias; an unknown one throws <see cref="ArgumentException"/> listing the
+    /// known.</summary>
     public static MethodDescription Get(string name) => Find(name)
-        ?? throw new ArgumentException($"Unknown method '{name}' (expected {string.Join(", ", All.Select(m => m.Name))}).");
+        ?? throw new ArgumentException(
+            $"Unknown method '{name}' (expected {string.Join(", ", All.Select(m => m.Name))}).");
 
     /// <summary>The methods that can run in <paramref name="figure"/>.</summary>
-    public static IReadOnlyList<MethodDescription> For(string figure) => All.Where(m => m.Figures.Contains(figure)).ToArray();
+    public static IReadOnlyList<MethodDescription> For(string figure)
+        => All.Where(m => m.Figures.Contains(figure)).ToArray();
 
-    /// <summary>The methods the paper's <paramref name="figure"/> compares (what runs without <c>--method</c>).</summary>
+    /// <summary>The methods the paper's <paramref name="figure"/> compares (what runs without
+    /// <c>--method</c>).</summary>
     public static IReadOnlyList<MethodDescription> InPaper(string figure)
         => All.Where(m => m.PaperFigures.Contains(figure)).ToArray();
 
@@ -72,7 +77,8 @@ public static class MethodRegistry
     /// <summary>The chart colour of a method name (grey for one not registered here).</summary>
     public static string Color(string name) => Find(name)?.Color ?? "#7f7f7f";
 
-    /// <summary>Where a method comes in the registry's order (plans, tables, legends); unregistered ones last.</summary>
+    /// <summary>Where a method comes in the registry's order (plans, tables, legends); unregistered ones
+    /// last.</summary>
     public static int Position(string name)
     {
         lock (s_lock)

@@ -13,7 +13,8 @@ internal sealed class MinibatchStream
     /// <summary>Checkpoint metadata between reseeds (Ctrl+C): where the current segment of the streams began.</summary>
     public const string SegmentStartKey = "stream.segment_start";
 
-    /// <summary>Checkpoint metadata between reseeds: the noise generator's state (<see cref="Rng.SaveState"/>).</summary>
+    /// <summary>Checkpoint metadata between reseeds: the noise generator's state (<see
+    /// cref="Rng.SaveState"/>).</summary>
     public const string NoiseKey = "stream.noise";
 
     private readonly Tensor _train;
@@ -42,7 +43,8 @@ internal sealed class MinibatchStream
 
     public long SegmentStart { get; private set; }
 
-    /// <summary>Starts a segment at <paramref name="samples"/>: new streams, and a fresh permutation independent of the last.</summary>
+    /// <summary>Starts a segment at <paramref name="samples"/>: new streams, and a fresh permutation independent of the
+    /// last.</summary>
     public void Reseed(long samples)
     {
         SegmentStart = samples;
@@ -91,7 +93,8 @@ internal sealed class MinibatchStream
         return _order[_position++];
     }
 
-    /// <summary>A 64-bit seed from (seed, samples, stream), SplitMix64-style, so each segment's streams are independent.</summary>
+    /// <summary>A 64-bit seed from (seed, samples, stream), SplitMix64-style, so each segment's streams are
+    /// independent.</summary>
     internal static ulong Mix(ulong seed, long samples, int stream)
     {
         var z = seed * 0x9E3779B97F4A7C15UL ^ (ulong)samples * 0xBF58476D1CE4E5B9UL ^ (ulong)stream * 0x94D049BB133111EBUL;

@@ -34,7 +34,8 @@ internal sealed class RunSession
     private long _objectiveCount;
     private IReadOnlyDictionary<string, double>? _lastEvaluation;
 
-    public RunSession(FigureRun run, RunData data, JsonObject? info, IProgress<RunProgress>? progress, CancellationToken cancel)
+    public RunSession(FigureRun run, RunData data, JsonObject? info, IProgress<RunProgress>? progress,
+        CancellationToken cancel)
     {
         (_run, _s, _data, _progress, _cancel) = (run, run.Settings, data, progress, cancel);
         _evaluator = new RunEvaluator(_s, data);
@@ -42,7 +43,8 @@ internal sealed class RunSession
         _stream = new MinibatchStream(data.Train, _s.BatchSize, _s.Seed);
         _scale = (float)data.Train.Rows / _s.BatchSize;
         _resumes = info?["resumes"]?.GetValue<int>() ?? 0;
-        _started = info?["started_utc"]?.GetValue<string>() ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        _started = info?["started_utc"]?.GetValue<string>()
+                   ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         run.Selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
     }
 
@@ -82,7 +84,9 @@ internal sealed class RunSession
         (_samples, _steps, _trainSeconds, _evalSeconds) = counters;
         _log = RunLog.ReadCsv(_run.LogPath);
         if (!_log.Metrics.SequenceEqual(_evaluator.Metrics))
-            throw new InvalidDataException($"{_run.LogPath}: columns {string.Join(",", _log.Metrics)} do not match this run's {string.Join(",", _evaluator.Metrics)}; delete {_run.Directory} to start over.");
+            throw new InvalidDataException(
+                $"{_run.LogPath}: columns {string.Join(",", _log.Metrics)} do not match this run's "
+                + $"{string.Join(",", _evaluator.Metrics)}; delete {_run.Directory} to start over.");
         _log.TruncateAfter(_samples);
         _resumes++;
         return metadata;
@@ -92,7 +96,9 @@ internal sealed class RunSession
     {
         var noise = metadata.TryGetValue(MinibatchStream.NoiseKey, out var state) ? state : "";
         if (!_stream.Continue(RunCheckpoint.SegmentStart(_run, startText, _samples), _samples, noise))
-            throw new InvalidDataException($"{_run.CheckpointPath}: metadata '{MinibatchStream.NoiseKey}' = '{noise}' is not a generator state; delete {_run.Directory} to start over.");
+            throw new InvalidDataException(
+                $"{_run.CheckpointPath}: metadata '{MinibatchStream.NoiseKey}' = '{noise}' is not "
+                                           + $"a generator state; delete {_run.Directory} to start over.");
     }
 
     /// <summary>
@@ -105,7 +111,8 @@ internal sealed class RunSession
     private bool SelectStepSize(out RunLearner learner)
     {
         var candidates = _s.LearningRates();
-        var trial = (_s.EvaluationPoints()[0] + _s.BatchSize - 1) / _s.BatchSize * _s.BatchSize; // the first whole minibatch reaching it
+        // The first evaluation, at the first whole minibatch reaching it.
+        var trial = (_s.EvaluationPoints()[0] + _s.BatchSize - 1) / _s.BatchSize * _s.BatchSize;
         var metric = _evaluator.Metrics.Contains("train_log_px") ? "train_log_px" : "train_bound";
         var scores = new JsonArray();
         var watch = Stopwatch.StartNew();
@@ -116,17 +123,23 @@ internal sealed class RunSession
             if (Trial(candidate, trial) is not var (l, trainTime, diverged)) return false;
             var evalWatch = Stopwatch.StartNew();
             var values = diverged ? null : _evaluator.Evaluate(l, new Rng(MinibatchStream.Mix(_s.Seed, _samples, 3)));
-            var score = values is not null && values.TryGetValue(metric, out var v) && double.IsFinite(v) ? v : double.NaN;
-            scores.Add(new JsonObject { ["learning_rate"] = candidate, [metric] = double.IsFinite(score) ? score : null });
-            _progress?.Report(new RunProgress($"{_s.Name} lr {candidate.ToString(CultureInfo.InvariantCulture)}", _samples, _s.Samples,
-                _samples / Math.Max(trainTime, 1e-9), double.NaN, values, IsEvaluation: true));
+            var score = values is not null && values.TryGetValue(metric, out var v) && double.IsFinite(v)
+                ? v : double.NaN;
+            scores.Add(new JsonObject
+            {
+                ["learning_rate"] = candidate, [metric] = double.IsFinite(score) ? score : null,
+            });
+            var name = $"{_s.Name} lr {candidate.ToString(CultureInfo.InvariantCulture)}";
+            var rate = _samples / Math.Max(trainTime, 1e-9);
+            _progress?.Report(new RunProgress(name, _samples, _s.Samples, rate, double.NaN, values, IsEvaluation: true));
             if (double.IsFinite(score) && score > (best?.Score ?? double.NegativeInfinity))
             {
                 best = (score, l, values!, trainTime, evalWatch.Elapsed.TotalSeconds);
                 _run.Selection = new JsonObject { ["chosen"] = candidate };
             }
         }
-        if (best is not { } b || _run.Selection is null) throw new TrainingDivergedException(trial / _s.BatchSize, trial, double.NaN, candidates.Max());
+        if (best is not { } b || _run.Selection is null)
+            throw new TrainingDivergedException(trial / _s.BatchSize, trial, double.NaN, candidates.Max());
         _rate = _run.Selection["chosen"]!.GetValue<float>();
         _run.Selection["trial_samples"] = trial;
         _run.Selection["score"] = metric;
@@ -139,7 +152,8 @@ internal sealed class RunSession
         return true;
     }
 
-    /// <summary>One candidate step size from the start to <paramref name="trial"/> samples; null when cancelled.</summary>
+    /// <summary>One candidate step size from the start to <paramref name="trial"/> samples; null when
+    /// cancelled.</summary>
     private (RunLearner Learner, double TrainSeconds, bool Diverged)? Trial(float candidate, long trial)
     {
         _rate = candidate;
@@ -172,7 +186,8 @@ internal sealed class RunSession
             _train.Start();
             var objective = Step(learner);
             _train.Stop();
-            if (!double.IsFinite(objective)) throw new TrainingDivergedException(_steps + 1, _samples, objective, _rate);
+            if (!double.IsFinite(objective))
+                throw new TrainingDivergedException(_steps + 1, _samples, objective, _rate);
             _steps++;
             _samples += _s.BatchSize;
             _objectiveSum += objective;
@@ -198,10 +213,12 @@ internal sealed class RunSession
             }
         }
         _run.WriteInfo(_run.InfoPath, "completed", _started, _resumes, Counters);
-        return new RunResult(RunOutcome.Completed, _run.Directory, _samples, resumedFrom, _trainSeconds, _evalSeconds, _wall.Elapsed);
+        return new RunResult(RunOutcome.Completed, _run.Directory, _samples, resumedFrom, _trainSeconds, _evalSeconds,
+            _wall.Elapsed);
     }
 
-    /// <summary>An evaluation (when <paramref name="evaluate"/>) and a checkpoint at the current sample count.</summary>
+    /// <summary>An evaluation (when <paramref name="evaluate"/>) and a checkpoint at the current sample
+    /// count.</summary>
     private void Checkpoint(RunLearner learner, bool evaluate)
     {
         var t = _trainSeconds + _train.Elapsed.TotalSeconds;
@@ -231,8 +248,8 @@ internal sealed class RunSession
             _train.Reset();
             Commit(learner, _stream.State());
         }
-        return new RunResult(RunOutcome.Interrupted, _run.Directory, _samples, resumedFrom, _trainSeconds + _train.Elapsed.TotalSeconds,
-            _evalSeconds, _wall.Elapsed);
+        return new RunResult(RunOutcome.Interrupted, _run.Directory, _samples, resumedFrom,
+            _trainSeconds + _train.Elapsed.TotalSeconds, _evalSeconds, _wall.Elapsed);
     }
 
     /// <summary>One minibatch from the current stream, one update; returns the training objective.</summary>
@@ -260,7 +277,8 @@ internal sealed class RunSession
     private RunLearner NewLearner(float learningRate)
     {
         var root = new Rng(_s.Seed);
-        var model = Vae.Create(new VaeConfig(_data.Features, _s.Hidden, _s.Latent, _data.Decoder), _s.InitStd, root.Fork());
+        var config = new VaeConfig(_data.Features, _s.Hidden, _s.Latent, _data.Decoder);
+        var model = Vae.Create(config, _s.InitStd, root.Fork());
         return RunLearner.Create(_s with { LearningRate = learningRate }, model, _data.Train.Rows, root.Fork());
     }
 
@@ -268,7 +286,7 @@ internal sealed class RunSession
     {
         var seconds = _trainSeconds + _train.Elapsed.TotalSeconds;
         var rate = seconds > 0 ? _samples / seconds : 0;
-        return new RunProgress(_s.Name, _samples, _s.Samples, rate, _objectiveCount > 0 ? _objectiveSum / _objectiveCount : double.NaN,
-            _lastEvaluation, isEvaluation);
+        var objective = _objectiveCount > 0 ? _objectiveSum / _objectiveCount : double.NaN;
+        return new RunProgress(_s.Name, _samples, _s.Samples, rate, objective, _lastEvaluation, isEvaluation);
     }
 }

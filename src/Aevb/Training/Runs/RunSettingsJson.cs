@@ -20,7 +20,8 @@ internal static class RunSettingsJson
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
-    /// <summary>Keys added with the paper's protocol and later: absent from earlier runs, read as the values those runs used.</summary>
+    /// <summary>Keys added with the paper's protocol and later: absent from earlier runs, read as the values those runs
+    /// used.</summary>
     private static readonly HashSet<string> s_addedLater =
     [
         "optimizer", "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every",
@@ -30,7 +31,8 @@ internal static class RunSettingsJson
 
     /// <summary>Every key run.json's settings hold, as this version writes them.</summary>
     private static readonly Lazy<string[]> s_keys = new(() =>
-        new RunSettings { Method = "", Dataset = "", Hidden = 0, Latent = 0, Samples = 0 }.ToJson().Select(p => p.Key).ToArray());
+        new RunSettings { Method = "", Dataset = "", Hidden = 0, Latent = 0, Samples = 0 }.ToJson()
+            .Select(p => p.Key).ToArray());
 
     public static RunSettings Read(JsonObject json, string source)
     {
@@ -41,15 +43,20 @@ internal static class RunSettingsJson
         var learningRateOptional = copy["learning_rate_candidates"] is JsonArray;
         if (learningRateOptional && copy["learning_rate"] is null) copy.Remove("learning_rate");
         foreach (var key in keys)
-            if (!copy.ContainsKey(key) && !s_addedLater.Contains(key) && !(learningRateOptional && key == "learning_rate"))
+            if (!copy.ContainsKey(key) && !s_addedLater.Contains(key)
+                && !(learningRateOptional && key == "learning_rate"))
                 throw new InvalidDataException($"{source}: settings lack '{key}'.");
-        if (!copy.ContainsKey("hmc_leapfrog")) copy["hmc_leapfrog"] = 10; // the estimator's leapfrog steps before it was a setting
+        // The estimator's leapfrog steps before they were a setting.
+        if (!copy.ContainsKey("hmc_leapfrog")) copy["hmc_leapfrog"] = 10;
         copy.Remove("optimizer"); // always Adagrad (read-only)
         try
         {
-            var settings = copy.Deserialize<RunSettings>(Options) ?? throw new InvalidDataException($"{source}: settings are null.");
+            var settings = copy.Deserialize<RunSettings>(Options)
+                           ?? throw new InvalidDataException($"{source}: settings are null.");
             // An alias (e.g. "ws") in a hand-written file names the same method.
-            return MethodRegistry.Find(settings.Method) is { } method ? settings with { Method = method.Name } : settings;
+            return MethodRegistry.Find(settings.Method) is { } method
+                ? settings with { Method = method.Name }
+                : settings;
         }
         catch (JsonException e)
         {
@@ -59,7 +66,8 @@ internal static class RunSettingsJson
     }
 }
 
-/// <summary>Step-size candidates, a comma-separated string in the record, a JSON array of positive numbers in run.json.</summary>
+/// <summary>Step-size candidates, a comma-separated string in the record, a JSON array of positive numbers in
+/// run.json.</summary>
 internal sealed class CandidateListConverter : JsonConverter<string?>
 {
     public override bool HandleNull => true;
@@ -68,9 +76,11 @@ internal sealed class CandidateListConverter : JsonConverter<string?>
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         var values = JsonSerializer.Deserialize<JsonNode?[]>(ref reader, options) ?? [];
-        return string.Join(",", values.Select(c => c is JsonValue v && v.TryGetValue<float>(out var rate) && float.IsFinite(rate) && rate > 0
-            ? rate.ToString("R", CultureInfo.InvariantCulture)
-            : throw new JsonException($"'learning_rate_candidates' holds {c?.ToJsonString() ?? "null"}, not a positive number.")));
+        return string.Join(",", values.Select(c =>
+            c is JsonValue v && v.TryGetValue<float>(out var rate) && float.IsFinite(rate) && rate > 0
+                ? rate.ToString("R", CultureInfo.InvariantCulture)
+                : throw new JsonException(
+                    $"'learning_rate_candidates' holds {c?.ToJsonString() ?? "null"}, not a positive number.")));
     }
 
     public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
@@ -82,7 +92,8 @@ internal sealed class CandidateListConverter : JsonConverter<string?>
         }
         writer.WriteStartArray();
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            writer.WriteNumberValue(float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : float.NaN);
+            writer.WriteNumberValue(
+                float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : float.NaN);
         writer.WriteEndArray();
     }
 }
@@ -111,10 +122,13 @@ internal abstract class WordSwitchConverter(string on, string off) : JsonConvert
     public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var word = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        return word == on || (word == off ? false : throw new JsonException($"Expected \"{on}\" or \"{off}\", got {word ?? reader.TokenType.ToString()}."));
+        return word == on || (word == off
+            ? false
+            : throw new JsonException($"Expected \"{on}\" or \"{off}\", got {word ?? reader.TokenType.ToString()}."));
     }
 
-    public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) => writer.WriteStringValue(value ? on : off);
+    public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options)
+        => writer.WriteStringValue(value ? on : off);
 }
 
 /// <summary><c>wakesleep_dreams</c>: <c>means</c> or <c>samples</c>.</summary>

@@ -11,7 +11,10 @@ internal sealed class WakeSleepLearner : RunLearner
     private readonly WakeSleep _method;
 
     public WakeSleepLearner(Vae model, RunSettings settings) : base(model)
-        => _method = new WakeSleep(model, settings.LearningRate, settings.WeightDecay) { DreamMeans = settings.WakeSleepDreamMeans };
+        => _method = new WakeSleep(model, settings.LearningRate, settings.WeightDecay)
+        {
+            DreamMeans = settings.WakeSleepDreamMeans,
+        };
 
     public override double Step(Tensor batch, ReadOnlySpan<int> indices, float scale, Rng rng)
     {
@@ -19,7 +22,8 @@ internal sealed class WakeSleepLearner : RunLearner
         return _method.LastWakeObjective;
     }
 
-    public override void SetLearningRate(float rate) => _method.GenerativeOptimizer.LearningRate = _method.RecognitionOptimizer.LearningRate = rate;
+    public override void SetLearningRate(float rate)
+        => _method.GenerativeOptimizer.LearningRate = _method.RecognitionOptimizer.LearningRate = rate;
 
     public override IEnumerable<(string, StateBuffer)> StateBuffers()
         => AdagradState("generative_optimizer", _method.GenerativeOptimizer)
