@@ -1,22 +1,20 @@
 using Aevb.Data;
 using Aevb.Models;
+using Aevb.Training.Runs;
 
 namespace Aevb.Cli;
 
 /// <summary>The data sets the train and eval verbs know by name, with the paper's model defaults for each.</summary>
 internal static class Datasets
 {
-    public static readonly string[] Names = [Mnist.DatasetName, FreyFace.DatasetName];
+    public static string[] Names => DatasetRegistry.Names;
 
     /// <summary>Paper defaults (Section 5 / Appendix C): hidden units, latent size, decoder.</summary>
-    public static (int Hidden, int Latent, DecoderKind Decoder) Defaults(string dataset) => dataset switch
-    {
-        FreyFace.DatasetName => (200, 10, DecoderKind.Gaussian),
-        _ => (500, 20, DecoderKind.Bernoulli),
-    };
+    public static (int Hidden, int Latent, DecoderKind Decoder) Defaults(string dataset)
+        => DatasetRegistry.Find(dataset) is { } d ? (d.Hidden, d.Latent, d.Decoder) : Defaults(DatasetRegistry.Mnist.Name);
 
     /// <summary>The input size of a data set's images, known before its files are read (so size checks name the right model).</summary>
-    public static int InputSize(string dataset) => dataset == FreyFace.DatasetName ? FreyFace.Features : Mnist.Features;
+    public static int InputSize(string dataset) => (DatasetRegistry.Find(dataset) ?? DatasetRegistry.Mnist).Features;
 
     /// <summary>
     /// One split of a data set by name. MNIST can be binarized (static: sampled once with
@@ -26,14 +24,10 @@ internal static class Datasets
     public static Dataset Load(string dataset, DataSplit split, Binarization binarization, ulong seed, string? dataDirectory)
     {
         FetchIfMissing(dataset, dataDirectory, Console.Out);
-        if (dataset == FreyFace.DatasetName)
-        {
-            if (binarization != Binarization.None)
-                throw new ArgumentException("Frey Face is continuous (Gaussian decoder); --binarize applies to MNIST only.");
-            return FreyFace.Load(split, dataDirectory);
-        }
-        if (dataset == Mnist.DatasetName) return Mnist.Load(split, binarization, seed, dataDirectory);
-        throw new ArgumentException($"Unknown data set '{dataset}' (expected {string.Join(" or ", Names)}).");
+        var d = DatasetRegistry.Get(dataset);
+        if (binarization != Binarization.None && !d.CanBinarize)
+            throw new ArgumentException($"{d.Label} is continuous ({d.Decoder} decoder); --binarize applies to MNIST only.");
+        return d.Load(split, binarization, seed, dataDirectory);
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Aevb.Inference;
 using Aevb.Models;
 using Aevb.Tensors;
 using Aevb.Training;
+using Aevb.Training.Runs;
 
 namespace Aevb.Cli.Commands;
 
@@ -58,12 +59,9 @@ internal static class BenchCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var preset = parseResult.GetValue(model)!;
-            var (defaultHidden, defaultLatent) = preset switch
-            {
-                "mnist" => (500, 20),
-                "frey" => (200, 10),
-                _ => (100, 3),
-            };
+            var (defaultHidden, defaultLatent) = DatasetRegistry.Find(preset) is { } paper
+                ? (paper.Hidden, paper.Latent)
+                : (FigurePlan.Figure3Hidden, FigurePlan.Figure3Latent);
             var nz = parseResult.GetValue(latent) ?? defaultLatent;
             var h = parseResult.GetValue(hidden) ?? defaultHidden;
             var m = parseResult.GetValue(batch);

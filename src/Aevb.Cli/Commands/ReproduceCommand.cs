@@ -78,12 +78,17 @@ internal static class ReproduceCommand
     /// <c>--method</c>: run only some of a figure's methods, e.g. to carry AEVB further than the others; the chart
     /// still shows every run of the figure already in the output folder.
     /// </summary>
-    private static Option<RunMethod[]?> MethodOption(params RunMethod[] allowed) => new("--method")
+    private static Option<string[]?> MethodOption(string figure)
     {
-        HelpName = "M,M,...",
-        Description = $"Methods to run (default: all, {string.Join(",", allowed.Select(m => m.Name()))}); the chart shows every run of the figure in DIR.",
-        CustomParser = r => ParseMethods(r.Tokens[0].Value, r, allowed),
-    };
+        var allowed = MethodRegistry.For(figure).Select(m => m.Name).ToArray();
+        var paper = MethodRegistry.InPaper(figure).Select(m => m.Name);
+        return new("--method")
+        {
+            HelpName = "M,M,...",
+            Description = $"Methods to run, of {string.Join(",", allowed)} (default: the paper's, {string.Join(",", paper)}); the chart shows every run of the figure in DIR.",
+            CustomParser = r => ParseMethods(r.Tokens[0].Value, r, allowed),
+        };
+    }
 
     private static Option<bool> QuickOption() => new("--quick") { Description = "Small settings that finish in a few minutes here (fewer samples, smaller evaluation subsets)." };
 
@@ -100,8 +105,8 @@ internal static class ReproduceCommand
 
     private static Command CreateFigure2()
     {
-        var dataset = new Option<string>("--dataset") { Description = "Data set.", DefaultValueFactory = _ => "mnist" };
-        dataset.AcceptOnlyFromAmong("mnist", "frey");
+        var dataset = new Option<string>("--dataset") { Description = "Data set.", DefaultValueFactory = _ => DatasetRegistry.Mnist.Name };
+        dataset.AcceptOnlyFromAmong(DatasetRegistry.All.Where(d => d.Figure2 is not null).Select(d => d.Name).ToArray());
         var latent = new Option<int[]?>("--latent")
         {
             HelpName = "N,N,...",
@@ -109,7 +114,7 @@ internal static class ReproduceCommand
             CustomParser = r => ParseList(r.Tokens[0].Value, r, "--latent"),
         };
         var samples = SamplesOption();
-        var methods = MethodOption(RunMethod.Aevb, RunMethod.WakeSleep);
+        var methods = MethodOption(FigurePlan.Figure2Name);
         var quick = QuickOption();
         var output = OutOption();
         var seed = SeedOption();
@@ -129,24 +134,24 @@ internal static class ReproduceCommand
     }
 
     /// <summary>Figure 2's runs for one data set, then its chart; the exit code of <c>reproduce fig2</c>.</summary>
-    internal static int RunFigure2(string dataset, int[]? latents, long? samples, RunMethod[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
+    internal static int RunFigure2(string dataset, int[]? latents, long? samples, string[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
         CancellationToken cancellationToken, FigureProtocol? protocol = null, RunMode? mode = null)
     {
         var plan = FigurePlan.Figure2(dataset, latents, samples, quick, outDirectory, seed, protocol);
-        string CommandFor(PlannedRun p) => $"reproduce fig2 --dataset {dataset} --latent {p.Settings.Latent} --method {p.Settings.Method.Name()}"
+        string CommandFor(PlannedRun p) => $"reproduce fig2 --dataset {dataset} --latent {p.Settings.Latent} --method {p.Settings.Method}"
             + CommonArguments(p, quick, seed, dataDirectory, protocol);
-        return Execute("fig2", plan, methods, dataDirectory, cancellationToken,
+        return Execute("fig2", plan, methods, protocol, dataDirectory, cancellationToken,
             results => [("figure2", FigureCharts.Figure2(results)), ("figure2-zoom", FigureCharts.Figure2(results, zoom: true))], mode ?? new RunMode(), CommandFor);
     }
 
     /// <summary>Figure 3's runs, then its chart; the exit code of <c>reproduce fig3</c>.</summary>
-    internal static int RunFigure3(int[]? trainCounts, long? samples, RunMethod[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
+    internal static int RunFigure3(int[]? trainCounts, long? samples, string[]? methods, bool quick, string outDirectory, ulong seed, string? dataDirectory,
         CancellationToken cancellationToken, FigureProtocol? protocol = null, RunMode? mode = null)
     {
         var plan = FigurePlan.Figure3(trainCounts, samples, quick, outDirectory, seed, protocol);
-        string CommandFor(PlannedRun p) => $"reproduce fig3 --ntrain {p.Settings.TrainCount} --method {p.Settings.Method.Name()}"
+        string CommandFor(PlannedRun p) => $"reproduce fig3 --ntrain {p.Settings.TrainCount} --method {p.Settings.Method}"
             + CommonArguments(p, quick, seed, dataDirectory, protocol);
-        return Execute("fig3", plan, methods, dataDirectory, cancellationToken, results =>
+        return Execute("fig3", plan, methods, protocol, dataDirectory, cancellationToken, results =>
             [("figure3", FigureCharts.Figure3(results)), ("figure3-importance", FigureCharts.Figure3(results, Figure3Estimate.FittedProposal))], mode ?? new RunMode(), CommandFor);
     }
 
@@ -168,7 +173,7 @@ internal static class ReproduceCommand
             CustomParser = r => ParseList(r.Tokens[0].Value, r, "--ntrain"),
         };
         var samples = SamplesOption();
-        var methods = MethodOption(RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm);
+        var methods = MethodOption(FigurePlan.Figure3Name);
         var quick = QuickOption();
         var output = OutOption();
         var seed = SeedOption();
@@ -192,12 +197,12 @@ internal static class ReproduceCommand
     /// figure's folder: runs not asked for this time (another method, latent size or training-set size) keep their
     /// place in the chart, so carrying one curve further never drops the others.
     /// </summary>
-    private static int Execute(string figure, IReadOnlyList<PlannedRun> fullPlan, RunMethod[]? methods, string? dataDirectory,
+    private static int Execute(string figure, IReadOnlyList<PlannedRun> fullPlan, string[]? methods, FigureProtocol? protocol, string? dataDirectory,
         CancellationToken cancellationToken, Func<IReadOnlyList<FigureRunResult>, IReadOnlyList<(string Name, Chart Chart)>> charts,
         RunMode mode, Func<PlannedRun, string> commandFor)
     {
         var verb = $"aevb reproduce {figure}";
-        var plan = methods is null or { Length: 0 } ? fullPlan : fullPlan.Where(p => methods.Contains(p.Settings.Method)).ToList();
+        var plan = methods is null or { Length: 0 } ? fullPlan : FigurePlan.WithMethods(fullPlan, methods, protocol);
         var figureDir = Path.GetDirectoryName(Path.GetFullPath(fullPlan[0].Directory))!;
         if (mode.ListRuns)
         {
@@ -341,20 +346,17 @@ internal static class ReproduceCommand
         return null;
     }
 
-    private static RunMethod[]? ParseMethods(string text, System.CommandLine.Parsing.ArgumentResult result, RunMethod[] allowed)
+    private static string[]? ParseMethods(string text, System.CommandLine.Parsing.ArgumentResult result, string[] allowed)
     {
-        var methods = new List<RunMethod>();
+        var methods = new List<string>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            RunMethod? method;
-            try { method = RunMethods.Parse(part); }
-            catch (ArgumentException) { method = null; }
-            if (method is not { } m || !allowed.Contains(m))
+            if (MethodRegistry.Find(part) is not { } m || !allowed.Contains(m.Name))
             {
-                result.AddError($"--method: '{part}' is not one of this figure's methods ({string.Join(", ", allowed.Select(a => a.Name()))}).");
+                result.AddError($"--method: '{part}' is not one of this figure's methods ({string.Join(", ", allowed)}).");
                 return null;
             }
-            methods.Add(m);
+            methods.Add(m.Name);
         }
         if (methods.Count == 0) result.AddError("--method: give at least one method.");
         return methods.Distinct().ToArray();

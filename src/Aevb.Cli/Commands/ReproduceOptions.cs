@@ -53,6 +53,17 @@ internal sealed class ProtocolOptions
         Description = "MNIST: binarize once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; default: the intensities are the targets, our choice).",
     };
 
+    /// <summary>Each registered method's own settings (e.g. IWAE's <c>--k</c>), one option per name.</summary>
+    private readonly List<(MethodOption Option, Option<double?> Cli)> _methodOptions = MethodRegistry.All
+        .SelectMany(m => m.Options.Select(o => (Method: m.Name, Option: o)))
+        .GroupBy(p => p.Option.Name)
+        .Select(g => (g.First().Option, new Option<double?>("--" + g.Key)
+        {
+            HelpName = "V",
+            Description = $"{string.Join(", ", g.Select(p => p.Method))}: {g.First().Option.Description} (default {g.First().Option.Default}).",
+        }))
+        .ToList();
+
     public ProtocolOptions()
     {
         _mcemChainStart.AcceptOnlyFromAmong("persistent", "prior");
@@ -69,6 +80,13 @@ internal sealed class ProtocolOptions
                 if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
                     r.AddError($"{option.Name}: '{r.Tokens[0].Value}' is not a positive number.");
             });
+        foreach (var (o, cli) in _methodOptions)
+            cli.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && !(double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                                            && v >= o.Min && v <= o.Max && (!o.IsInteger || v == Math.Floor(v))))
+                    r.AddError($"{cli.Name}: '{r.Tokens[0].Value}' is not {(o.IsInteger ? "a whole number" : "a number")} in [{o.Min}, {o.Max}].");
+            });
         _anneal.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && !(long.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
@@ -80,6 +98,7 @@ internal sealed class ProtocolOptions
     {
         foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams, _binarize })
             command.Options.Add(option);
+        foreach (var (_, option) in _methodOptions) command.Options.Add(option);
     }
 
     public FigureProtocol Read(ParseResult r) => new()
@@ -96,6 +115,8 @@ internal sealed class ProtocolOptions
         McemChainStart = r.GetValue(_mcemChainStart) switch { "prior" => McemChainStart.Prior, "persistent" => McemChainStart.Persistent, _ => null },
         WakeSleepDreamMeans = r.GetValue(_wsDreams) switch { "means" => true, "samples" => false, _ => null },
         BinarizeMnist = r.GetValue(_binarize) ? true : null,
+        MethodOptions = _methodOptions.Where(o => r.GetValue(o.Cli) is not null)
+            .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
     };
 
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
@@ -119,6 +140,7 @@ internal sealed class ProtocolOptions
         if (p.WakeSleepDreamMeans is { } means) parts.Add($" --ws-dreams {(means ? "means" : "samples")}");
         if (p.BinarizeMnist == true) parts.Add(" --binarize");
         if (p.McemChainStart is { } start) parts.Add($" --mcem-chain-start {(start == McemChainStart.Prior ? "prior" : "persistent")}");
+        foreach (var (name, value) in p.MethodOptions ?? new Dictionary<string, double>()) Add("--" + name, value);
         return string.Concat(parts);
     }
 }

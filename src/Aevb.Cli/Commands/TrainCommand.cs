@@ -30,7 +30,7 @@ internal static class TrainCommand
         var latent = new Option<int?>("--latent") { Description = "Latent dimensions Nz (default 20 for mnist, 10 for frey; Figure 2 uses 3..200 and 2..20)." };
         var hidden = new Option<int?>("--hidden") { Description = "Hidden units per MLP (default 500 for mnist, 200 for frey, as in the paper)." };
         var samples = new Option<long?>("--samples") { Description = "Training datapoints to process, e.g. 1e7 (default 1e7; Figure 2 runs to 1e8).", CustomParser = ParseCount };
-        var lr = new Option<float>("--lr") { Description = "Adagrad global step size (default 0.02; the paper chooses per run from 0.01, 0.02, 0.1 on the training set, as `aevb reproduce` does).", DefaultValueFactory = _ => 0.02f };
+        var lr = new Option<float>("--lr") { Description = $"Adagrad global step size (default {Optim.Adagrad.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}; the paper chooses per run from 0.01, 0.02, 0.1 on the training set, as `aevb reproduce` does).", DefaultValueFactory = _ => Optim.Adagrad.DefaultLearningRate };
         var batch = new Option<int>("--batch") { Description = "Minibatch size M.", DefaultValueFactory = _ => 100 };
         var mc = new Option<int>("--mc-samples", "-L") { Description = "Samples of z per datapoint, L.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, minibatches and noise (same seed, same numbers).", DefaultValueFactory = _ => 1UL };
@@ -90,10 +90,8 @@ internal static class TrainCommand
     internal static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir,
         bool force, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var modelPath = Path.Combine(dir, "model.safetensors");
-        var logPath = Path.Combine(dir, "log.csv");
-        var configPath = Path.Combine(dir, "config.json");
-        var statePath = Path.Combine(dir, TrainerState.FileName);
+        var folder = new TrainingFolder(dir);
+        var (modelPath, logPath, configPath, statePath) = (folder.ModelPath, folder.LogPath, folder.ConfigPath, folder.StatePath);
         Dataset train, test;
         Trainer trainer;
         DirectoryLock? folderLock = null;
@@ -113,7 +111,7 @@ internal static class TrainCommand
             folderLock = DirectoryLock.Acquire(dir, "another `aevb train`");
             FolderCommit.Recover(dir); // a crash mid-save: finish that save, or fall back to the one before
             RefuseFigureRun(dir);
-            var existing = new[] { modelPath, statePath, logPath, configPath }.Where(File.Exists).ToList();
+            var existing = folder.ExistingFiles().ToList();
             if (existing.Count > 0 && force)
             {
                 foreach (var f in existing) File.Delete(f);
@@ -123,7 +121,7 @@ internal static class TrainCommand
             var extraForCheck = ExtraMetadata(binarization, options);
             if (existing.Count > 0)
             {
-                var resumed = Resume(dir, name, config, options, extraForCheck, train, test, modelPath, statePath, logPath, configPath);
+                var resumed = folder.Resume(name, config, options, extraForCheck, train, test);
                 if (resumed.SamplesSeen >= total)
                 {
                     output.WriteLine($"{Path.GetFullPath(dir)} already holds this model trained to {resumed.SamplesSeen:N0} samples (asked for {total:N0}): nothing to do. " +
@@ -149,19 +147,10 @@ internal static class TrainCommand
 
         using var heldLock = folderLock;
         var extra = ExtraMetadata(binarization, options);
-        // Model, optimizer state, log and config replace the previous ones together or not at all (FolderCommit): a
-        // crash or a full disk at any instant leaves a folder that resumes, from this save or the one before.
         long savedAt = -1;
         void SaveAll()
         {
-            FolderCommit.Write(dir, staging =>
-            {
-                trainer.Log.WriteCsv(Path.Combine(staging, Path.GetFileName(logPath)));
-                var info = new CheckpointInfo(name, trainer.SamplesSeen);
-                Checkpoint.Save(Path.Combine(staging, Path.GetFileName(modelPath)), trainer.Model, info, extra);
-                TrainerState.Save(Path.Combine(staging, Path.GetFileName(statePath)), trainer);
-                Checkpoint.WriteConfig(Path.Combine(staging, Path.GetFileName(configPath)), trainer.Model, info, trainer.Options, extra);
-            });
+            folder.Save(trainer, name, extra);
             savedAt = trainer.SamplesSeen;
         }
 
@@ -225,69 +214,6 @@ internal static class TrainCommand
             ["binarization"] = binarization.ToString().ToLowerInvariant(),
             ["binarization_seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
         };
-
-    /// <summary>
-    /// The trainer continuing the run saved in <paramref name="dir"/>, or an <see cref="InvalidDataException"/> saying why
-    /// it cannot be resumed (other settings, no optimizer state, files that do not belong together) and what to do.
-    /// </summary>
-    private static Trainer Resume(string dir, string name, VaeConfig config, TrainerOptions options, Dictionary<string, string>? extra,
-        Dataset train, Dataset test, string modelPath, string statePath, string logPath, string configPath)
-    {
-        var full = Path.GetFullPath(dir);
-        string Refuse(string why) => $"{full} holds an earlier run that cannot be resumed: {why}. Nothing was changed. " +
-                                     "Pass --force to delete it and start over, or choose another --out folder.";
-        foreach (var f in new[] { modelPath, statePath, logPath, configPath })
-            if (!File.Exists(f)) throw new InvalidDataException(Refuse($"{Path.GetFileName(f)} is missing"));
-
-        // The settings must be the ones this command would write: compare config.json with a fresh one.
-        var probe = Path.Combine(Path.GetTempPath(), $"aevb-config-{Guid.NewGuid():N}.json");
-        try
-        {
-            Checkpoint.WriteConfig(probe, new Vae(config), new CheckpointInfo(name, 0), options, extra);
-            var wanted = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(probe))!.AsObject();
-            var stored = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath)) as System.Text.Json.Nodes.JsonObject
-                         ?? throw new InvalidDataException(Refuse($"{configPath} is not a JSON object"));
-            wanted.Remove("samples_seen");
-            stored.Remove("samples_seen");
-            var differences = Differences(wanted, stored, "").ToList();
-            if (differences.Count > 0) throw new InvalidDataException(Refuse($"its settings differ ({string.Join("; ", differences.Take(4))})"));
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException(Refuse($"{configPath} is not valid JSON ({e.Message})"));
-        }
-        finally
-        {
-            try { File.Delete(probe); } catch (IOException) { }
-        }
-
-        var loaded = Checkpoint.Load(modelPath);
-        if (loaded.Model.Config != config) throw new InvalidDataException(Refuse($"the model is {loaded.Model.Config}, this command trains {config}"));
-        var stateSamples = TrainerState.SamplesSeen(statePath);
-        if (stateSamples != loaded.Info.SamplesSeen)
-            throw new InvalidDataException(Refuse($"the optimizer state is at {stateSamples:N0} samples but the model at {loaded.Info.SamplesSeen:N0}"));
-        var log = TrainingLog.ReadCsv(logPath);
-        var trainer = new Trainer(loaded.Model, train, test, options);
-        TrainerState.Restore(statePath, trainer, log);
-        return trainer;
-    }
-
-    private static IEnumerable<string> Differences(System.Text.Json.Nodes.JsonObject wanted, System.Text.Json.Nodes.JsonObject stored, string prefix)
-    {
-        foreach (var key in wanted.Select(kv => kv.Key).Union(stored.Select(kv => kv.Key)))
-        {
-            var a = wanted[key];
-            var b = stored[key];
-            if (a is System.Text.Json.Nodes.JsonObject ao && b is System.Text.Json.Nodes.JsonObject bo)
-            {
-                foreach (var d in Differences(ao, bo, prefix + key + ".")) yield return d;
-            }
-            else if (a?.ToJsonString() != b?.ToJsonString())
-            {
-                yield return $"{prefix}{key}: {b?.ToJsonString() ?? "none"} there, {a?.ToJsonString() ?? "none"} now";
-            }
-        }
-    }
 
     /// <summary>Accepts <c>1000000</c>, <c>1e6</c> or <c>2.5e7</c>.</summary>
     internal static long? ParseCount(ArgumentResult result)

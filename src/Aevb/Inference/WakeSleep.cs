@@ -31,7 +31,7 @@ public sealed class WakeSleep
     private Tensor? _eps, _z, _dream, _gradMu, _gradLogVar;
     private float[] _logLik = [];
 
-    public WakeSleep(Vae model, float learningRate = 0.02f, float weightDecay = 1f, OptimizerKind optimizer = OptimizerKind.Adagrad)
+    public WakeSleep(Vae model, float learningRate = Optim.Adagrad.DefaultLearningRate, float weightDecay = 1f, OptimizerKind optimizer = OptimizerKind.Adagrad)
     {
         _model = model;
         GenerativeOptimizer = Optimizers.Create(optimizer, model.Decoder.NamedParameters().Select(p => p.Parameter), learningRate, weightDecay);

@@ -14,9 +14,15 @@ namespace Aevb.Optim;
 /// </summary>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary>
+    /// The global step size wherever none is given (one of the paper's candidates, Section 5); the paper, and
+    /// <c>aevb reproduce</c>, choose it per run from {0.01, 0.02, 0.1}.
+    /// </summary>
+    public const float DefaultLearningRate = 0.02f;
+
     private readonly float[][] _sumSquares;
 
-    public Adagrad(IEnumerable<Parameter> parameters, float learningRate = 0.02f, float weightDecay = 0f, float epsilon = 1e-10f)
+    public Adagrad(IEnumerable<Parameter> parameters, float learningRate = DefaultLearningRate, float weightDecay = 0f, float epsilon = 1e-10f)
         : base(parameters, learningRate, weightDecay)
     {
         if (!(epsilon >= 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Epsilon must be zero or positive.");

@@ -18,7 +18,7 @@ public sealed record TrainerOptions
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adagrad;
 
     /// <summary>Global step size (paper: chosen from {0.01, 0.02, 0.1}).</summary>
-    public float LearningRate { get; init; } = 0.02f;
+    public float LearningRate { get; init; } = Optim.Adagrad.DefaultLearningRate;
 
     /// <summary>
     /// λ of the Gaussian prior <c>N(0, 1/λ)</c> on the parameters (MAP, Section 5): 1 is the paper's <c>N(0, I)</c>,

@@ -5,7 +5,7 @@ namespace Aevb.Tests.Baselines;
 
 public class Figure2ComparisonTests
 {
-    private static FigureRunResult Run(string dataset, int latent, RunMethod method, params (long Samples, double Train, double Test)[] rows)
+    private static FigureRunResult Run(string dataset, int latent, string method, params (long Samples, double Train, double Test)[] rows)
     {
         var settings = new RunSettings { Method = method, Dataset = dataset, Hidden = 10, Latent = latent, Samples = 1000 };
         var log = new RunLog(["train_bound", "test_bound"]);

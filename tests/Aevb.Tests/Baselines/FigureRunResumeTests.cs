@@ -21,7 +21,7 @@ public class FigureRunResumeTests
     }
 
     /// <summary>Long enough between reseeds (evaluations at 300, 3000, 30000, 300000) for a Ctrl+C to land between them.</summary>
-    private static RunSettings Long(RunMethod method) => new()
+    private static RunSettings Long(string method) => new()
     {
         Method = method,
         Dataset = "mnist",
@@ -43,7 +43,7 @@ public class FigureRunResumeTests
     [Theory]
     [InlineData(RunMethod.Aevb)]
     [InlineData(RunMethod.WakeSleep)]
-    public void ResumedAfterCtrlCBetweenCheckpointsEqualsUninterrupted(RunMethod method)
+    public void ResumedAfterCtrlCBetweenCheckpointsEqualsUninterrupted(string method)
     {
         var settings = Long(method);
         using var straight = new TempDir();

@@ -43,11 +43,11 @@ public static class Figure2Comparison
                      .OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Latent))
         {
             var (dataset, latent) = panel.Key;
-            (long Samples, double Train, double Test) Last(RunMethod method)
+            (long Samples, double Train, double Test) Last(string method)
             {
                 var run = panel.FirstOrDefault(r => r.Settings.Method == method && r.Log.Count > 0)
                           ?? throw new InvalidDataException(
-                              $"Figure 2, {dataset} Nz = {latent}: no {method.Label()} run with a logged evaluation " +
+                              $"Figure 2, {dataset} Nz = {latent}: no {MethodRegistry.Label(method)} run with a logged evaluation " +
                               $"(run `aevb reproduce fig2 --dataset {dataset} --latent {latent}`).");
                 return (run.Log.LastSamples, run.Log.Column("train_bound")[^1], run.Log.Column("test_bound")[^1]);
             }
@@ -118,7 +118,7 @@ public static class Figure2Claims
     /// <summary>The ablations of wake-sleep at MNIST Nz = 200: the test bound at 10⁶ samples per variant, both methods.</summary>
     public static (Display.MarkdownTable Table, string Sentences) Nz200Ablations(string resultsDirectory)
     {
-        static bool Nz200(RunSettings s, RunMethod m) => s is { Dataset: "mnist", Latent: 200 } && s.Method == m;
+        static bool Nz200(RunSettings s, string m) => s is { Dataset: "mnist", Latent: 200 } && s.Method == m;
         var variants = new (string Variant, string? Ablation)[]
         {
             ("fixed step size 0.02", "fixed-lr-0.02"), ("step size chosen per run (the paper's protocol)", null),
@@ -128,7 +128,7 @@ public static class Figure2Claims
         var rows = new List<IReadOnlyList<string>>();
         foreach (var (variant, ablation) in variants)
         {
-            FigureRunResult? Run(RunMethod m) => ablation is null
+            FigureRunResult? Run(string m) => ablation is null
                 ? FigureNotebook.Runs(resultsDirectory, "fig2").FirstOrDefault(r => Nz200(r.Settings, m))
                 : FigureNotebook.AblationRun(resultsDirectory, ablation, "fig2", s => Nz200(s, m));
             double ws = FigureNotebook.At(Run(RunMethod.WakeSleep), "test_bound", 1_000_000), aevb = FigureNotebook.At(Run(RunMethod.Aevb), "test_bound", 1_000_000);

@@ -12,7 +12,7 @@ public static class Figure3Summary
     /// </summary>
     public static MarkdownTable FinalTable(IEnumerable<FigureRunResult> runs) => new(
         ["N", "method", "samples", "train log p(x)", "test log p(x)", "test, IS from encoder", "test bound"],
-        runs.Select(r => (IReadOnlyList<string>)[$"{r.Settings.TrainCount}", r.Settings.Method.Label(), $"{r.Log.LastSamples:N0}",
+        runs.Select(r => (IReadOnlyList<string>)[$"{r.Settings.TrainCount}", MethodRegistry.Label(r.Settings.Method), $"{r.Log.LastSamples:N0}",
             $"{F(Last(r, "train_log_px"), "0.00")} ± {F(Last(r, "train_log_px_se"), "0.00")}", $"{F(Last(r, "test_log_px"), "0.00")} ± {F(Last(r, "test_log_px_se"), "0.00")}",
             F(Last(r, "test_log_px_is"), "0.00"), F(Last(r, "test_bound"), "0.00")]),
         "Last evaluation of every run (MCEM has no encoder: no importance-sampled estimate, no bound)");
@@ -23,7 +23,7 @@ public static class Figure3Summary
         var d = new Dictionary<string, double>();
         foreach (var r in runs)
             foreach (var split in new[] { "train", "test" })
-                d[$"n{r.Settings.TrainCount}-{r.Settings.Method.Name()}-{split}"] = Last(r, $"{split}_log_px");
+                d[$"n{r.Settings.TrainCount}-{r.Settings.Method}-{split}"] = Last(r, $"{split}_log_px");
         return d;
     }
 
@@ -55,10 +55,10 @@ public static class Figure3Summary
         {
             var common = panel.Min(r => r.Log.LastSamples);
             var at = panel.Select(r => (r.Settings.Method, Value: CurveInterpolation.At(r, "test_log_px", common)?.Value ?? double.NaN)).ToList();
-            var missing = new[] { RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm }.Where(m => panel.All(r => r.Settings.Method != m)).Select(m => m.Label()).ToList();
+            var missing = MethodRegistry.InPaper(FigurePlan.Figure3Name).Select(m => m.Name).Where(m => panel.All(r => r.Settings.Method != m)).Select(m => MethodRegistry.Label(m)).ToList();
             var best = at.MaxBy(a => a.Value);
             lines.Add($"N = {panel.Key}, at {common / 1e6:0.##} M samples (the furthest all its runs got): test log p(x) "
-                + string.Join(", ", at.Select(a => $"{a.Method.Label()} {F(a.Value)}")) + (at.Count > 1 ? $"; highest {best.Method.Label()}" : "")
+                + string.Join(", ", at.Select(a => $"{MethodRegistry.Label(a.Method)} {F(a.Value)}")) + (at.Count > 1 ? $"; highest {MethodRegistry.Label(best.Method)}" : "")
                 + (missing.Count > 0 ? $"; not run yet: {string.Join(", ", missing)}." : "."));
         }
         return string.Join("\n", lines);

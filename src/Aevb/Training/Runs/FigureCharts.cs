@@ -12,13 +12,6 @@ namespace Aevb.Training.Runs;
 /// </summary>
 public static class FigureCharts
 {
-    private static readonly IReadOnlyDictionary<RunMethod, string> Colors = new Dictionary<RunMethod, string>
-    {
-        [RunMethod.Aevb] = "#d62728",         // red, as in the paper's Figures 2 and 3
-        [RunMethod.WakeSleep] = "#2ca02c",    // green
-        [RunMethod.MonteCarloEm] = "#1f77b4", // blue
-    };
-
     /// <summary>
     /// Figure 2 as the paper lays it out: one figure, a row of five MNIST panels (Nz 3, 5, 10, 20, 200) and below it
     /// a row of four Frey Face panels (Nz 2, 5, 10, 20) under the last four, average lower bound per datapoint against
@@ -29,24 +22,26 @@ public static class FigureCharts
     public static Chart Figure2(IEnumerable<FigureRunResult> runs, bool zoom = false)
     {
         var list = runs.Where(r => r.Settings.Evaluation == RunEvaluation.LowerBound).ToList();
-        var matched = FigureFamilies.Match(list);
+        var matched = FigureFamilies.Match(list).Concat(FigureFamilies.Others(list)).ToList();
         Panel Make(string dataset, int latent)
         {
             var families = matched.Where(m => m.Family.Figure == "fig2" && m.Family.Dataset == dataset && m.Family.Latent == latent).ToList();
             if (families.Count == 0) // a latent size the paper does not draw (e.g. a quick run's): its runs, no readings
                 families = list.Where(r => r.Settings.Dataset == dataset && r.Settings.Latent == latent)
                     .Select(r => (new FigureFamily("fig2", dataset, latent, null, r.Settings.Method, r.Settings.Samples), (FigureRunResult?)r)).ToList();
-            return new Panel($"{(dataset == "frey" ? "Frey Face" : "MNIST")}, N<sub>z</sub> = {latent}", families,
-                zoom ? null : dataset == "frey" ? (0, 1600) : (-150, -95), (0.8e5, dataset == "frey" ? 1.25e8 : 2.5e8)); // a margin so readings at 10⁵ and 10⁸ show whole
+            var row = DatasetRegistry.Get(dataset).Figure2!;
+            return new Panel($"{DatasetRegistry.Get(dataset).Label}, N<sub>z</sub> = {latent}", families,
+                zoom ? null : row.YRange, (0.8e5, row.XEnd)); // a margin so readings at 10⁵ and 10⁸ show whole
         }
-        int[] Latents(string dataset, int[] paper) => paper.Union(list.Where(r => r.Settings.Dataset == dataset).Select(r => r.Settings.Latent)).Order().ToArray();
-        var mnist = Latents("mnist", [3, 5, 10, 20, 200]);
-        var frey = Latents("frey", [2, 5, 10, 20]);
+        int[] Latents(DatasetDescription dataset) => dataset.Figure2Latents
+            .Union(list.Where(r => r.Settings.Dataset == dataset.Name).Select(r => r.Settings.Latent)).Order().ToArray();
+        var mnist = Latents(DatasetRegistry.Mnist);
+        var frey = Latents(DatasetRegistry.Frey);
         var columns = Math.Max(mnist.Length, frey.Length + 1);
         var panels = new List<Panel?>();
-        panels.AddRange(mnist.Select(z => Make("mnist", z)));
+        panels.AddRange(mnist.Select(z => Make(DatasetRegistry.Mnist.Name, z)));
         panels.AddRange(Enumerable.Repeat<Panel?>(null, columns - mnist.Length + columns - frey.Length)); // the paper leaves the first cell of the Frey Face row empty
-        panels.AddRange(frey.Select(z => Make("frey", z)));
+        panels.AddRange(frey.Select(z => Make(DatasetRegistry.Frey.Name, z)));
         return Panels(panels, 2, columns, "train_bound", "test_bound", "𝓛", linearMillions: false)
             .WithTitle("Figure 2: AEVB vs wake-sleep, average lower bound per datapoint (cf. Kingma & Welling 2014)" + (zoom ? ", zoomed" : ""));
     }
@@ -59,8 +54,9 @@ public static class FigureCharts
     /// </summary>
     public static Chart Figure3(IEnumerable<FigureRunResult> runs, Figure3Estimate estimate = Figure3Estimate.AppendixD)
     {
-        var matched = FigureFamilies.Match(runs.Where(r => r.Settings.Evaluation == RunEvaluation.MarginalLikelihood))
-            .Where(m => m.Family.Figure == "fig3" && (estimate != Figure3Estimate.EncoderProposal || m.Family.Method != RunMethod.MonteCarloEm)).ToList();
+        var fig3 = runs.Where(r => r.Settings.Evaluation == RunEvaluation.MarginalLikelihood).ToList();
+        var matched = FigureFamilies.Match(fig3).Concat(FigureFamilies.Others(fig3))
+            .Where(m => m.Family.Figure == "fig3" && (estimate != Figure3Estimate.EncoderProposal || MethodRegistry.Find(m.Family.Method)?.HasEncoder != false)).ToList();
         var panels = new[] { 1000, 50000 }.Select(n => (Panel?)new Panel($"N<sub>train</sub> = {n}", matched.Where(m => m.Family.TrainCount == n).ToList(),
             estimate == Figure3Estimate.AppendixD ? (-161, n == 1000 ? -100 : -120) : null, (-1, n == 1000 ? 61 : 69))).ToList();
         var (suffix, label) = estimate switch
@@ -89,20 +85,20 @@ public static class FigureCharts
                 continue;
             }
             var traces = new List<Trace>();
-            foreach (var (family, run) in panel.Families.OrderBy(f => f.Family.Method))
+            foreach (var (family, run) in panel.Families.OrderBy(f => MethodRegistry.Position(f.Family.Method)))
             {
                 if (run is not null)
                 {
                     var x = run.Log.Column("samples").Select(v => v * xScale).ToImmutableArray();
                     foreach (var (column, split, dash) in new[] { (trainColumn, "train", LineDash.Solid), (testColumn, "test", LineDash.Dash) })
                     {
-                        var name = $"{run.Settings.Method.Label()} ({split})";
+                        var name = $"{MethodRegistry.Label(run.Settings.Method)} ({split})";
                         traces.Add(new ScatterTrace(x, run.Log.Column(column).ToImmutableArray())
                         {
                             Name = name,
                             LegendGroup = name,
                             ShowLegend = seen.Add(name),
-                            Color = Colors[run.Settings.Method],
+                            Color = MethodRegistry.Color(run.Settings.Method),
                             Dash = dash,
                             Mode = ScatterMode.LinesAndMarkers,
                             MarkerSize = 3,
@@ -111,7 +107,7 @@ public static class FigureCharts
                 }
                 traces.AddRange(PaperMarkers(family, xScale, seen));
             }
-            var missing = panel.Families.Where(f => f.Run is null).Select(f => f.Family.Method.Label()).ToList();
+            var missing = panel.Families.Where(f => f.Run is null).Select(f => MethodRegistry.Label(f.Family.Method)).ToList();
             var title = missing.Count == 0 ? panel.Title
                 : $"{panel.Title}<br>{(missing.Count == panel.Families.Count ? "not run yet" : string.Join(", ", missing) + " not run yet")}";
             var xTitle = linearMillions ? "training samples evaluated (millions)" : "training samples evaluated";
@@ -133,7 +129,7 @@ public static class FigureCharts
         foreach (var v in PaperValues.All.Where(v => v.Figure == family.Figure && v.Dataset == family.Dataset && v.Latent == family.Latent
                      && v.Method == family.Method && (family.Figure == "fig2" || v.TrainCount == family.TrainCount)))
         {
-            var name = $"paper: {family.Method.Label()}";
+            var name = $"paper: {MethodRegistry.Label(family.Method)}";
             var x = v.Samples * xScale;
             var split = v.Split == "both" ? "train and test" : v.Split;
             var (xs, ys, symbol) = v.Value is { } value ? ([x], [value], v.Split == "test" ? "diamond-open" : "circle-open")
@@ -144,7 +140,7 @@ public static class FigureCharts
                 Name = name,
                 LegendGroup = name,
                 ShowLegend = seen.Add(name),
-                Color = Colors[family.Method],
+                Color = MethodRegistry.Color(family.Method),
                 Mode = xs.Length == 2 ? ScatterMode.LinesAndMarkers : ScatterMode.Markers,
                 MarkerSymbol = symbol,
                 MarkerSize = 9,

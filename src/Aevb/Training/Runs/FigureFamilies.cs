@@ -7,7 +7,7 @@ namespace Aevb.Training.Runs;
 /// test): the 24 the paper draws, whether or not we have run them.
 /// </summary>
 /// <param name="Extent">How far the paper's x axis goes for this family (samples; MNIST in Figure 2: about 2.4·10⁸, read off the figure).</param>
-public sealed record FigureFamily(string Figure, string Dataset, int Latent, int? TrainCount, RunMethod Method, long Extent)
+public sealed record FigureFamily(string Figure, string Dataset, int Latent, int? TrainCount, string Method, long Extent)
 {
     /// <summary>Whether a run with <paramref name="s"/> draws this family (at the paper's protocol: full data, no binarization).</summary>
     public bool Matches(RunSettings s) => s.Dataset == Dataset && s.Latent == Latent && s.Method == Method && !s.BinarizeMnist
@@ -15,13 +15,13 @@ public sealed record FigureFamily(string Figure, string Dataset, int Latent, int
             : s.Evaluation == RunEvaluation.LowerBound && s.TrainCount is null);
 
     /// <summary>"2 MNIST", "2 Frey", "3 N=1000".</summary>
-    public string FigureLabel => Figure == "fig3" ? $"3 N={TrainCount}" : $"2 {(Dataset == "frey" ? "Frey" : "MNIST")}";
+    public string FigureLabel => Figure == "fig3" ? $"3 N={TrainCount}" : $"2 {DatasetRegistry.Get(Dataset).ShortLabel}";
 
-    public string Curve => $"{Method.Label()} N<sub>z</sub>={Latent}";
+    public string Curve => $"{MethodRegistry.Label(Method)} N<sub>z</sub>={Latent}";
 
     /// <summary>The command that runs (or resumes) this family to the paper's extent.</summary>
     public string Command => Figure == "fig3"
-        ? $"aevb reproduce fig3 --ntrain {TrainCount} --method {Method.Name()}"
+        ? $"aevb reproduce fig3 --ntrain {TrainCount} --method {Method}"
         : $"aevb reproduce fig2 --dataset {Dataset} --latent {Latent} --samples 1e8";
 }
 
@@ -35,10 +35,10 @@ public static class FigureFamilies
     /// </summary>
     public static IReadOnlyList<FigureFamily> All { get; } =
     [
-        .. new[] { 3, 5, 10, 20, 200 }.SelectMany(z => new[] { RunMethod.Aevb, RunMethod.WakeSleep }.Select(m => new FigureFamily("fig2", "mnist", z, null, m, 240_000_000))),
-        .. new[] { 2, 5, 10, 20 }.SelectMany(z => new[] { RunMethod.Aevb, RunMethod.WakeSleep }.Select(m => new FigureFamily("fig2", "frey", z, null, m, 100_000_000))),
-        .. new[] { 1000, 50000 }.SelectMany(n => new[] { RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm }
-            .Select(m => new FigureFamily("fig3", "mnist", 3, n, m, n == 1000 ? 60_000_000 : 68_000_000))),
+        .. DatasetRegistry.All.Where(d => d.Figure2 is not null).SelectMany(d => d.Figure2!.Latents.SelectMany(z =>
+            MethodRegistry.InPaper(FigurePlan.Figure2Name).Select(m => new FigureFamily(FigurePlan.Figure2Name, d.Name, z, null, m.Name, d.Figure2!.Extent)))),
+        .. new[] { 1000, 50000 }.SelectMany(n => MethodRegistry.InPaper(FigurePlan.Figure3Name).Select(m => new FigureFamily(FigurePlan.Figure3Name,
+            DatasetRegistry.Mnist.Name, FigurePlan.Figure3Latent, n, m.Name, FigurePlan.Figure3Samples(n)))),
     ];
 
     /// <summary>Each family with the run that draws it (the one that got furthest), or null where none has been run.</summary>
@@ -46,6 +46,19 @@ public static class FigureFamilies
     {
         var list = runs.ToList();
         return All.Select(f => (f, list.Where(r => f.Matches(r.Settings)).MaxBy(r => r.Log.LastSamples))).ToList();
+    }
+
+    /// <summary>
+    /// Runs of methods beyond the paper's (registered in <see cref="MethodRegistry"/>, e.g. IWAE) at the paper's
+    /// protocol, each as a family of the panel it belongs in, with its furthest run: drawn beside the paper's curves.
+    /// </summary>
+    public static IReadOnlyList<(FigureFamily Family, FigureRunResult? Run)> Others(IEnumerable<FigureRunResult> runs)
+    {
+        var extra = new List<(FigureFamily Family, FigureRunResult Run)>();
+        foreach (var r in runs.Where(r => !All.Any(f => f.Matches(r.Settings))))
+            if (All.Select(f => f with { Method = r.Settings.Method }).FirstOrDefault(f => f.Matches(r.Settings)) is { } family)
+                extra.Add((family, r));
+        return extra.GroupBy(e => e.Family).Select(g => (g.Key, (FigureRunResult?)g.MaxBy(e => e.Run.Log.LastSamples).Run)).ToList();
     }
 }
 

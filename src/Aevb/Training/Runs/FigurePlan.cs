@@ -36,8 +36,13 @@ public sealed record FigureProtocol
     /// <summary>Binarize MNIST once (static) instead of using its intensities as targets.</summary>
     public bool? BinarizeMnist { get; init; }
 
+    /// <summary>Methods' own settings by name (e.g. IWAE's <c>k</c>); each applies to the methods that have it.</summary>
+    public IReadOnlyDictionary<string, double>? MethodOptions { get; init; }
+
     internal RunSettings Apply(RunSettings s) => s with
     {
+        MethodOptions = RunSettings.FormatMethodOptions(s.MethodOptionValues()
+            .Select(o => MethodOptions is not null && MethodOptions.TryGetValue(o.Name, out var v) ? (o.Name, v) : o)),
         LearningRate = LearningRate ?? s.LearningRate,
         LearningRateCandidates = LearningRate is null ? s.LearningRateCandidates : null,
         AnnealSamples = AnnealSamples ?? s.AnnealSamples,
@@ -50,7 +55,7 @@ public sealed record FigureProtocol
         McemWeightUpdates = McemWeightUpdates ?? s.McemWeightUpdates,
         McemChainStart = McemChainStart ?? s.McemChainStart,
         WakeSleepDreamMeans = WakeSleepDreamMeans ?? s.WakeSleepDreamMeans,
-        BinarizeMnist = s.Dataset == "mnist" && (BinarizeMnist ?? s.BinarizeMnist),
+        BinarizeMnist = DatasetRegistry.Get(s.Dataset).CanBinarize && (BinarizeMnist ?? s.BinarizeMnist),
     };
 }
 
@@ -61,8 +66,16 @@ public sealed record FigureProtocol
 /// </summary>
 public static class FigurePlan
 {
+    public const string Figure2Name = "fig2";
+    public const string Figure3Name = "fig3";
+
+    /// <summary>Figure 3's model: 100 hidden units, 3 latent variables (Section 5).</summary>
+    public const int Figure3Hidden = 100;
+
+    public const int Figure3Latent = 3;
+
     /// <summary>Paper: MNIST Nz ∈ {3, 5, 10, 20, 200}; Frey Face Nz ∈ {2, 5, 10, 20}.</summary>
-    public static int[] Figure2Latents(string dataset) => dataset == "frey" ? [2, 5, 10, 20] : [3, 5, 10, 20, 200];
+    public static int[] Figure2Latents(string dataset) => DatasetRegistry.Get(dataset).Figure2Latents.ToArray();
 
     /// <summary>
     /// Figure 2: for each latent size, AEVB and wake-sleep with 500 (MNIST) or 200 (Frey Face) hidden units, M = 100,
@@ -72,15 +85,16 @@ public static class FigurePlan
     public static IReadOnlyList<PlannedRun> Figure2(string dataset, IReadOnlyList<int>? latents, long? samples, bool quick, string outDirectory, ulong seed = 1,
         FigureProtocol? protocol = null)
     {
-        var hidden = dataset == "frey" ? 200 : 500;
+        var hidden = DatasetRegistry.Get(dataset).Hidden;
         var total = samples ?? (quick ? 100_000 : 100_000_000);
         var runs = new List<PlannedRun>();
         foreach (var nz in latents ?? Figure2Latents(dataset))
-            foreach (var method in new[] { RunMethod.Aevb, RunMethod.WakeSleep })
+            foreach (var method in MethodRegistry.InPaper(Figure2Name))
             {
                 var settings = new RunSettings
                 {
-                    Method = method,
+                    Method = method.Name,
+                    MethodOptions = DefaultOptions(method),
                     Dataset = dataset,
                     Hidden = hidden,
                     Latent = nz,
@@ -94,7 +108,7 @@ public static class FigurePlan
                     LearningRateCandidates = RunSettings.PaperLearningRates,
                 };
                 if (protocol is not null) settings = protocol.Apply(settings);
-                runs.Add(new PlannedRun(settings, Path.Combine(outDirectory, "fig2", settings.Name), "fig2"));
+                runs.Add(new PlannedRun(settings, Path.Combine(outDirectory, Figure2Name, settings.Name), Figure2Name));
             }
         return runs;
     }
@@ -114,15 +128,16 @@ public static class FigurePlan
     {
         var runs = new List<PlannedRun>();
         foreach (var n in trainCounts ?? [1000, 50000])
-            foreach (var method in new[] { RunMethod.Aevb, RunMethod.WakeSleep, RunMethod.MonteCarloEm })
+            foreach (var method in MethodRegistry.InPaper(Figure3Name))
             {
                 var total = samples ?? (quick ? 100_000 : Figure3Samples(n));
                 var settings = new RunSettings
                 {
-                    Method = method,
-                    Dataset = "mnist",
-                    Hidden = 100,
-                    Latent = 3,
+                    Method = method.Name,
+                    MethodOptions = DefaultOptions(method),
+                    Dataset = DatasetRegistry.Mnist.Name,
+                    Hidden = Figure3Hidden,
+                    Latent = Figure3Latent,
                     TrainCount = n,
                     Samples = total,
                     Seed = seed,
@@ -139,8 +154,31 @@ public static class FigurePlan
                     ImportanceSamples = quick ? 500 : 1000,
                 };
                 if (protocol is not null) settings = protocol.Apply(settings);
-                runs.Add(new PlannedRun(settings, Path.Combine(outDirectory, "fig3", settings.Name), "fig3"));
+                runs.Add(new PlannedRun(settings, Path.Combine(outDirectory, Figure3Name, settings.Name), Figure3Name));
             }
         return runs;
     }
+
+    /// <summary>
+    /// The runs of a paper plan with <paramref name="methods"/> (by name, any of <see cref="MethodRegistry"/>) in
+    /// place of the paper's, at the same settings, in the registry's order (<c>aevb reproduce --method</c>).
+    /// </summary>
+    public static IReadOnlyList<PlannedRun> WithMethods(IReadOnlyList<PlannedRun> paperPlan, IReadOnlyList<string> methods,
+        FigureProtocol? protocol = null)
+    {
+        var runs = new List<PlannedRun>();
+        var chosen = methods.Select(MethodRegistry.Get).Distinct().OrderBy(m => MethodRegistry.Position(m.Name)).ToList(); // plan order
+        foreach (var group in paperPlan.GroupBy(p => p.Settings with { Method = "", MethodOptions = null }))
+            foreach (var method in chosen)
+            {
+                var settings = group.Key with { Method = method.Name, MethodOptions = DefaultOptions(method) };
+                if (protocol is not null) settings = protocol.Apply(settings);
+                var first = group.First();
+                runs.Add(new PlannedRun(settings, Path.Combine(Path.GetDirectoryName(first.Directory)!, settings.Name), first.Figure));
+            }
+        return runs;
+    }
+
+    private static string? DefaultOptions(MethodDescription method)
+        => RunSettings.FormatMethodOptions(method.Options.Select(o => (o.Name, o.Default)));
 }

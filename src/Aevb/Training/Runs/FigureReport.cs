@@ -290,9 +290,11 @@ public static class FigureReport
     internal static (string Train, string Test) Columns(RunSettings s)
         => s.Evaluation == RunEvaluation.LowerBound ? ("train_bound", "test_bound") : ("train_log_px", "test_log_px");
 
-    private static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? $"2 {(s.Dataset == "frey" ? "Frey" : s.BinarizeMnist ? "binarized MNIST" : "MNIST")}" : $"3 N={s.TrainCount}";
+    private static string Figure(RunSettings s) => s.Evaluation != RunEvaluation.LowerBound ? $"3 N={s.TrainCount}"
+        : s.BinarizeMnist ? "2 binarized MNIST"
+        : $"2 {DatasetRegistry.Find(s.Dataset)?.ShortLabel ?? s.Dataset}";
 
-    private static string Curve(FigureRunResult r) => $"{r.Settings.Method.Label()} N<sub>z</sub>={r.Settings.Latent}";
+    private static string Curve(FigureRunResult r) => $"{MethodRegistry.Label(r.Settings.Method)} N<sub>z</sub>={r.Settings.Latent}";
 
     internal static string Count(long samples) => samples switch
     {

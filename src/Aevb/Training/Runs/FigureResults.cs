@@ -43,7 +43,8 @@ public static class FigureResults
             .OrderBy(r => r.Settings.Dataset, StringComparer.Ordinal)
             .ThenBy(r => r.Settings.TrainCount ?? int.MaxValue)
             .ThenBy(r => r.Settings.Latent)
-            .ThenBy(r => r.Settings.Method)
+            .ThenBy(r => MethodRegistry.Position(r.Settings.Method))
+            .ThenBy(r => r.Settings.Method, StringComparer.Ordinal)
             .ToList();
     }
 }

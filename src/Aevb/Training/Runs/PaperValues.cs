@@ -6,7 +6,7 @@ namespace Aevb.Training.Runs;
 /// One value read off the paper's Figure 2 or 3 (see PAPER-VALUES.md beside this file): a point of one curve, or a
 /// range where only a range can be read (<see cref="Value"/> null).
 /// </summary>
-public sealed record PaperValue(string Figure, string Dataset, int? TrainCount, int Latent, RunMethod Method, long Samples, string Split,
+public sealed record PaperValue(string Figure, string Dataset, int? TrainCount, int Latent, string Method, long Samples, string Split,
     double? Value, double? Low, double? High)
 {
     /// <summary>The reading as text: <c>−98.5</c>, <c>−128…−123</c>, or <c>&lt; −160</c>.</summary>
@@ -66,7 +66,7 @@ public static class PaperValues
             double? Number(string t) => t.Length == 0 ? null
                 : double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new InvalidDataException($"{source}, line {i + 1}: '{t}' is not a number.");
-            var value = new PaperValue(f[0], f[1], f[2].Length == 0 ? null : (int)Number(f[2])!.Value, (int)Number(f[3])!.Value, RunMethods.Parse(f[4]),
+            var value = new PaperValue(f[0], f[1], f[2].Length == 0 ? null : (int)Number(f[2])!.Value, (int)Number(f[3])!.Value, MethodRegistry.Get(f[4]).Name,
                 (long)Number(f[5])!.Value, f[6], Number(f[7]), Number(f[8]), Number(f[9]));
             if (value.Split is not ("train" or "test" or "both") || (value.Value is null && value.High is null))
                 throw new InvalidDataException($"{source}, line {i + 1}: split must be train, test or both, and a value or an upper end must be given.");

@@ -29,19 +29,19 @@ public sealed class RunData
     public int Features => Train.Cols;
 
     /// <summary>
-    /// Loads a data set by name (<c>mnist</c> or <c>frey</c>) from <paramref name="dataDirectory"/>, else
+    /// Loads a data set by name (<see cref="DatasetRegistry"/>: <c>mnist</c>, <c>frey</c>) from <paramref name="dataDirectory"/>, else
     /// <c>AEVB_DATA_DIR</c>, else <c>data/cache</c>; a missing file raises the data layer's error naming the fix.
     /// </summary>
     /// <param name="binarizeSeed">MNIST only: binarize once with this seed (see <see cref="RunSettings.BinarizeMnist"/>); null keeps the intensities.</param>
-    public static RunData Load(string dataset, string? dataDirectory = null, ulong? binarizeSeed = null) => dataset switch
+    public static RunData Load(string dataset, string? dataDirectory = null, ulong? binarizeSeed = null)
     {
-        "mnist" when binarizeSeed is { } seed => new RunData("mnist",
-            Mnist.Train(Binarization.Static, seed, dataDirectory).AsTensor(), Mnist.Test(Binarization.Static, seed, dataDirectory).AsTensor(), DecoderKind.Bernoulli),
-        "mnist" => new RunData("mnist", Mnist.Train(dataDirectory: dataDirectory).AsTensor(), Mnist.Test(dataDirectory: dataDirectory).AsTensor(), DecoderKind.Bernoulli),
-        "frey" when binarizeSeed is not null => throw new ArgumentException("Frey Face is continuous (a Gaussian decoder); binarization applies to MNIST only."),
-        "frey" => new RunData("frey", FreyFace.Train(dataDirectory).AsTensor(), FreyFace.Test(dataDirectory).AsTensor(), DecoderKind.Gaussian),
-        _ => throw new ArgumentException($"Unknown dataset '{dataset}' (expected mnist or frey)."),
-    };
+        var d = DatasetRegistry.Get(dataset);
+        if (binarizeSeed is not null && !d.CanBinarize)
+            throw new ArgumentException($"{d.Label} is continuous (a {d.Decoder} decoder); binarization applies to MNIST only.");
+        var (binarization, seed) = binarizeSeed is { } s ? (Binarization.Static, s) : (Binarization.None, 0UL);
+        return new RunData(d.Name, d.Load(DataSplit.Train, binarization, seed, dataDirectory).AsTensor(),
+            d.Load(DataSplit.Test, binarization, seed, dataDirectory).AsTensor(), d.Decoder);
+    }
 
     /// <summary>The same data with only the first <paramref name="count"/> training rows (null: all).</summary>
     public RunData WithTrainCount(int? count)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Aevb.Training.Runs;
 
@@ -30,9 +31,10 @@ public enum McemChainStart
 /// </summary>
 public sealed record RunSettings
 {
-    public required RunMethod Method { get; init; }
+    /// <summary>A method's name in <see cref="MethodRegistry"/>: <c>aevb</c>, <c>wakesleep</c>, <c>mcem</c> (<see cref="RunMethod"/>).</summary>
+    public required string Method { get; init; }
 
-    /// <summary><c>mnist</c> (Bernoulli decoder) or <c>frey</c> (Gaussian decoder).</summary>
+    /// <summary>A data set's name in <see cref="DatasetRegistry"/>: <c>mnist</c> (Bernoulli decoder), <c>frey</c> (Gaussian).</summary>
     public required string Dataset { get; init; }
 
     public required int Hidden { get; init; }
@@ -47,6 +49,10 @@ public sealed record RunSettings
 
     public int BatchSize { get; init; } = 100;
 
+    /// <summary>Figure runs train with Adagrad, the paper's optimiser; recorded in run.json.</summary>
+    [JsonInclude]
+    public string Optimizer => "adagrad";
+
     /// <summary>
     /// Adagrad's global step size when it is forced (<see cref="LearningRateCandidates"/> null); with candidates, the
     /// step size used is the one chosen at the start of the run and recorded in run.json.
@@ -54,7 +60,7 @@ public sealed record RunSettings
     public float LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>The step size when none is forced and no candidates are given.</summary>
-    public const float DefaultLearningRate = 0.02f;
+    public const float DefaultLearningRate = Optim.Adagrad.DefaultLearningRate;
 
     /// <summary>
     /// Step sizes to choose from, comma-separated (Section 5: "chosen from {0.01, 0.02, 0.1} based on performance on
@@ -62,6 +68,7 @@ public sealed record RunSettings
     /// evaluation point, and the run goes on with the one whose training-set score there is best (see
     /// <see cref="FigureRun"/>). Null: use <see cref="LearningRate"/> throughout. A string so the record keeps value equality.
     /// </summary>
+    [JsonConverter(typeof(CandidateListConverter))]
     public string? LearningRateCandidates { get; init; }
 
     /// <summary>The paper's step-size candidates (Section 5).</summary>
@@ -111,6 +118,9 @@ public sealed record RunSettings
 
     public int HmcWarmup { get; init; } = 100;
 
+    /// <summary>Importance samples per datapoint for the two cross-checks, encoder proposal and fitted-Gaussian proposal (0: skip them).</summary>
+    public int ImportanceSamples { get; init; } = 5000;
+
     /// <summary>Leapfrog steps per HMC transition of the estimator (Appendix E: 4).</summary>
     public int HmcLeapfrog { get; init; } = 4;
 
@@ -128,24 +138,35 @@ public sealed record RunSettings
     public McemChainStart McemChainStart { get; init; } = McemChainStart.Persistent;
 
     /// <summary>Wake-sleep's sleep phase dreams the Bernoulli decoder's means instead of binary samples (an ablation; see <see cref="Inference.WakeSleep.DreamMeans"/>).</summary>
+    [JsonPropertyName("wakesleep_dreams"), JsonConverter(typeof(DreamsConverter))]
     public bool WakeSleepDreamMeans { get; init; }
 
     /// <summary>
     /// MNIST binarized once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; by default the
     /// intensities are the Bernoulli decoder's targets: our choice, the paper does not say whether it binarized).
     /// </summary>
+    [JsonPropertyName("mnist_binarization"), JsonConverter(typeof(BinarizationConverter))]
     public bool BinarizeMnist { get; init; }
 
-    /// <summary>Importance samples per datapoint for the two cross-checks, encoder proposal and fitted-Gaussian proposal (0: skip them).</summary>
-    public int ImportanceSamples { get; init; } = 5000;
+    /// <summary>
+    /// The method's own settings (<see cref="MethodDescription.Options"/>), as <c>name=value</c> pairs sorted by name,
+    /// comma-separated (a string so the record keeps value equality); null for methods without any.
+    /// </summary>
+    [JsonConverter(typeof(MethodOptionsConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MethodOptions { get; init; }
 
     /// <summary>Folder-friendly name, e.g. <c>mnist-n1000-h100-z3-mcem</c>.</summary>
-    public string Name => $"{Dataset}{(TrainCount is { } n ? $"-n{n}" : "")}-h{Hidden}-z{Latent}-{Method.Name()}";
+    [JsonIgnore]
+    public string Name => $"{Dataset}{(TrainCount is { } n ? $"-n{n}" : "")}-h{Hidden}-z{Latent}-{Method}"
+                          + string.Concat(MethodOptionValues().Select(o => $"-{o.Name}{Invariant(o.Value)}"));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        if (Dataset is not ("mnist" or "frey")) throw new ArgumentException($"Unknown dataset '{Dataset}' (expected mnist or frey).");
+        var method = MethodRegistry.Get(Method);
+        DatasetRegistry.Get(Dataset);
+        if (method.Name != Method) throw new ArgumentException($"Method '{Method}' is spelled '{method.Name}' in settings.");
+        ValidateMethodOptions(method);
         if (Hidden <= 0 || Latent <= 0) throw new ArgumentException($"Hidden ({Hidden}) and latent ({Latent}) sizes must be positive.");
         if (TrainCount is <= 0) throw new ArgumentException($"The training subset size must be positive, got {TrainCount}.");
         if (Samples <= 0) throw new ArgumentException($"Samples must be positive, got {Samples}.");
@@ -189,101 +210,11 @@ public sealed record RunSettings
         return points.Distinct().ToArray();
     }
 
-    public JsonObject ToJson() => new()
-    {
-        ["method"] = Method.Name(),
-        ["dataset"] = Dataset,
-        ["hidden"] = Hidden,
-        ["latent"] = Latent,
-        ["train_count"] = TrainCount,
-        ["samples"] = Samples,
-        ["batch_size"] = BatchSize,
-        ["optimizer"] = "adagrad",
-        ["learning_rate"] = LearningRate,
-        ["learning_rate_candidates"] = LearningRateCandidates is null ? null : new JsonArray(LearningRates().Select(v => (JsonNode)v).ToArray()),
-        ["anneal_samples"] = AnnealSamples,
-        ["weight_decay"] = WeightDecay,
-        ["init_std"] = InitStd,
-        ["seed"] = Seed,
-        ["evaluation"] = Evaluation == RunEvaluation.LowerBound ? "lower_bound" : "marginal_likelihood",
-        ["first_evaluation"] = FirstEvaluation,
-        ["evaluations_per_decade"] = EvaluationsPerDecade,
-        ["checkpoint_interval"] = CheckpointInterval,
-        ["train_evaluation_size"] = TrainEvaluationSize,
-        ["test_evaluation_size"] = TestEvaluationSize,
-        ["marginal_points"] = MarginalPoints,
-        ["hmc_samples"] = HmcSamples,
-        ["hmc_chains"] = HmcChains,
-        ["hmc_warmup"] = HmcWarmup,
-        ["importance_samples"] = ImportanceSamples,
-        ["hmc_leapfrog"] = HmcLeapfrog,
-        ["linear_evaluation_every"] = LinearEvaluationEvery,
-        ["mcem_leapfrog"] = McemLeapfrog,
-        ["mcem_weight_updates"] = McemWeightUpdates,
-        ["mcem_chain_start"] = McemChainStart == McemChainStart.Persistent ? "persistent" : "prior",
-        ["wakesleep_dreams"] = WakeSleepDreamMeans ? "means" : "samples",
-        ["mnist_binarization"] = BinarizeMnist ? "static" : "none",
-    };
+    /// <summary>The object run.json stores under <c>settings</c> (snake_case names, as every version wrote them).</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, RunSettingsJson.Options)!.AsObject();
 
-    /// <summary>Reads the object written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    public static RunSettings FromJson(JsonObject json, string source)
-    {
-        T Get<T>(string key)
-        {
-            try
-            {
-                var node = json[key] ?? throw new InvalidDataException($"{source}: settings lack '{key}'.");
-                return node.GetValue<T>();
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException)
-            {
-                throw new InvalidDataException($"{source}: setting '{key}' has the wrong type ({e.Message}).");
-            }
-        }
-        T? Opt<T>(string key) where T : struct => json[key] is null ? null : Get<T>(key);
-        string Candidate(JsonNode? c) => c is JsonValue v && v.TryGetValue<float>(out var rate) && float.IsFinite(rate) && rate > 0
-            ? rate.ToString("R", CultureInfo.InvariantCulture)
-            : throw new InvalidDataException($"{source}: setting 'learning_rate_candidates' holds {c?.ToJsonString() ?? "null"}, not a positive number.");
-        return new RunSettings
-        {
-            Method = RunMethods.Parse(Get<string>("method")),
-            Dataset = Get<string>("dataset"),
-            Hidden = Get<int>("hidden"),
-            Latent = Get<int>("latent"),
-            TrainCount = Opt<int>("train_count"),
-            Samples = Get<long>("samples"),
-            BatchSize = Get<int>("batch_size"),
-            // With candidates, run.json's learning_rate is the step size the run chose, null before the choice
-            // (FigureRun compares a stored run with the settings asking for it without it).
-            LearningRate = json["learning_rate_candidates"] is JsonArray && json["learning_rate"] is null ? DefaultLearningRate
-                : Get<float>("learning_rate"),
-            WeightDecay = Get<float>("weight_decay"),
-            InitStd = Get<float>("init_std"),
-            Seed = Get<ulong>("seed"),
-            Evaluation = Get<string>("evaluation") == "lower_bound" ? RunEvaluation.LowerBound : RunEvaluation.MarginalLikelihood,
-            FirstEvaluation = Get<long>("first_evaluation"),
-            EvaluationsPerDecade = Get<int>("evaluations_per_decade"),
-            CheckpointInterval = Get<long>("checkpoint_interval"),
-            TrainEvaluationSize = Opt<int>("train_evaluation_size"),
-            TestEvaluationSize = Opt<int>("test_evaluation_size"),
-            MarginalPoints = Get<int>("marginal_points"),
-            HmcSamples = Get<int>("hmc_samples"),
-            HmcChains = Get<int>("hmc_chains"),
-            HmcWarmup = Get<int>("hmc_warmup"),
-            ImportanceSamples = Get<int>("importance_samples"),
-            // Keys added with the paper's protocol (absent in earlier runs: the values those runs used).
-            LearningRateCandidates = json["learning_rate_candidates"] is JsonArray candidates
-                ? string.Join(",", candidates.Select(Candidate)) : null,
-            AnnealSamples = Opt<long>("anneal_samples"),
-            HmcLeapfrog = Opt<int>("hmc_leapfrog") ?? 10,
-            LinearEvaluationEvery = Opt<long>("linear_evaluation_every"),
-            McemLeapfrog = Opt<int>("mcem_leapfrog") ?? 10,
-            McemWeightUpdates = Opt<int>("mcem_weight_updates") ?? 5,
-            McemChainStart = json["mcem_chain_start"]?.GetValue<string>() == "prior" ? McemChainStart.Prior : McemChainStart.Persistent,
-            WakeSleepDreamMeans = json["wakesleep_dreams"]?.GetValue<string>() == "means",
-            BinarizeMnist = json["mnist_binarization"]?.GetValue<string>() == "static",
-        };
-    }
+    /// <summary>Reads the object written by <see cref="ToJson"/> (or by any earlier version); <paramref name="source"/> names the file in errors.</summary>
+    public static RunSettings FromJson(JsonObject json, string source) => RunSettingsJson.Read(json, source);
 
     /// <summary>The settings that differ from <paramref name="other"/>, as <c>name: a → b</c> (for the mismatch error).</summary>
     public IReadOnlyList<string> Differences(RunSettings other)
@@ -291,13 +222,58 @@ public sealed record RunSettings
         var a = ToJson();
         var b = other.ToJson();
         var result = new List<string>();
-        foreach (var (key, value) in a)
+        foreach (var key in a.Select(p => p.Key).Union(b.Select(p => p.Key)))
         {
-            var x = value?.ToJsonString() ?? "null";
+            var x = a[key]?.ToJsonString() ?? "null";
             var y = b[key]?.ToJsonString() ?? "null";
             if (x != y) result.Add($"{key}: {x} → {y}");
         }
         return result;
+    }
+
+    /// <summary>The method's own settings as (name, value) pairs, in the order <see cref="MethodOptions"/> holds them.</summary>
+    public IEnumerable<(string Name, double Value)> MethodOptionValues() => ParseMethodOptions(MethodOptions);
+
+    /// <summary>The value of the method's own setting <paramref name="name"/>, or its registered default.</summary>
+    public double MethodOption(string name)
+    {
+        foreach (var (key, value) in MethodOptionValues())
+            if (key == name) return value;
+        return MethodRegistry.Get(Method).Options.FirstOrDefault(o => o.Name == name)?.Default
+               ?? throw new ArgumentException($"Method '{Method}' has no setting '{name}'.");
+    }
+
+    /// <summary><see cref="MethodOptions"/>' canonical text for these values (sorted by name; null when there are none).</summary>
+    public static string? FormatMethodOptions(IEnumerable<(string Name, double Value)> values)
+    {
+        var sorted = values.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => $"{v.Name}={Invariant(v.Value)}").ToArray();
+        return sorted.Length == 0 ? null : string.Join(",", sorted);
+    }
+
+    internal static IEnumerable<(string Name, double Value)> ParseMethodOptions(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) yield break;
+        foreach (var pair in text.Split(','))
+        {
+            var parts = pair.Split('=');
+            if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                throw new ArgumentException($"Method options '{text}' are not name=value pairs.");
+            yield return (parts[0], value);
+        }
+    }
+
+    private void ValidateMethodOptions(MethodDescription method)
+    {
+        var values = MethodOptionValues().ToList();
+        if (FormatMethodOptions(values) != MethodOptions)
+            throw new ArgumentException($"Method options '{MethodOptions}' are not sorted name=value pairs.");
+        foreach (var (name, value) in values)
+        {
+            var option = method.Options.FirstOrDefault(o => o.Name == name)
+                         ?? throw new ArgumentException($"Method '{Method}' has no setting '{name}'.");
+            if (!(value >= option.Min && value <= option.Max) || (option.IsInteger && value != Math.Floor(value)))
+                throw new ArgumentException($"Setting '{name}' of {Method} must be {(option.IsInteger ? "a whole number " : "")}in [{option.Min}, {option.Max}], got {value}.");
+        }
     }
 
     internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Aevb.IO;
+using Aevb.Models;
+using Aevb.Tensors;
+
+namespace Aevb.Training.Runs;
+
+/// <summary>
+/// One call of <see cref="FigureRun.Run"/> on a folder that is not done: resume from the checkpoint (or start, after
+/// Section 5's step-size selection), then the loop of steps, evaluations, checkpoints and progress reports.
+/// </summary>
+internal sealed class RunSession
+{
+    private readonly FigureRun _run;
+    private readonly RunSettings _s;
+    private readonly RunData _data;
+    private readonly IProgress<RunProgress>? _progress;
+    private readonly CancellationToken _cancel;
+    private readonly RunEvaluator _evaluator;
+    private readonly MinibatchStream _stream;
+    private readonly float _scale;
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly Stopwatch _train = new();
+    private readonly string _started;
+    private int _resumes;
+    private RunLog _log;
+    private RunLearner? _learner;
+    private float _rate;
+    private long _samples, _steps;
+    private double _trainSeconds, _evalSeconds;
+    private double _objectiveSum;
+    private long _objectiveCount;
+    private IReadOnlyDictionary<string, double>? _lastEvaluation;
+
+    public RunSession(FigureRun run, RunData data, JsonObject? info, IProgress<RunProgress>? progress,
+        CancellationToken cancel)
+    {
+        (_run, _s, _data, _progress, _cancel) = (run, run.Settings, data, progress, cancel);
+        _evaluator = new RunEvaluator(_s, data);
+        _log = new RunLog(_evaluator.Metrics);
+        _stream = new MinibatchStream(data.Train, _s.BatchSize, _s.Seed);
+        _scale = (float)data.Train.Rows / _s.BatchSize;
+        _resumes = info?["resumes"]?.GetValue<int>() ?? 0;
+        _started = info?["started_utc"]?.GetValue<string>()
+                   ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        run.Selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
+    }
+
+    public RunResult Run()
+    {
+        var resumedStream = Resume();
+        var resumedFrom = _samples;
+        // Before a step-size trial too: the folder says a run is under way (a trial interrupted is started again).
+        _run.WriteInfo(_run.InfoPath, "running", _started, _resumes, Counters);
+        if (_learner is null && !SelectStepSize(out _learner))
+            return new RunResult(RunOutcome.Interrupted, _run.Directory, 0, 0, 0, 0, _wall.Elapsed);
+        if (resumedStream is not null && resumedStream.TryGetValue(MinibatchStream.SegmentStartKey, out var startText))
+            ContinueStreams(resumedStream, startText);
+        else
+            _stream.Reseed(_samples);
+        return Train(_learner, resumedFrom);
+    }
+
+    private RunCounters Counters => new(_samples, _steps, _trainSeconds, _evalSeconds);
+
+    /// <summary>
+    /// Picks up the checkpoint, if any; returns its metadata (null for a fresh start). A checkpoint without a recorded
+    /// step-size choice can only be one from before checkpoints were written as one unit with run.json (a kill
+    /// between the two): the trials are deterministic, so they are simply run again.
+    /// </summary>
+    private IReadOnlyDictionary<string, string>? Resume()
+    {
+        var candidates = _s.LearningRates();
+        _rate = candidates.Length == 0 ? _s.LearningRate : _run.Selection?["chosen"]?.GetValue<float>() ?? float.NaN;
+        if (!File.Exists(_run.CheckpointPath) || float.IsNaN(_rate))
+        {
+            if (candidates.Length == 0) _learner = NewLearner(_rate);
+            return null;
+        }
+        _learner = NewLearner(_rate);
+        var (counters, metadata) = RunCheckpoint.Load(_run, _learner);
+        (_samples, _steps, _trainSeconds, _evalSeconds) = counters;
+        _log = RunLog.ReadCsv(_run.LogPath);
+        if (!_log.Metrics.SequenceEqual(_evaluator.Metrics))
+            throw new InvalidDataException(
+                $"{_run.LogPath}: columns {string.Join(",", _log.Metrics)} do not match this run's "
+                + $"{string.Join(",", _evaluator.Metrics)}; delete {_run.Directory} to start over.");
+        _log.TruncateAfter(_samples);
+        _resumes++;
+        return metadata;
+    }
+
+    private void ContinueStreams(IReadOnlyDictionary<string, string> metadata, string startText)
+    {
+        var noise = metadata.TryGetValue(MinibatchStream.NoiseKey, out var state) ? state : "";
+        if (!_stream.Continue(RunCheckpoint.SegmentStart(_run, startText, _samples), _samples, noise))
+            throw new InvalidDataException(
+                $"{_run.CheckpointPath}: metadata '{MinibatchStream.NoiseKey}' = '{noise}' is not "
+                                           + $"a generator state; delete {_run.Directory} to start over.");
+    }
+
+    /// <summary>
+    /// Section 5: the step size is "chosen from {0.01, 0.02, 0.1} based on performance on the training set in the
+    /// first few iterations". Each candidate trains from the same initialisation, on the same minibatches and noise,
+    /// up to the first evaluation point, where the run's own training-set measure (lower bound, or marginal
+    /// likelihood for Figure 3) scores it; the run goes on from the best candidate's state, so its first log row is
+    /// that evaluation. False when cancelled.
+    /// </summary>
+    private bool SelectStepSize(out RunLearner learner)
+    {
+        var candidates = _s.LearningRates();
+        // The first evaluation, at the first whole minibatch reaching it.
+        var trial = (_s.EvaluationPoints()[0] + _s.BatchSize - 1) / _s.BatchSize * _s.BatchSize;
+        var metric = _evaluator.Metrics.Contains("train_log_px") ? "train_log_px" : "train_bound";
+        var scores = new JsonArray();
+        var watch = Stopwatch.StartNew();
+        (double Score, RunLearner Learner, Dictionary<string, double> Values, double Train, double Eval)? best = null;
+        learner = null!;
+        foreach (var candidate in candidates)
+        {
+            if (Trial(candidate, trial) is not var (l, trainTime, diverged)) return false;
+            var evalWatch = Stopwatch.StartNew();
+            var values = diverged ? null : _evaluator.Evaluate(l, new Rng(MinibatchStream.Mix(_s.Seed, _samples, 3)));
+            var score = values is not null && values.TryGetValue(metric, out var v) && double.IsFinite(v)
+                ? v : double.NaN;
+            scores.Add(new JsonObject
+            {
+                ["learning_rate"] = candidate, [metric] = double.IsFinite(score) ? score : null,
+            });
+            var name = $"{_s.Name} lr {candidate.ToString(CultureInfo.InvariantCulture)}";
+            var rate = _samples / Math.Max(trainTime, 1e-9);
+            _progress?.Report(new RunProgress(name, _samples, _s.Samples, rate, double.NaN, values, IsEvaluation: true));
+            if (double.IsFinite(score) && score > (best?.Score ?? double.NegativeInfinity))
+            {
+                best = (score, l, values!, trainTime, evalWatch.Elapsed.TotalSeconds);
+                _run.Selection = new JsonObject { ["chosen"] = candidate };
+            }
+        }
+        if (best is not { } b || _run.Selection is null)
+            throw new TrainingDivergedException(trial / _s.BatchSize, trial, double.NaN, candidates.Max());
+        _rate = _run.Selection["chosen"]!.GetValue<float>();
+        _run.Selection["trial_samples"] = trial;
+        _run.Selection["score"] = metric;
+        _run.Selection["candidates"] = scores;
+        _run.Selection["seconds"] = watch.Elapsed.TotalSeconds;
+        (_samples, _steps, _trainSeconds, _evalSeconds) = (trial, trial / _s.BatchSize, b.Train, b.Eval);
+        _log.Add(_samples, _trainSeconds, _evalSeconds, b.Values);
+        learner = b.Learner;
+        Commit(learner, null);
+        return true;
+    }
+
+    /// <summary>One candidate step size from the start to <paramref name="trial"/> samples; null when
+    /// cancelled.</summary>
+    private (RunLearner Learner, double TrainSeconds, bool Diverged)? Trial(float candidate, long trial)
+    {
+        _rate = candidate;
+        _samples = 0;
+        _stream.Reseed(0);
+        var l = NewLearner(candidate);
+        var watch = Stopwatch.StartNew();
+        var diverged = false;
+        while (_samples < trial && !diverged)
+        {
+            if (_cancel.IsCancellationRequested) return null;
+            diverged = !double.IsFinite(Step(l));
+            _samples += _s.BatchSize;
+        }
+        return (l, watch.Elapsed.TotalSeconds, diverged);
+    }
+
+    /// <summary>The loop: steps, evaluations at the log-spaced points, checkpoints (and reseeds), progress.</summary>
+    private RunResult Train(RunLearner learner, long resumedFrom)
+    {
+        var points = _s.EvaluationPoints();
+        var next = 0;
+        while (next < points.Length && points[next] <= _samples) next++;
+        var nextCheckpoint = (_samples / _s.CheckpointInterval + 1) * _s.CheckpointInterval;
+        var savedAt = resumedFrom; // after the step-size trials too: a Ctrl+C before the first step still checkpoints
+        var lastReport = TimeSpan.Zero;
+        while (_samples < _s.Samples)
+        {
+            if (_cancel.IsCancellationRequested) return Interrupt(learner, savedAt, resumedFrom);
+            _train.Start();
+            var objective = Step(learner);
+            _train.Stop();
+            if (!double.IsFinite(objective))
+                throw new TrainingDivergedException(_steps + 1, _samples, objective, _rate);
+            _steps++;
+            _samples += _s.BatchSize;
+            _objectiveSum += objective;
+            _objectiveCount++;
+
+            var evaluate = next < points.Length && _samples >= points[next];
+            if (evaluate || _samples >= nextCheckpoint || _samples >= _s.Samples)
+            {
+                var evaluated = evaluate || _samples >= _s.Samples;
+                Checkpoint(learner, evaluated);
+                while (next < points.Length && points[next] <= _samples) next++;
+                savedAt = _samples;
+                while (nextCheckpoint <= _samples) nextCheckpoint += _s.CheckpointInterval;
+                _stream.Reseed(_samples);
+                _progress?.Report(Snapshot(evaluated)); // a checkpoint alone is no new evaluation: no evaluation line
+            }
+            else if (_progress is not null && _wall.Elapsed - lastReport >= TimeSpan.FromSeconds(0.5))
+            {
+                lastReport = _wall.Elapsed;
+                _progress.Report(Snapshot(false));
+                _objectiveSum = 0;
+                _objectiveCount = 0;
+            }
+        }
+        _run.WriteInfo(_run.InfoPath, "completed", _started, _resumes, Counters);
+        return new RunResult(RunOutcome.Completed, _run.Directory, _samples, resumedFrom, _trainSeconds, _evalSeconds,
+            _wall.Elapsed);
+    }
+
+    /// <summary>An evaluation (when <paramref name="evaluate"/>) and a checkpoint at the current sample
+    /// count.</summary>
+    private void Checkpoint(RunLearner learner, bool evaluate)
+    {
+        var t = _trainSeconds + _train.Elapsed.TotalSeconds;
+        if (evaluate)
+        {
+            var evalWatch = Stopwatch.StartNew();
+            var values = _evaluator.Evaluate(learner, new Rng(MinibatchStream.Mix(_s.Seed, _samples, 3)));
+            _evalSeconds += evalWatch.Elapsed.TotalSeconds;
+            _log.Add(_samples, t, _evalSeconds, values);
+            _lastEvaluation = values;
+        }
+        _trainSeconds = t;
+        _train.Reset();
+        Commit(learner, null);
+    }
+
+    /// <summary>
+    /// Ctrl+C / SIGTERM: checkpoints the work since the last one, with where the minibatch and noise streams stand,
+    /// so the next run continues them instead of reseeding here (an uninterrupted run reseeds only at evaluations
+    /// and checkpoint intervals, and a resumed one must give the same numbers).
+    /// </summary>
+    private RunResult Interrupt(RunLearner learner, long savedAt, long resumedFrom)
+    {
+        if (_samples > savedAt)
+        {
+            _trainSeconds += _train.Elapsed.TotalSeconds;
+            _train.Reset();
+            Commit(learner, _stream.State());
+        }
+        return new RunResult(RunOutcome.Interrupted, _run.Directory, _samples, resumedFrom,
+            _trainSeconds + _train.Elapsed.TotalSeconds, _evalSeconds, _wall.Elapsed);
+    }
+
+    /// <summary>One minibatch from the current stream, one update; returns the training objective.</summary>
+    private double Step(RunLearner learner)
+    {
+        _stream.Next();
+        if (_s.AnnealSamples is not null) learner.SetLearningRate(_s.AnnealedRate(_rate, _samples));
+        return learner.Step(_stream.Batch, _stream.Indices, _scale, _stream.Noise);
+    }
+
+    /// <summary>
+    /// One checkpoint: parameters and optimiser state, the model file, the log and run.json (with the step-size
+    /// choice) replace the previous ones together, or not at all (<see cref="FolderCommit"/>), so a crash at any
+    /// instant resumes from a complete checkpoint. <paramref name="streamState"/>: where the random streams stand,
+    /// for a checkpoint between reseeds.
+    /// </summary>
+    private void Commit(RunLearner learner, IReadOnlyDictionary<string, string>? streamState)
+        => FolderCommit.Write(_run.Directory, staging =>
+        {
+            RunCheckpoint.Save(_run, staging, learner, Counters, streamState);
+            _log.WriteCsv(Path.Combine(staging, FigureRun.LogFile));
+            _run.WriteInfo(Path.Combine(staging, FigureRun.InfoFile), "running", _started, _resumes, Counters);
+        });
+
+    private RunLearner NewLearner(float learningRate)
+    {
+        var root = new Rng(_s.Seed);
+        var config = new VaeConfig(_data.Features, _s.Hidden, _s.Latent, _data.Decoder);
+        var model = Vae.Create(config, _s.InitStd, root.Fork());
+        return RunLearner.Create(_s with { LearningRate = learningRate }, model, _data.Train.Rows, root.Fork());
+    }
+
+    private RunProgress Snapshot(bool isEvaluation)
+    {
+        var seconds = _trainSeconds + _train.Elapsed.TotalSeconds;
+        var rate = seconds > 0 ? _samples / seconds : 0;
+        var objective = _objectiveCount > 0 ? _objectiveSum / _objectiveCount : double.NaN;
+        return new RunProgress(_s.Name, _samples, _s.Samples, rate, objective, _lastEvaluation, isEvaluation);
+    }
+}
