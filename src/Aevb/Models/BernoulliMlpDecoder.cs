@@ -80,9 +80,11 @@ public sealed class BernoulliMlpDecoder : Decoder
         if (parameterGrads) return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
 
         var gh = Tensor.Ensure(ref _gradH, gl.Rows, Out.InFeatures);
-        Gemm.MatMul(gl, Out.Weight.Value, gh);
+        Out.InputGradient(gl, gh);
         return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
     }
+
+    protected override void FreezeLayers(bool frozen) => Hidden.WeightsFrozen = Out.WeightsFrozen = frozen;
 
     public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {
