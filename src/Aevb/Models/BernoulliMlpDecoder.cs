@@ -162,14 +162,8 @@ public sealed class BernoulliMlpDecoder : Decoder
                     break;
                 }
                 case RowPass.SigmoidGradLogits:
-                    // x − σ(l) (times scale) row by row from the logits: each row stays in L1 between the two steps.
-                    for (var r = start; r < end; r++)
-                    {
-                        var g = _b.Row(r);
-                        Kernels.Sigmoid(_a.Row(r), g);
-                        TensorPrimitives.Subtract(_x.Row(r), g, g);
-                        if (_scale != 1f) TensorPrimitives.Multiply(g, _scale, g);
-                    }
+                    // (x − σ(l))·scale row by row from the logits, in one fused pass per row.
+                    for (var r = start; r < end; r++) Kernels.BernoulliGradLogits(_a.Row(r), _x.Row(r), _scale, _b.Row(r));
                     break;
                 case RowPass.LogLikelihood:
                     // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element.
