@@ -225,8 +225,8 @@ public static class Kernels
     }
 
     /// <summary>
-    /// Two accumulators, the adds' latency, not the arithmetic, would otherwise bound the loop: even vectors go
-    /// to <c>acc0</c> and odd ones to <c>acc1</c> (the two swap after each vector), then the tail to <c>acc0</c>.
+    /// Two accumulators (the adds' latency, not the arithmetic, would otherwise bound the loop): even vectors go
+    /// to <c>acc0</c>, odd ones to <c>acc1</c>, a last unpaired vector to <c>acc0</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static float LogLikelihood256(ref float ls, ref float xs, nuint n, ref nuint i)
