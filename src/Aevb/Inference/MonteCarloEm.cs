@@ -156,7 +156,9 @@ public sealed class MonteCarloEm
         }
     }
 
-    /// <summary>The E-step's HMC transition from <paramref name="zBatch"/>, the weights held (and kept packed) throughout.</summary>
+    /// <summary>
+    /// The E-step's HMC transition from <paramref name="zBatch"/>, the weights held (and kept packed) throughout.
+    /// </summary>
     private void MoveChains(Tensor x, Tensor zBatch, Rng rng)
     {
         using var frozen = _decoder.FreezeWeights();

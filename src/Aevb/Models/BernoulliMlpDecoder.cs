@@ -163,7 +163,8 @@ public sealed class BernoulliMlpDecoder : Decoder
                 }
                 case RowPass.SigmoidGradLogits:
                     // (x − σ(l))·scale row by row from the logits, in one fused pass per row.
-                    for (var r = start; r < end; r++) Kernels.BernoulliGradLogits(_a.Row(r), _x.Row(r), _scale, _b.Row(r));
+                    for (var r = start; r < end; r++)
+                        Kernels.BernoulliGradLogits(_a.Row(r), _x.Row(r), _scale, _b.Row(r));
                     break;
                 case RowPass.LogLikelihood:
                     // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element.

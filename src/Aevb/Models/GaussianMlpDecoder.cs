@@ -96,7 +96,8 @@ public sealed class GaussianMlpDecoder : Decoder
         return (diff, invVar);
     }
 
-    protected override void FreezeLayers(bool frozen) => Hidden.WeightsFrozen = Mu.WeightsFrozen = LogVar.WeightsFrozen = frozen;
+    protected override void FreezeLayers(bool frozen)
+        => Hidden.WeightsFrozen = Mu.WeightsFrozen = LogVar.WeightsFrozen = frozen;
 
     public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {

@@ -61,7 +61,7 @@ public sealed class Linear : Module
         return gradInput;
     }
 
-    /// <summary><c>gradInput (+)= gradOutput·W</c> alone, without the parameter gradients (gradients w.r.t. z only).</summary>
+    /// <summary><c>gradInput (+)= gradOutput·W</c> alone, without parameter gradients (w.r.t. z only).</summary>
     public void InputGradient(Tensor gradOutput, Tensor gradInput, bool accumulate = false)
         => Gemm.MatMul(gradOutput, Weight.Value, gradInput, accumulate, _packedInputGrad);
 

@@ -10,19 +10,20 @@ namespace Aevb.Tensors;
 public static class Gemm
 {
     /// <summary><c>C[M,N] (+)= A[M,K] · B[N,K]ᵀ</c>.</summary>
-    public static void MatMulTransposeB(Tensor a, Tensor b, Tensor c, bool accumulate = false, PackedOperand? packedB = null)
+    public static void MatMulTransposeB(Tensor a, Tensor b, Tensor c, bool accumulate = false,
+        PackedOperand? packedB = null)
     {
         Check(a.Cols == b.Cols && c.Rows == a.Rows && c.Cols == b.Rows, "A·Bᵀ", a, b, c);
-        Sgemm.Run(transA: false, transB: true, a.Rows, b.Rows, a.Cols, a.Data, a.Cols, b.Data, b.Cols, c.Data, c.Cols, accumulate,
-            Reusable(packedB, b));
+        Sgemm.Run(transA: false, transB: true, a.Rows, b.Rows, a.Cols, a.Data, a.Cols, b.Data, b.Cols,
+            c.Data, c.Cols, accumulate, Reusable(packedB, b));
     }
 
     /// <summary><c>C[M,N] (+)= A[M,K] · B[K,N]</c>.</summary>
     public static void MatMul(Tensor a, Tensor b, Tensor c, bool accumulate = false, PackedOperand? packedB = null)
     {
         Check(a.Cols == b.Rows && c.Rows == a.Rows && c.Cols == b.Cols, "A·B", a, b, c);
-        Sgemm.Run(transA: false, transB: false, a.Rows, b.Cols, a.Cols, a.Data, a.Cols, b.Data, b.Cols, c.Data, c.Cols, accumulate,
-            Reusable(packedB, b));
+        Sgemm.Run(transA: false, transB: false, a.Rows, b.Cols, a.Cols, a.Data, a.Cols, b.Data, b.Cols,
+            c.Data, c.Cols, accumulate, Reusable(packedB, b));
     }
 
     /// <summary><c>C[M,N] (+)= A[K,M]ᵀ · B[K,N]</c>.</summary>
@@ -32,7 +33,8 @@ public static class Gemm
         Sgemm.Run(transA: true, transB: false, a.Cols, b.Cols, a.Rows, a.Data, a.Cols, b.Data, b.Cols, c.Data, c.Cols, accumulate);
     }
 
-    private static PackedOperand? Reusable(PackedOperand? packed, Tensor b) => packed is not null && packed.Serves(b) ? packed : null;
+    private static PackedOperand? Reusable(PackedOperand? packed, Tensor b)
+        => packed is not null && packed.Serves(b) ? packed : null;
 
     private static void Check(bool ok, string op, Tensor a, Tensor b, Tensor c)
     {

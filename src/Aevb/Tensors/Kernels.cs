@@ -114,7 +114,8 @@ public static class Kernels
     /// same vector or scalar path as there, without writing σ(l) out and reading it back twice.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    public static void BernoulliGradLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> x, float scale, Span<float> grad)
+    public static void BernoulliGradLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> x, float scale,
+        Span<float> grad)
     {
         CheckLengths(logits.Length, x.Length, grad.Length);
         ref var ls = ref MemoryMarshal.GetReference(logits);

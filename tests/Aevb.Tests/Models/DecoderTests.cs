@@ -54,7 +54,8 @@ public class DecoderTests
         var model = TestModels.Small(kind, input: 70, hidden: 30);
         var decoder = model.Decoder;
         var x = TestModels.Data(9, model.InputSize, seed: 8);
-        var zs = Enumerable.Range(0, 3).Select(i => TestModels.Normal(9, model.LatentSize, seed: (ulong)(20 + i))).ToArray();
+        var zs = Enumerable.Range(0, 3)
+            .Select(i => TestModels.Normal(9, model.LatentSize, seed: (ulong)(20 + i))).ToArray();
         float[] Passes()
         {
             var logLik = new float[9];

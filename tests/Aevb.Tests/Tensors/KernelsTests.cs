@@ -216,10 +216,12 @@ public class KernelsTests
                     var exact = (x[i] - 1 / (1 + Math.Exp(-(double)l[i]))) * scale;
                     // Cancellation in x − σ leaves an absolute error of a few ulp of the larger term, times scale.
                     var tolerance = 4 * Math.Abs(scale) * Math.Max(Math.Abs(x[i]), 1.0) * 6e-8;
-                    Assert.True(Math.Abs(fused[i] - exact) <= tolerance, $"n = {n}, l = {l[i]}, x = {x[i]}: {fused[i]} vs {exact}");
+                    Assert.True(Math.Abs(fused[i] - exact) <= tolerance,
+                        $"n = {n}, l = {l[i]}, x = {x[i]}: {fused[i]} vs {exact}");
                 }
             }
-        Assert.Throws<ArgumentException>(() => Kernels.BernoulliGradLogits(new float[3], new float[3], 1f, new float[2]));
+        Assert.Throws<ArgumentException>(
+            () => Kernels.BernoulliGradLogits(new float[3], new float[3], 1f, new float[2]));
     }
 
     [Fact]

@@ -44,8 +44,10 @@ public class PackedOperandTests
                 var expected = new float[m * n];
                 Sgemm.Run(isa, threads, false, transB, m, n, k, a, k, b, ldb, expected, n, accumulate: false);
                 var actual = new float[m * n];
-                Sgemm.Run(isa, threads, false, transB, m, n, k, a, k, b, ldb, actual, n, accumulate: false, packedB: packed);
-                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{isa} x{threads} [{m}x{n}x{k}] tB={transB} round {round}");
+                Sgemm.Run(isa, threads, false, transB, m, n, k, a, k, b, ldb, actual, n, accumulate: false,
+                    packedB: packed);
+                Assert.True(expected.AsSpan().SequenceEqual(actual),
+                    $"{isa} x{threads} [{m}x{n}x{k}] tB={transB} round {round}");
             }
         }
     }
