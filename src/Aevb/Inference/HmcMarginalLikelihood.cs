@@ -88,6 +88,8 @@ public sealed class HmcMarginalLikelihood
         if (Samples < d + 2) throw new ArgumentException($"Fitting a {d}-dimensional Gaussian needs more than {d + 1} samples; Samples is {Samples}.");
         if (c < 2) throw new ArgumentException($"ChainsPerPoint must be at least 2 (one set fits q, another scores it); got {c}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Thin);
+        // The model is fixed throughout: a decoder keeps its weights packed for all the passes (same bits).
+        using var frozen = Model is DecoderLatentModel m ? m.Decoder.FreezeWeights() : default;
 
         var estimate = new double[x.Rows];
         var error = new double[x.Rows];

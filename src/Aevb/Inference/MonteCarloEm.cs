@@ -129,20 +129,7 @@ public sealed class MonteCarloEm
             _z.AsSpan(i * d, d).CopyTo(zBatch.Row(r));
         }
         if (ChainsFromPrior) rng.FillNormal(zBatch.Span);
-        _posterior.X = x;
-        _hmc.Target = _posterior;
-        _hmc.Initialize(zBatch);
-        if (float.IsNaN(StepSize))
-        {
-            // First step: the doubling/halving search per chain, then their median as the shared start.
-            _hmc.FindReasonableStepSize(rng);
-            var found = _hmc.StepSize.ToArray();
-            Array.Sort(found);
-            StepSize = found[found.Length / 2];
-        }
-        _hmc.StepSize.Fill(StepSize);
-        LastAcceptance = _hmc.Step(rng);
-        StepSize = _hmc.StepSize[0];
+        MoveChains(x, zBatch, rng);
         var zNew = _hmc.Position;
         for (var r = 0; r < m; r++)
         {
@@ -167,5 +154,27 @@ public sealed class MonteCarloEm
             _decoder.Backward(x, -scale);
             Optimizer.Step();
         }
+    }
+
+    /// <summary>
+    /// The E-step's HMC transition from <paramref name="zBatch"/>, the weights held (and kept packed) throughout.
+    /// </summary>
+    private void MoveChains(Tensor x, Tensor zBatch, Rng rng)
+    {
+        using var frozen = _decoder.FreezeWeights();
+        _posterior.X = x;
+        _hmc.Target = _posterior;
+        _hmc.Initialize(zBatch);
+        if (float.IsNaN(StepSize))
+        {
+            // First step: the doubling/halving search per chain, then their median as the shared start.
+            _hmc.FindReasonableStepSize(rng);
+            var found = _hmc.StepSize.ToArray();
+            Array.Sort(found);
+            StepSize = found[found.Length / 2];
+        }
+        _hmc.StepSize.Fill(StepSize);
+        LastAcceptance = _hmc.Step(rng);
+        StepSize = _hmc.StepSize[0];
     }
 }

@@ -80,9 +80,11 @@ public sealed class BernoulliMlpDecoder : Decoder
         if (parameterGrads) return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
 
         var gh = Tensor.Ensure(ref _gradH, gl.Rows, Out.InFeatures);
-        Gemm.MatMul(gl, Out.Weight.Value, gh);
+        Out.InputGradient(gl, gh);
         return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
     }
+
+    protected override void FreezeLayers(bool frozen) => Hidden.WeightsFrozen = Out.WeightsFrozen = frozen;
 
     public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {
@@ -160,14 +162,9 @@ public sealed class BernoulliMlpDecoder : Decoder
                     break;
                 }
                 case RowPass.SigmoidGradLogits:
-                    // x − σ(l) (times scale) row by row from the logits: each row stays in L1 between the two steps.
+                    // (x − σ(l))·scale row by row from the logits, in one fused pass per row.
                     for (var r = start; r < end; r++)
-                    {
-                        var g = _b.Row(r);
-                        Kernels.Sigmoid(_a.Row(r), g);
-                        TensorPrimitives.Subtract(_x.Row(r), g, g);
-                        if (_scale != 1f) TensorPrimitives.Multiply(g, _scale, g);
-                    }
+                        Kernels.BernoulliGradLogits(_a.Row(r), _x.Row(r), _scale, _b.Row(r));
                     break;
                 case RowPass.LogLikelihood:
                     // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element.

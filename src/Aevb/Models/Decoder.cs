@@ -44,6 +44,35 @@ public abstract class Decoder
     /// <summary>Parameters named relative to the decoder (<c>hidden.weight</c>, <c>out.bias</c>, ...).</summary>
     public abstract IEnumerable<(string Name, Parameter Parameter)> NamedParameters();
 
+    /// <summary>
+    /// While true, the layers keep their weights packed for the matrix products between passes (see
+    /// <see cref="Linear.WeightsFrozen"/>): for passes that move z only, such as HMC and the evaluations; bitwise
+    /// the same results. Prefer <see cref="FreezeWeights"/>, which restores the previous state.
+    /// </summary>
+    public bool WeightsFrozen
+    {
+        get;
+        set
+        {
+            field = value;
+            FreezeLayers(value);
+        }
+    }
+
+    /// <summary>
+    /// <c>using (decoder.FreezeWeights()) { … }</c>: the weights stay packed inside the block, which must not
+    /// change them (an optimiser step there would go unseen by the products).
+    /// </summary>
+    public FrozenWeights FreezeWeights()
+    {
+        var scope = new FrozenWeights(this, WeightsFrozen);
+        WeightsFrozen = true;
+        return scope;
+    }
+
+    /// <summary>Sets <see cref="Linear.WeightsFrozen"/> on every layer.</summary>
+    protected abstract void FreezeLayers(bool frozen);
+
     protected void CheckData(Tensor x, Tensor forwardOutput)
     {
         if (!x.HasShape(forwardOutput.Rows, OutputSize))
@@ -56,7 +85,7 @@ public abstract class Decoder
         var ga = Tensor.Ensure(ref gradA, gradH.Rows, gradH.Cols);
         Kernels.TanhBackward(h.Data, gradH.Data, ga.Data);
         var dz = Tensor.Ensure(ref gradZ, gradH.Rows, hidden.InFeatures);
-        Gemm.MatMul(ga, hidden.Weight.Value, dz);
+        hidden.InputGradient(ga, dz);
         return dz;
     }
 }

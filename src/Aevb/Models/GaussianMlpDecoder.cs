@@ -80,8 +80,8 @@ public sealed class GaussianMlpDecoder : Decoder
             TensorPrimitives.Add(Mu.Backward(gPre).Data, LogVar.Backward(glv).Data, gh.Data);
             return Hidden.Backward(_tanh.Backward(gh));
         }
-        Gemm.MatMul(gPre, Mu.Weight.Value, gh);
-        Gemm.MatMul(glv, LogVar.Weight.Value, gh, accumulate: true);
+        Mu.InputGradient(gPre, gh);
+        LogVar.InputGradient(glv, gh, accumulate: true);
         return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
     }
 
@@ -95,6 +95,9 @@ public sealed class GaussianMlpDecoder : Decoder
         TensorPrimitives.Exp(invVar.Data, invVar.Data);
         return (diff, invVar);
     }
+
+    protected override void FreezeLayers(bool frozen)
+        => Hidden.WeightsFrozen = Mu.WeightsFrozen = LogVar.WeightsFrozen = frozen;
 
     public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {

@@ -10,6 +10,8 @@ public sealed class Linear : Module
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _gradInput;
+    // The weight packed for the forward product (W as op(B) = Wᵀ) and for the input gradient (W as is).
+    private readonly PackedOperand _packedForward = new(), _packedInputGrad = new();
 
     public Linear(int inFeatures, int outFeatures)
     {
@@ -24,13 +26,24 @@ public sealed class Linear : Module
     public Parameter Weight { get; }
     public Parameter Bias { get; }
 
+    /// <summary>
+    /// While true, the forward and input-gradient products keep the weight packed between calls instead of
+    /// packing it per call (bitwise the same results). Only for passes that leave the weight alone — HMC over z,
+    /// evaluation — since a weight written meanwhile would not be seen; setting it, either way, drops the copies.
+    /// </summary>
+    public bool WeightsFrozen
+    {
+        get => _packedForward.Enabled;
+        set => _packedForward.Enabled = _packedInputGrad.Enabled = value;
+    }
+
     public override Tensor Forward(Tensor input)
     {
         if (input.Cols != InFeatures)
             throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}) got input with {input.Cols} features.", nameof(input));
         _input = input;
         var output = Tensor.Ensure(ref _output, input.Rows, OutFeatures);
-        Gemm.MatMulTransposeB(input, Weight.Value, output);
+        Gemm.MatMulTransposeB(input, Weight.Value, output, packedB: _packedForward);
         Kernels.AddRowVector(output, Bias.Value.Data);
         return output;
     }
@@ -44,9 +57,13 @@ public sealed class Linear : Module
         Kernels.AddColumnSums(gradOutput, Bias.Grad.Data);
         if (!RequiresInputGrad) return Tensor.Empty;
         var gradInput = Tensor.Ensure(ref _gradInput, gradOutput.Rows, InFeatures);
-        Gemm.MatMul(gradOutput, Weight.Value, gradInput);
+        InputGradient(gradOutput, gradInput);
         return gradInput;
     }
+
+    /// <summary><c>gradInput (+)= gradOutput·W</c> alone, without parameter gradients (w.r.t. z only).</summary>
+    public void InputGradient(Tensor gradOutput, Tensor gradInput, bool accumulate = false)
+        => Gemm.MatMul(gradOutput, Weight.Value, gradInput, accumulate, _packedInputGrad);
 
     public override IEnumerable<(string, Parameter)> NamedParameters()
     {

@@ -101,18 +101,21 @@ internal static unsafe class Sgemm
     public static bool IsEmulated(SgemmIsa isa) => CanRun(isa) && !IsSupported(isa);
 
     public static void Run(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
+        PackedOperand? packedB = null)
         => Run(Best, (long)m * n * k < ParallelMinMacs ? 1 : Engine.NumThreads,
-            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, packedB: packedB);
 
     /// <summary>
     /// The fast path with an explicit instruction set and thread count (tests force each; the count is
     /// used even for small products, so the parallel edge cases can be tested on small shapes). Any
     /// instruction set <see cref="CanRun"/> accepts, the AVX-512 kernel in software where the CPU lacks it.
-    /// <paramref name="packAll"/> packs operands that would otherwise be read in place (tests cover both).
+    /// <paramref name="packAll"/> packs operands that would otherwise be read in place (tests cover both);
+    /// <paramref name="packedB"/>, when given, holds op(B) packed across products (its owner vouches for B).
     /// </summary>
     internal static void Run(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool packAll = false)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
+        bool packAll = false, PackedOperand? packedB = null)
     {
         if (!CanRun(isa)) throw new PlatformNotSupportedException($"This CPU has no {isa} support.");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -140,16 +143,17 @@ internal static unsafe class Sgemm
             if (isa == SgemmIsa.Avx512 && n <= SgemmKernels.Avx2Kernel.NR && IsSupported(SgemmIsa.Avx2)) isa = SgemmIsa.Avx2;
             switch (isa)
             {
-                case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads); break;
-                case SgemmIsa.Avx2: Execute<SgemmKernels.Avx2Kernel>(ref args, isa, threads); break;
-                case SgemmIsa.Vector128: Execute<SgemmKernels.Vector128Kernel>(ref args, isa, threads); break;
-                default: Execute<SgemmKernels.ScalarKernel>(ref args, isa, threads); break;
+                case SgemmIsa.Avx512: Execute<SgemmKernels.Avx512Kernel>(ref args, isa, threads, packedB); break;
+                case SgemmIsa.Avx2: Execute<SgemmKernels.Avx2Kernel>(ref args, isa, threads, packedB); break;
+                case SgemmIsa.Vector128: Execute<SgemmKernels.Vector128Kernel>(ref args, isa, threads, packedB); break;
+                default: Execute<SgemmKernels.ScalarKernel>(ref args, isa, threads, packedB); break;
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Execute<TK>(ref GemmArgs g, SgemmIsa isa, int threads) where TK : struct, IMicroKernel
+    private static void Execute<TK>(ref GemmArgs g, SgemmIsa isa, int threads, PackedOperand? packedB)
+        where TK : struct, IMicroKernel
     {
         g.MTiles = (g.M + TK.MR - 1) / TK.MR;
         g.Panels = (g.N + TK.NR - 1) / TK.NR;
@@ -162,7 +166,15 @@ internal static unsafe class Sgemm
         threads = Math.Min(threads, g.SplitN ? g.Panels : g.MTiles);
 
         var ws = Workspace.Current;
-        g.Shared = g.SplitN ? ws.Shared.Get(g.MTiles * TK.MR * g.K) : ws.Shared.Get(g.Panels * TK.NR * g.K);
+        if (packedB is not null)
+        {
+            // op(B) comes packed whole (the same values and layout the panels would be packed into), so
+            // nothing of it is packed or read in place below.
+            g.PackedB = packedB.Get<TK>(ref g);
+            g.DirectB = false;
+        }
+        g.Shared = !g.SplitN && g.PackedB != null ? g.PackedB
+            : g.SplitN ? ws.Shared.Get(g.MTiles * TK.MR * g.K) : ws.Shared.Get(g.Panels * TK.NR * g.K);
         if (threads > 1 && WorkerPool.TryEnter())
         {
             var job = ws.Job;
@@ -198,7 +210,7 @@ internal static unsafe class Sgemm
     {
         var ws = Workspace.Current;
         var scratch = ws.Scratch;
-        var sharedUnits = g.SplitN ? g.MTiles : g.Panels;
+        var sharedUnits = g.SplitN ? g.MTiles : g.PackedB == null ? g.Panels : 0;
         // Phase 1: the operand everyone reads, packed cooperatively (units read in place are skipped).
         while (true)
         {
@@ -282,7 +294,7 @@ internal static unsafe class Sgemm
 
     /// <summary>Packs columns <c>[j·NR, j·NR + NR)</c> of op(B), every K block (layout [K block][panel][kc][NR]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackBPanel<TK>(ref GemmArgs g, int j, float* dst) where TK : struct, IMicroKernel
+    internal static void PackBPanel<TK>(ref GemmArgs g, int j, float* dst) where TK : struct, IMicroKernel
     {
         var col0 = j * TK.NR;
         var lanes = Math.Min(TK.NR, g.N - col0);
@@ -312,6 +324,11 @@ internal static unsafe class Sgemm
             {
                 b = g.B + (nint)k0 * g.Ldb + col0;
                 bStride = g.Ldb;
+            }
+            else if (g.PackedB != null)
+            {
+                b = g.PackedB + (nint)k0 * g.Panels * TK.NR + (nint)col0 * kc;
+                bStride = TK.NR;
             }
             else
             {
@@ -419,7 +436,7 @@ internal static unsafe class Sgemm
     /// <summary>One product's operands, shapes and blocking (a struct: copied into the job, never boxed).</summary>
     internal struct GemmArgs
     {
-        public float* A, B, C, Shared;
+        public float* A, B, C, Shared, PackedB;
         public int Lda, Ldb, Ldc, M, N, K, Kc, MTiles, Panels;
         public bool TransA, TransB, Accumulate, Simd, SplitN, DirectA, DirectB;
     }

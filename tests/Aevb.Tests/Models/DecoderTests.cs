@@ -42,6 +42,50 @@ public class DecoderTests
         Assert.Equal(full.Mean, lazy.Mean);
     }
 
+    /// <summary>
+    /// With the weights frozen (kept packed between passes), passes over several z give the bits of unfrozen ones;
+    /// the scope restores the previous state, nested or not, and a frozen decoder sees weights changed between scopes.
+    /// </summary>
+    [Theory]
+    [InlineData(DecoderKind.Bernoulli)]
+    [InlineData(DecoderKind.Gaussian)]
+    public void FrozenWeightsGiveTheSameBits(DecoderKind kind)
+    {
+        var model = TestModels.Small(kind, input: 70, hidden: 30);
+        var decoder = model.Decoder;
+        var x = TestModels.Data(9, model.InputSize, seed: 8);
+        var zs = Enumerable.Range(0, 3)
+            .Select(i => TestModels.Normal(9, model.LatentSize, seed: (ulong)(20 + i))).ToArray();
+        float[] Passes()
+        {
+            var logLik = new float[9];
+            var result = new List<float>();
+            foreach (var z in zs)
+            {
+                decoder.ForwardForLikelihood(z);
+                decoder.LogLikelihood(x, logLik);
+                result.AddRange(logLik);
+                result.AddRange(decoder.Backward(x, 1f, parameterGrads: false).Data);
+            }
+            return result.ToArray();
+        }
+        for (var change = 0; change < 2; change++)
+        {
+            // Between the rounds the weights change (as an M-step would), outside any scope.
+            if (change == 1)
+                foreach (var (_, p) in decoder.NamedParameters()) p.Value.Span[0] += 0.25f;
+            var expected = Passes();
+            using (decoder.FreezeWeights())
+            {
+                Assert.True(decoder.WeightsFrozen);
+                Assert.Equal(expected, Passes());
+                using (decoder.FreezeWeights()) Assert.Equal(expected, Passes());
+                Assert.True(decoder.WeightsFrozen);
+            }
+            Assert.False(decoder.WeightsFrozen);
+        }
+    }
+
     [Theory]
     [InlineData(DecoderKind.Bernoulli, true)]
     [InlineData(DecoderKind.Bernoulli, false)]
