@@ -73,20 +73,13 @@ public sealed class SgvbEstimator
     {
         if (x.Cols != _model.InputSize)
             throw new ArgumentException($"The model takes {_model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
-        int m = x.Rows, l = SamplesPerDatapoint, nz = _model.LatentSize;
+        int m = x.Rows, l = SamplesPerDatapoint;
         EnsureRows(m);
         _x = x;
         (_mu, _logVar) = _model.Encoder.Forward(x);
+        var (_, z) = Reparameterization.Sample(_mu, _logVar, eps, l, ref _sigma, ref _z);
 
-        var sigma = Tensor.Ensure(ref _sigma, m, nz);
-        TensorPrimitives.Multiply(_logVar.Data, 0.5f, sigma.Data);
-        TensorPrimitives.Exp(sigma.Data, sigma.Data);
-        var z = Tensor.Ensure(ref _z, m * l, nz);
-        for (var i = 0; i < m; i++)
-            for (var s = 0; s < l; s++)
-                TensorPrimitives.FusedMultiplyAdd(sigma.Row(i), eps.Row(i * l + s), _mu.Row(i), z.Row(i * l + s));
-
-        var xRep = Repeated(x);
+        var xRep = Reparameterization.Repeat(x, l, ref _xRepeated);
         _model.Decoder.ForwardForLikelihood(z); // the mean only if Backward follows (evaluations skip it)
         _model.Decoder.LogLikelihood(xRep, _logPx);
 
@@ -105,7 +98,7 @@ public sealed class SgvbEstimator
                 for (var s = 0; s < l; s++)
                 {
                     var r = i * l + s;
-                    _logRatio[r] = LogPriorOverPosterior(z.Row(r), eps.Row(r), _logVar.Row(i));
+                    _logRatio[r] = Reparameterization.LogPriorOverPosterior(z.Row(r), eps.Row(r), _logVar.Row(i));
                     sum += _logPx[r] + (double)_logRatio[r];
                 }
                 _bounds[i] = (float)(sum / l);
@@ -123,109 +116,86 @@ public sealed class SgvbEstimator
     public void Backward(float scale)
     {
         var x = _x ?? throw new InvalidOperationException("Backward called before Forward.");
-        int m = x.Rows, l = SamplesPerDatapoint, nz = _model.LatentSize;
-        var s = -scale / l; // loss weight of each sample
-        var z = _z!;
-        var eps = _eps!;
-        var sigma = _sigma!;
-        var gMu = Tensor.Ensure(ref _gradMu, m, nz);
-        var gLv = Tensor.Ensure(ref _gradLogVar, m, nz);
-        gMu.Zero();
-        gLv.Zero();
+        int m = x.Rows, nz = _model.LatentSize;
+        var gradMu = Tensor.Ensure(ref _gradMu, m, nz);
+        var gradLogVar = Tensor.Ensure(ref _gradLogVar, m, nz);
+        gradMu.Zero();
+        gradLogVar.Zero();
+        var data = SamplesPerDatapoint == 1 ? x : _xRepeated!;
+        switch (Kind)
+        {
+            case Estimator.B: BackwardB(data, scale, gradMu, gradLogVar); break;
+            case Estimator.A: BackwardA(data, scale, gradMu, gradLogVar); break;
+            default: BackwardScoreFunction(data, scale, gradMu, gradLogVar); break;
+        }
+        _model.Encoder.Backward(gradMu, gradLogVar);
+    }
 
-        var dz = _model.Decoder.Backward(l == 1 ? x : _xRepeated!, s);
-        if (Kind == Estimator.ScoreFunction)
+    /// <summary>
+    /// Estimator B (eq. 7), the step of Algorithm 1: the loss <c>−scale Σ_i [−KL_i + (1/L) Σ_l log p(x_i|z_il)]</c>
+    /// back through the decoder, through <c>z = μ + σ ε</c>, plus the closed-form KL term's own gradient.
+    /// </summary>
+    private void BackwardB(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
+    {
+        var l = SamplesPerDatapoint;
+        var gradZ = _model.Decoder.Backward(data, -scale / l);
+        Reparameterization.Backward(gradZ, _eps!, _sigma!, l, gradMu, gradLogVar);
+        // −KL = ½ Σ (1 + log σ² − μ² − σ²): ∂/∂μ = −μ, ∂/∂log σ² = ½ (1 − σ²); the loss carries −scale.
+        var (mu, sigma, gm, gv) = (_mu.Data, _sigma!.Data, gradMu.Data, gradLogVar.Data);
+        for (var k = 0; k < gm.Length; k++)
         {
-            // Decoder parameters get the pathwise gradient at fixed z (done above); the encoder gets
-            // f · ∇φ log q(z|x) with ∇μ log q = ε/σ and ∇(log σ²) log q = ½ (ε² − 1).
-            for (var i = 0; i < m; i++)
+            gm[k] += scale * mu[k];
+            gv[k] -= scale * 0.5f * (1f - sigma[k] * sigma[k]);
+        }
+    }
+
+    /// <summary>
+    /// Estimator A (eq. 6): the loss <c>−scale Σ_i (1/L) Σ_l [log p(x_i|z_il) + log p(z_il) − log q(z_il|x_i)]</c>,
+    /// every term through <c>z = μ + σ ε</c>.
+    /// </summary>
+    private void BackwardA(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
+    {
+        var l = SamplesPerDatapoint;
+        var s = -scale / l; // loss weight of each sample
+        var gradZ = _model.Decoder.Backward(data, s);
+        // log p(z) = −½ z² + const adds −z to ∇z (weighted like the samples).
+        TensorPrimitives.MultiplyAdd(_z!.Data, -s, gradZ.Data, gradZ.Data);
+        Reparameterization.Backward(gradZ, _eps!, _sigma!, l, gradMu, gradLogVar);
+        // −log q(z|x) = ½ log σ² + ½ ε² + const under the reparameterisation: ∂/∂log σ² = ½ per sample.
+        TensorPrimitives.Add(gradLogVar.Data, -0.5f * scale, gradLogVar.Data);
+    }
+
+    /// <summary>
+    /// The score-function gradient: decoder parameters get the pathwise gradient at fixed z; the encoder gets
+    /// <c>f · ∇φ log q(z|x)</c> with <c>f = log p(x|z) + log p(z) − log q(z|x)</c>, <c>∇μ log q = ε/σ</c> and
+    /// <c>∇(log σ²) log q = ½ (ε² − 1)</c>.
+    /// </summary>
+    private void BackwardScoreFunction(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
+    {
+        var l = SamplesPerDatapoint;
+        var s = -scale / l;
+        _model.Decoder.Backward(data, s);
+        for (var i = 0; i < gradMu.Rows; i++)
+        {
+            var sig = _sigma!.Row(i);
+            var gm = gradMu.Row(i);
+            var gv = gradLogVar.Row(i);
+            for (var t = 0; t < l; t++)
             {
-                var sig = sigma.Row(i);
-                var gm = gMu.Row(i);
-                var gv = gLv.Row(i);
-                for (var t = 0; t < l; t++)
+                var r = i * l + t;
+                var w = s * (_logPx[r] + _logRatio[r]);
+                var e = _eps!.Row(r);
+                for (var j = 0; j < sig.Length; j++)
                 {
-                    var r = i * l + t;
-                    var w = s * (_logPx[r] + _logRatio[r]);
-                    var e = eps.Row(r);
-                    for (var j = 0; j < nz; j++)
-                    {
-                        gm[j] += w * e[j] / sig[j];
-                        gv[j] += w * 0.5f * (e[j] * e[j] - 1f);
-                    }
+                    gm[j] += w * e[j] / sig[j];
+                    gv[j] += w * 0.5f * (e[j] * e[j] - 1f);
                 }
             }
         }
-        else
-        {
-            // A: the prior term log p(z) adds −z to ∇z (weighted like the samples).
-            if (Kind == Estimator.A) TensorPrimitives.MultiplyAdd(z.Data, -s, dz.Data, dz.Data);
-            // Through z = μ + σ ε: ∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε.
-            for (var i = 0; i < m; i++)
-            {
-                var sig = sigma.Row(i);
-                var gm = gMu.Row(i);
-                var gv = gLv.Row(i);
-                for (var t = 0; t < l; t++)
-                {
-                    var r = i * l + t;
-                    var g = dz.Row(r);
-                    var e = eps.Row(r);
-                    for (var j = 0; j < nz; j++)
-                    {
-                        gm[j] += g[j];
-                        gv[j] += g[j] * e[j] * 0.5f * sig[j];
-                    }
-                }
-            }
-            if (Kind == Estimator.B)
-            {
-                // −KL = ½ Σ (1 + log σ² − μ² − σ²): ∂/∂μ = −μ, ∂/∂log σ² = ½ (1 − σ²); the loss carries −scale.
-                for (var i = 0; i < m; i++)
-                {
-                    var mu = _mu.Row(i);
-                    var sig = sigma.Row(i);
-                    var gm = gMu.Row(i);
-                    var gv = gLv.Row(i);
-                    for (var j = 0; j < nz; j++)
-                    {
-                        gm[j] += scale * mu[j];
-                        gv[j] -= scale * 0.5f * (1f - sig[j] * sig[j]);
-                    }
-                }
-            }
-            else
-            {
-                // A: −log q(z|x) = ½ log σ² + ½ ε² + const under the reparameterisation: ∂/∂log σ² = ½ per sample.
-                TensorPrimitives.Add(gLv.Data, -0.5f * scale, gLv.Data);
-            }
-        }
-        _model.Encoder.Backward(gMu, gLv);
     }
 
     /// <summary><c>N/M</c>: the factor that turns a minibatch sum into an estimate of the sum over the data set (eq. 8).</summary>
     public static float FullDataScale(int datasetSize, int batchSize) => (float)datasetSize / batchSize;
-
-    /// <summary><c>log p(z) − log q(z|x)</c> with <c>(z − μ)²/σ² = ε²</c>; the ½ log 2π terms cancel.</summary>
-    private static float LogPriorOverPosterior(ReadOnlySpan<float> z, ReadOnlySpan<float> eps, ReadOnlySpan<float> logVar)
-    {
-        double sum = 0;
-        for (var j = 0; j < z.Length; j++)
-            sum += -(double)z[j] * z[j] + logVar[j] + (double)eps[j] * eps[j];
-        return (float)(0.5 * sum);
-    }
-
-    /// <summary>x itself for L = 1, else each row repeated L times (a reused buffer).</summary>
-    private Tensor Repeated(Tensor x)
-    {
-        var l = SamplesPerDatapoint;
-        if (l == 1) return x;
-        var rep = Tensor.Ensure(ref _xRepeated, x.Rows * l, x.Cols);
-        for (var i = 0; i < x.Rows; i++)
-            for (var s = 0; s < l; s++)
-                x.Row(i).CopyTo(rep.Row(i * l + s));
-        return rep;
-    }
 
     private void EnsureRows(int m)
     {
