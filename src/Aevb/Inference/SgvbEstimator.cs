@@ -15,7 +15,7 @@ namespace Aevb.Inference;
 /// <remarks>
 /// Rows of the decoder batch are ordered datapoint-major: sample l of datapoint i is row <c>i·L + l</c>.
 /// </remarks>
-public sealed class SgvbEstimator
+public sealed class SgvbEstimator : IDatapointBounds
 {
     private readonly Vae _model;
     private Tensor? _x, _xRepeated, _eps, _sigma, _z, _gradMu, _gradLogVar;
