@@ -20,9 +20,8 @@ namespace Aevb.Inference;
 public sealed class ImportanceWeightedBound : IDatapointBounds
 {
     private readonly Vae _model;
-    private Tensor? _x, _xRepeated, _eps, _sigma, _z, _gradMu, _gradLogVar;
-    private Tensor _logVar = Tensor.Empty;
-    private float[] _bounds = [], _logPx = [], _weights = [], _rowScales = [];
+    private readonly Reparameterization _samples;
+    private float[] _bounds = [], _weights = [], _rowScales = [];
     private double[] _logWeights = [];
     private int _batch;
     private LowerBoundEvaluator? _evaluator;
@@ -32,6 +31,7 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         _model = model;
+        _samples = new Reparameterization(model, k);
         K = k;
     }
 
@@ -47,7 +47,7 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
     public ReadOnlySpan<float> Weights => _weights.AsSpan(0, _batch * K);
 
     /// <summary>The noise ε of the last batch, <c>[batch·k, latent]</c>.</summary>
-    public Tensor Epsilon => _eps ?? Tensor.Empty;
+    public Tensor Epsilon => _samples.Epsilon;
 
     /// <summary>
     /// <c>L_k</c> for each row of <paramref name="x"/> <c>[batch, input]</c> with fresh noise from <paramref name="rng"/>;
@@ -55,17 +55,15 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
     /// </summary>
     public float Forward(Tensor x, Rng rng)
     {
-        var eps = Tensor.Ensure(ref _eps, x.Rows * K, _model.LatentSize);
-        rng.FillNormal(eps.Span);
-        return Compute(x, eps);
+        _samples.DrawNoise(x.Rows, rng);
+        return Compute(x);
     }
 
     /// <summary>As <see cref="Forward(Tensor, Rng)"/> with given noise <c>[batch·k, latent]</c> (copied): for tests.</summary>
     public float Forward(Tensor x, Tensor epsilon)
     {
-        var eps = Tensor.Ensure(ref _eps, x.Rows * K, _model.LatentSize);
-        eps.CopyFrom(epsilon);
-        return Compute(x, eps);
+        _samples.SetNoise(x.Rows, epsilon);
+        return Compute(x);
     }
 
     /// <summary>
@@ -80,18 +78,12 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
         return bound;
     }
 
-    private float Compute(Tensor x, Tensor eps)
+    private float Compute(Tensor x)
     {
-        if (x.Cols != _model.InputSize)
-            throw new ArgumentException($"The model takes {_model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
+        _samples.Forward(x);
         int m = x.Rows, k = K;
         EnsureRows(m);
-        _x = x;
-        (var mu, _logVar) = _model.Encoder.Forward(x);
-        var (_, z) = Reparameterization.Sample(mu, _logVar, eps, k, ref _sigma, ref _z);
-        var xRep = Reparameterization.Repeat(x, k, ref _xRepeated);
-        _model.Decoder.ForwardForLikelihood(z);
-        _model.Decoder.LogLikelihood(xRep, _logPx);
+        var logPx = _samples.LogLikelihoods;
 
         double total = 0;
         for (var i = 0; i < m; i++)
@@ -100,7 +92,7 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
             for (var s = 0; s < k; s++)
             {
                 var r = i * k + s;
-                logW[s] = _logPx[r] + (double)Reparameterization.LogPriorOverPosterior(z.Row(r), eps.Row(r), _logVar.Row(i));
+                logW[s] = logPx[r] + (double)_samples.LogPriorOverPosterior(r);
             }
             _bounds[i] = (float)LogMeanExp(logW, _weights.AsSpan(i * k, k));
             total += _bounds[i];
@@ -129,20 +121,16 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
     /// </summary>
     public void Backward(float scale)
     {
-        var x = _x ?? throw new InvalidOperationException("Backward called before Forward.");
-        int m = x.Rows, k = K, nz = _model.LatentSize;
-        var z = _z!;
-        var rowScales = _rowScales.AsSpan(0, m * k);
+        var data = _samples.Data;
+        var z = _samples.Z;
+        var rowScales = _rowScales.AsSpan(0, z.Rows);
         TensorPrimitives.Multiply(Weights, -scale, rowScales);   // the loss weight of each sample
-        var gradZ = _model.Decoder.Backward(k == 1 ? x : _xRepeated!, rowScales);
+        var gradZ = _model.Decoder.Backward(data, rowScales);
         // log p(z) = −½ z² + const adds −z to ∇z, weighted like its sample.
         for (var r = 0; r < z.Rows; r++) TensorPrimitives.MultiplyAdd(z.Row(r), -rowScales[r], gradZ.Row(r), gradZ.Row(r));
 
-        var gradMu = Tensor.Ensure(ref _gradMu, m, nz);
-        var gradLogVar = Tensor.Ensure(ref _gradLogVar, m, nz);
-        gradMu.Zero();
-        gradLogVar.Zero();
-        Reparameterization.Backward(gradZ, _eps!, _sigma!, k, gradMu, gradLogVar);
+        var (gradMu, gradLogVar) = _samples.ZeroedEncoderGrads();
+        _samples.Backward(gradZ, gradMu, gradLogVar);
         // −log q(z|x) = ½ log σ² + ½ ε² + const: ∂/∂log σ² = ½ for every sample, and the weights sum to 1.
         TensorPrimitives.Add(gradLogVar.Data, -0.5f * scale, gradLogVar.Data);
         _model.Encoder.Backward(gradMu, gradLogVar);
@@ -166,9 +154,8 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
         _batch = m;
         var n = m * K;
         if (_bounds.Length < m) _bounds = new float[m];
-        if (_logPx.Length < n)
+        if (_weights.Length < n)
         {
-            _logPx = new float[n];
             _weights = new float[n];
             _rowScales = new float[n];
             _logWeights = new double[n];

@@ -18,9 +18,8 @@ namespace Aevb.Inference;
 public sealed class SgvbEstimator : IDatapointBounds
 {
     private readonly Vae _model;
-    private Tensor? _x, _xRepeated, _eps, _sigma, _z, _gradMu, _gradLogVar;
-    private Tensor _mu = Tensor.Empty, _logVar = Tensor.Empty;
-    private float[] _bounds = [], _logPx = [], _logRatio = [], _negKl = [];
+    private readonly Reparameterization _samples;
+    private float[] _bounds = [], _logRatio = [];
     private int _batch;
 
     public SgvbEstimator(Vae model, Estimator kind = Estimator.B, int samplesPerDatapoint = 1)
@@ -28,6 +27,7 @@ public sealed class SgvbEstimator : IDatapointBounds
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samplesPerDatapoint);
         if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown estimator.");
         _model = model;
+        _samples = new Reparameterization(model, samplesPerDatapoint);
         Kind = kind;
         SamplesPerDatapoint = samplesPerDatapoint;
     }
@@ -42,13 +42,13 @@ public sealed class SgvbEstimator : IDatapointBounds
     public ReadOnlySpan<float> Bounds => _bounds.AsSpan(0, _batch);
 
     /// <summary><c>log p(x_i | z_il)</c> for each sample of the last batch (row <c>i·L + l</c>).</summary>
-    public ReadOnlySpan<float> LogLikelihoods => _logPx.AsSpan(0, _batch * SamplesPerDatapoint);
+    public ReadOnlySpan<float> LogLikelihoods => _samples.LogLikelihoods.AsSpan(0, _batch * SamplesPerDatapoint);
 
     /// <summary>The noise ε of the last batch, <c>[batch·L, latent]</c>.</summary>
-    public Tensor Epsilon => _eps ?? Tensor.Empty;
+    public Tensor Epsilon => _samples.Epsilon;
 
     /// <summary>The latent samples z of the last batch, <c>[batch·L, latent]</c>.</summary>
-    public Tensor Z => _z ?? Tensor.Empty;
+    public Tensor Z => _samples.Z;
 
     /// <summary>
     /// Estimates the bound for each row of <paramref name="x"/> <c>[batch, input]</c> with fresh noise from
@@ -56,50 +56,39 @@ public sealed class SgvbEstimator : IDatapointBounds
     /// </summary>
     public float Forward(Tensor x, Rng rng)
     {
-        var eps = Tensor.Ensure(ref _eps, x.Rows * SamplesPerDatapoint, _model.LatentSize);
-        rng.FillNormal(eps.Span);
-        return Evaluate(x, eps);
+        _samples.DrawNoise(x.Rows, rng);
+        return Evaluate(x);
     }
 
     /// <summary>As <see cref="Forward(Tensor, Rng)"/> with given noise <c>[batch·L, latent]</c> (copied): for tests and variance studies.</summary>
     public float Forward(Tensor x, Tensor epsilon)
     {
-        var eps = Tensor.Ensure(ref _eps, x.Rows * SamplesPerDatapoint, _model.LatentSize);
-        eps.CopyFrom(epsilon);
-        return Evaluate(x, eps);
+        _samples.SetNoise(x.Rows, epsilon);
+        return Evaluate(x);
     }
 
-    private float Evaluate(Tensor x, Tensor eps)
+    private float Evaluate(Tensor x)
     {
-        if (x.Cols != _model.InputSize)
-            throw new ArgumentException($"The model takes {_model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
+        _samples.Forward(x);
         int m = x.Rows, l = SamplesPerDatapoint;
         EnsureRows(m);
-        _x = x;
-        (_mu, _logVar) = _model.Encoder.Forward(x);
-        var (_, z) = Reparameterization.Sample(_mu, _logVar, eps, l, ref _sigma, ref _z);
-
-        var xRep = Reparameterization.Repeat(x, l, ref _xRepeated);
-        _model.Decoder.ForwardForLikelihood(z); // the mean only if Backward follows (evaluations skip it)
-        _model.Decoder.LogLikelihood(xRep, _logPx);
-
+        var logPx = _samples.LogLikelihoods;
         double total = 0;
         for (var i = 0; i < m; i++)
         {
             double sum = 0;
             if (Kind == Estimator.B)
             {
-                for (var s = 0; s < l; s++) sum += _logPx[i * l + s];
-                _negKl[i] = GaussianMath.NegativeKl(_mu.Row(i), _logVar.Row(i));
-                _bounds[i] = (float)(_negKl[i] + sum / l);
+                for (var s = 0; s < l; s++) sum += logPx[i * l + s];
+                _bounds[i] = (float)(GaussianMath.NegativeKl(_samples.Mu.Row(i), _samples.LogVar.Row(i)) + sum / l);
             }
             else
             {
                 for (var s = 0; s < l; s++)
                 {
                     var r = i * l + s;
-                    _logRatio[r] = Reparameterization.LogPriorOverPosterior(z.Row(r), eps.Row(r), _logVar.Row(i));
-                    sum += _logPx[r] + (double)_logRatio[r];
+                    _logRatio[r] = _samples.LogPriorOverPosterior(r);
+                    sum += logPx[r] + (double)_logRatio[r];
                 }
                 _bounds[i] = (float)(sum / l);
             }
@@ -115,13 +104,8 @@ public sealed class SgvbEstimator : IDatapointBounds
     /// </summary>
     public void Backward(float scale)
     {
-        var x = _x ?? throw new InvalidOperationException("Backward called before Forward.");
-        int m = x.Rows, nz = _model.LatentSize;
-        var gradMu = Tensor.Ensure(ref _gradMu, m, nz);
-        var gradLogVar = Tensor.Ensure(ref _gradLogVar, m, nz);
-        gradMu.Zero();
-        gradLogVar.Zero();
-        var data = SamplesPerDatapoint == 1 ? x : _xRepeated!;
+        var data = _samples.Data;
+        var (gradMu, gradLogVar) = _samples.ZeroedEncoderGrads();
         switch (Kind)
         {
             case Estimator.B: BackwardB(data, scale, gradMu, gradLogVar); break;
@@ -137,11 +121,10 @@ public sealed class SgvbEstimator : IDatapointBounds
     /// </summary>
     private void BackwardB(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
     {
-        var l = SamplesPerDatapoint;
-        var gradZ = _model.Decoder.Backward(data, -scale / l);
-        Reparameterization.Backward(gradZ, _eps!, _sigma!, l, gradMu, gradLogVar);
+        var gradZ = _model.Decoder.Backward(data, -scale / SamplesPerDatapoint);
+        _samples.Backward(gradZ, gradMu, gradLogVar);
         // −KL = ½ Σ (1 + log σ² − μ² − σ²): ∂/∂μ = −μ, ∂/∂log σ² = ½ (1 − σ²); the loss carries −scale.
-        var (mu, sigma, gm, gv) = (_mu.Data, _sigma!.Data, gradMu.Data, gradLogVar.Data);
+        var (mu, sigma, gm, gv) = (_samples.Mu.Data, _samples.Sigma.Data, gradMu.Data, gradLogVar.Data);
         for (var k = 0; k < gm.Length; k++)
         {
             gm[k] += scale * mu[k];
@@ -155,12 +138,11 @@ public sealed class SgvbEstimator : IDatapointBounds
     /// </summary>
     private void BackwardA(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
     {
-        var l = SamplesPerDatapoint;
-        var s = -scale / l; // loss weight of each sample
+        var s = -scale / SamplesPerDatapoint; // loss weight of each sample
         var gradZ = _model.Decoder.Backward(data, s);
         // log p(z) = −½ z² + const adds −z to ∇z (weighted like the samples).
-        TensorPrimitives.MultiplyAdd(_z!.Data, -s, gradZ.Data, gradZ.Data);
-        Reparameterization.Backward(gradZ, _eps!, _sigma!, l, gradMu, gradLogVar);
+        TensorPrimitives.MultiplyAdd(_samples.Z.Data, -s, gradZ.Data, gradZ.Data);
+        _samples.Backward(gradZ, gradMu, gradLogVar);
         // −log q(z|x) = ½ log σ² + ½ ε² + const under the reparameterisation: ∂/∂log σ² = ½ per sample.
         TensorPrimitives.Add(gradLogVar.Data, -0.5f * scale, gradLogVar.Data);
     }
@@ -175,16 +157,17 @@ public sealed class SgvbEstimator : IDatapointBounds
         var l = SamplesPerDatapoint;
         var s = -scale / l;
         _model.Decoder.Backward(data, s);
+        var logPx = _samples.LogLikelihoods;
         for (var i = 0; i < gradMu.Rows; i++)
         {
-            var sig = _sigma!.Row(i);
+            var sig = _samples.Sigma.Row(i);
             var gm = gradMu.Row(i);
             var gv = gradLogVar.Row(i);
             for (var t = 0; t < l; t++)
             {
                 var r = i * l + t;
-                var w = s * (_logPx[r] + _logRatio[r]);
-                var e = _eps!.Row(r);
+                var w = s * (logPx[r] + _logRatio[r]);
+                var e = _samples.Epsilon.Row(r);
                 for (var j = 0; j < sig.Length; j++)
                 {
                     gm[j] += w * e[j] / sig[j];
@@ -200,8 +183,7 @@ public sealed class SgvbEstimator : IDatapointBounds
     private void EnsureRows(int m)
     {
         _batch = m;
-        var n = m * SamplesPerDatapoint;
-        if (_bounds.Length < m) { _bounds = new float[m]; _negKl = new float[m]; }
-        if (_logPx.Length < n) { _logPx = new float[n]; _logRatio = new float[n]; }
+        if (_bounds.Length < m) _bounds = new float[m];
+        if (_logRatio.Length < m * SamplesPerDatapoint) _logRatio = new float[m * SamplesPerDatapoint];
     }
 }
