@@ -65,6 +65,7 @@ internal static class BoundBench
             wall.Add(1000 * Stats.Seconds(Stopwatch.GetTimestamp() - start) / options.Steps);
             cpu.Add(1000 * (CpuClock.ProcessSeconds() - cpuStart) / options.Steps);
         }
-        Console.WriteLine($"  {label,-16} {Stats.Median(wall),7:F2} ms/step wall, {Stats.Median(cpu),7:F2} ms/step CPU");
+        Console.WriteLine($"  {label,-16} {Stats.Median(wall),7:F2} ms/step wall, " +
+            $"{Stats.Median(cpu),7:F2} ms/step CPU");
     }
 }

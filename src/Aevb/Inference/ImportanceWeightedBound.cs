@@ -16,7 +16,8 @@ namespace Aevb.Inference;
 /// (scale N/M for the full-data estimate, so Adagrad and the weight-decay prior see what AEVB's gradient gives them),
 /// and the buffers are reused while the batch size stays the same.
 /// </summary>
-/// <remarks>Sample s of datapoint i is row <c>i·k + s</c> of the decoder batch, as in <see cref="SgvbEstimator"/>.</remarks>
+/// <remarks>Sample s of datapoint i is row <c>i·k + s</c> of the decoder batch, as in <see cref="SgvbEstimator"/>.
+/// </remarks>
 public sealed class ImportanceWeightedBound : IDatapointBounds
 {
     private readonly Vae _model;
@@ -43,15 +44,17 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
     /// <summary><c>L_k(x_i)</c> for each datapoint of the last batch.</summary>
     public ReadOnlySpan<float> Bounds => _bounds.AsSpan(0, _batch);
 
-    /// <summary>The normalised importance weights <c>w̃</c> of the last batch (row <c>i·k + s</c>; each datapoint's sum to 1).</summary>
+    /// <summary>
+    /// The normalised importance weights <c>w̃</c> of the last batch (row <c>i·k + s</c>; each datapoint's sum to 1).
+    /// </summary>
     public ReadOnlySpan<float> Weights => _weights.AsSpan(0, _batch * K);
 
     /// <summary>The noise ε of the last batch, <c>[batch·k, latent]</c>.</summary>
     public Tensor Epsilon => _samples.Epsilon;
 
     /// <summary>
-    /// <c>L_k</c> for each row of <paramref name="x"/> <c>[batch, input]</c> with fresh noise from <paramref name="rng"/>;
-    /// returns the mean over the batch (per-datapoint values in <see cref="Bounds"/>).
+    /// <c>L_k</c> for each row of <paramref name="x"/> <c>[batch, input]</c> with fresh noise from
+    /// <paramref name="rng"/>; returns the mean over the batch (per-datapoint values in <see cref="Bounds"/>).
     /// </summary>
     public float Forward(Tensor x, Rng rng)
     {
@@ -59,7 +62,7 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
         return Compute(x);
     }
 
-    /// <summary>As <see cref="Forward(Tensor, Rng)"/> with given noise <c>[batch·k, latent]</c> (copied): for tests.</summary>
+    /// <summary>As <see cref="Forward(Tensor, Rng)"/> with given noise <c>[batch·k, latent]</c> (copied).</summary>
     public float Forward(Tensor x, Tensor epsilon)
     {
         _samples.SetNoise(x.Rows, epsilon);
@@ -127,7 +130,8 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
         TensorPrimitives.Multiply(Weights, -scale, rowScales);   // the loss weight of each sample
         var gradZ = _model.Decoder.Backward(data, rowScales);
         // log p(z) = −½ z² + const adds −z to ∇z, weighted like its sample.
-        for (var r = 0; r < z.Rows; r++) TensorPrimitives.MultiplyAdd(z.Row(r), -rowScales[r], gradZ.Row(r), gradZ.Row(r));
+        for (var r = 0; r < z.Rows; r++)
+            TensorPrimitives.MultiplyAdd(z.Row(r), -rowScales[r], gradZ.Row(r), gradZ.Row(r));
 
         var (gradMu, gradLogVar) = _samples.ZeroedEncoderGrads();
         _samples.Backward(gradZ, gradMu, gradLogVar);
@@ -147,7 +151,8 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
     /// <summary>As above over rows of <paramref name="data"/> (<c>[N, input]</c> row-major).</summary>
     public double Evaluate(ReadOnlySpan<float> data, Rng rng) => Evaluator().Evaluate(data, rng);
 
-    private LowerBoundEvaluator Evaluator() => _evaluator ??= new LowerBoundEvaluator(new ImportanceWeightedBound(_model, K));
+    private LowerBoundEvaluator Evaluator()
+        => _evaluator ??= new LowerBoundEvaluator(new ImportanceWeightedBound(_model, K));
 
     private void EnsureRows(int m)
     {

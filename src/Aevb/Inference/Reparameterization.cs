@@ -30,7 +30,8 @@ internal sealed class Reparameterization(Vae model, int samplesPerDatapoint)
     public Tensor Epsilon => _eps ?? Tensor.Empty;
     public Tensor Z => _z ?? Tensor.Empty;
 
-    /// <summary><c>log p(x_i | z_is)</c> per sample of the last batch (row <c>i·S + s</c>; the array may be longer).</summary>
+    /// <summary><c>log p(x_i | z_is)</c> per sample of the last batch, row <c>i·S + s</c> (the array may be longer).
+    /// </summary>
     public float[] LogLikelihoods => _logPx;
 
     /// <summary>Draws ε <c>[M·S, latent]</c> from <paramref name="rng"/> into the reused buffer.</summary>
@@ -45,7 +46,8 @@ internal sealed class Reparameterization(Vae model, int samplesPerDatapoint)
     public void Forward(Tensor x)
     {
         if (x.Cols != model.InputSize)
-            throw new ArgumentException($"The model takes {model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
+            throw new ArgumentException(
+                $"The model takes {model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
         int m = x.Rows, s = samplesPerDatapoint;
         _x = x;
         var (mu, logVar) = model.Encoder.Forward(x);
@@ -70,7 +72,9 @@ internal sealed class Reparameterization(Vae model, int samplesPerDatapoint)
         model.Decoder.LogLikelihood(Data, _logPx);
     }
 
-    /// <summary><c>log p(z_r) − log q(z_r|x)</c> for sample row r: with <c>(z − μ)²/σ² = ε²</c> the ½ log 2π terms cancel.</summary>
+    /// <summary>
+    /// <c>log p(z_r) − log q(z_r|x)</c> for sample row r: with <c>(z − μ)²/σ² = ε²</c> the ½ log 2π terms cancel.
+    /// </summary>
     public float LogPriorOverPosterior(int r)
     {
         var z = Z.Row(r);

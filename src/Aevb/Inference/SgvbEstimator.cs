@@ -177,7 +177,9 @@ public sealed class SgvbEstimator : IDatapointBounds
         }
     }
 
-    /// <summary><c>N/M</c>: the factor that turns a minibatch sum into an estimate of the sum over the data set (eq. 8).</summary>
+    /// <summary>
+    /// <c>N/M</c>: the factor that turns a minibatch sum into an estimate of the sum over the data set (eq. 8).
+    /// </summary>
     public static float FullDataScale(int datasetSize, int batchSize) => (float)datasetSize / batchSize;
 
     private void EnsureRows(int m)

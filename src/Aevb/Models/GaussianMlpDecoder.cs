@@ -100,7 +100,7 @@ public sealed class GaussianMlpDecoder : Decoder
         return (_sigmoid.Backward(gm), glv);
     }
 
-    /// <summary>The layers' backward pass from the output gradients, adding into every parameter's <c>Grad</c>.</summary>
+    /// <summary>The layers' backward pass from the output gradients, adding into the parameters' <c>Grad</c>.</summary>
     private Tensor BackwardFromOutputs(Tensor gPre, Tensor glv)
     {
         var gh = Tensor.Ensure(ref _gradH, gPre.Rows, Mu.InFeatures);

@@ -41,7 +41,8 @@ public class ImportanceWeightedBoundTests
         FiniteDifferences.AssertGradients(model, reference, Loss, $"{decoder}, IWAE k={k}");
     }
 
-    /// <summary>With one sample the weight is 1 and <c>L_1 = log w</c>: estimator A with L = 1, value and gradient.</summary>
+    /// <summary>With one sample the weight is 1 and <c>L_1 = log w</c>: estimator A with L = 1, value and gradient.
+    /// </summary>
     [Theory]
     [InlineData(DecoderKind.Bernoulli)]
     [InlineData(DecoderKind.Gaussian)]

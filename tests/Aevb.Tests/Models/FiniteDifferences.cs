@@ -27,7 +27,8 @@ internal static class FiniteDifferences
                 var fd = (up - down) / (2 * h);
                 var g = p.Grad.Data[k];
                 largest = Math.Max(largest, Math.Abs(fd));
-                Assert.True(Math.Abs(g - fd) <= 2e-4 + 1e-3 * Math.Abs(fd), $"{name}[{k}]: engine {g}, finite difference {fd} ({label})");
+                Assert.True(Math.Abs(g - fd) <= 2e-4 + 1e-3 * Math.Abs(fd),
+                    $"{name}[{k}]: engine {g}, finite difference {fd} ({label})");
             }
             Assert.True(largest > 1e-3, $"{name}: all gradients are ~0, the check would prove nothing.");
         }

@@ -102,7 +102,8 @@ internal sealed class ReferenceVae
         var logW = eps.Select(e =>
         {
             var z = mu.Select((m, j) => m + Math.Exp(0.5 * lv[j]) * e[j]).ToArray();
-            return LogLikelihood(x, z) + LogNormal(z, new double[z.Length], new double[z.Length]) - LogNormal(z, mu, lv);
+            var zero = new double[z.Length];
+            return LogLikelihood(x, z) + LogNormal(z, zero, zero) - LogNormal(z, mu, lv);
         }).ToArray();
         var max = logW.Max();
         return max + Math.Log(logW.Sum(v => Math.Exp(v - max)) / logW.Length);
