@@ -142,9 +142,10 @@ public sealed class ImportanceWeightedBound : IDatapointBounds
 
     /// <summary>
     /// The mean of <c>L_k</c> over a data set (for logging the k-sample bound beside AEVB's), in chunks of 100 rows
-    /// with fresh noise from <paramref name="rng"/>, on buffers of its own (the last training batch stays intact).
-    /// A data set flagged for dynamic binarization is scored on a fresh Bernoulli sample, as
-    /// <see cref="LowerBoundEvaluator"/> does.
+    /// with fresh noise from <paramref name="rng"/>, on buffers of its own (<see cref="Bounds"/> and
+    /// <see cref="Weights"/> keep the last batch's; the model's layers do not, so call it between steps, not
+    /// between <see cref="Forward(Tensor, Rng)"/> and <see cref="Backward"/>). A data set flagged for dynamic
+    /// binarization is scored on a fresh Bernoulli sample, as <see cref="LowerBoundEvaluator"/> does.
     /// </summary>
     public double Evaluate(Dataset data, Rng rng) => Evaluator().Evaluate(data, rng);
 
