@@ -6,6 +6,7 @@ using Aevb.Tensors;
 // Throughput harness (not a test). Usage:
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- bound [--threads N] [--hidden H] [--latent Z]  (IWAE)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- kernels | pack   (elementwise kernels; packing)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- peak   (FMA peak of this machine, 1 thread and all cores)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- hmc [--shape decoder|mcem|eval]   (MCEM / Appendix D profile)
@@ -28,6 +29,9 @@ switch (verb)
         break;
     case "mlp":
         MlpBench.Run(options);
+        break;
+    case "bound":
+        BoundBench.Run(options);
         break;
     case "pack":
         PackBench.Run(options);

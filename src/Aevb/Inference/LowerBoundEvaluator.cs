@@ -11,14 +11,25 @@ namespace Aevb.Inference;
 /// </summary>
 public sealed class LowerBoundEvaluator
 {
-    private readonly SgvbEstimator _estimator;
+    private readonly IDatapointBounds _estimator;
     private readonly Tensor _chunk;
 
     public LowerBoundEvaluator(Vae model, int chunkSize = 100)
+        : this(new SgvbEstimator(model, Estimator.B, samplesPerDatapoint: 1), model.InputSize, chunkSize)
+    {
+    }
+
+    /// <summary>Averages another per-datapoint bound (the importance-weighted one) the same way.</summary>
+    internal LowerBoundEvaluator(ImportanceWeightedBound bound, int chunkSize = 100)
+        : this((IDatapointBounds)bound, bound.Model.InputSize, chunkSize)
+    {
+    }
+
+    private LowerBoundEvaluator(IDatapointBounds estimator, int inputSize, int chunkSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
-        _estimator = new SgvbEstimator(model, Estimator.B, samplesPerDatapoint: 1);
-        _chunk = new Tensor(chunkSize, model.InputSize);
+        _estimator = estimator;
+        _chunk = new Tensor(chunkSize, inputSize);
     }
 
     public int ChunkSize => _chunk.Rows;

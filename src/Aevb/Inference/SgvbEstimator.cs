@@ -15,12 +15,11 @@ namespace Aevb.Inference;
 /// <remarks>
 /// Rows of the decoder batch are ordered datapoint-major: sample l of datapoint i is row <c>i·L + l</c>.
 /// </remarks>
-public sealed class SgvbEstimator
+public sealed class SgvbEstimator : IDatapointBounds
 {
     private readonly Vae _model;
-    private Tensor? _x, _xRepeated, _eps, _sigma, _z, _gradMu, _gradLogVar;
-    private Tensor _mu = Tensor.Empty, _logVar = Tensor.Empty;
-    private float[] _bounds = [], _logPx = [], _logRatio = [], _negKl = [];
+    private readonly Reparameterization _samples;
+    private float[] _bounds = [], _logRatio = [];
     private int _batch;
 
     public SgvbEstimator(Vae model, Estimator kind = Estimator.B, int samplesPerDatapoint = 1)
@@ -28,6 +27,7 @@ public sealed class SgvbEstimator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samplesPerDatapoint);
         if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown estimator.");
         _model = model;
+        _samples = new Reparameterization(model, samplesPerDatapoint);
         Kind = kind;
         SamplesPerDatapoint = samplesPerDatapoint;
     }
@@ -42,13 +42,13 @@ public sealed class SgvbEstimator
     public ReadOnlySpan<float> Bounds => _bounds.AsSpan(0, _batch);
 
     /// <summary><c>log p(x_i | z_il)</c> for each sample of the last batch (row <c>i·L + l</c>).</summary>
-    public ReadOnlySpan<float> LogLikelihoods => _logPx.AsSpan(0, _batch * SamplesPerDatapoint);
+    public ReadOnlySpan<float> LogLikelihoods => _samples.LogLikelihoods.AsSpan(0, _batch * SamplesPerDatapoint);
 
     /// <summary>The noise ε of the last batch, <c>[batch·L, latent]</c>.</summary>
-    public Tensor Epsilon => _eps ?? Tensor.Empty;
+    public Tensor Epsilon => _samples.Epsilon;
 
     /// <summary>The latent samples z of the last batch, <c>[batch·L, latent]</c>.</summary>
-    public Tensor Z => _z ?? Tensor.Empty;
+    public Tensor Z => _samples.Z;
 
     /// <summary>
     /// Estimates the bound for each row of <paramref name="x"/> <c>[batch, input]</c> with fresh noise from
@@ -56,57 +56,39 @@ public sealed class SgvbEstimator
     /// </summary>
     public float Forward(Tensor x, Rng rng)
     {
-        var eps = Tensor.Ensure(ref _eps, x.Rows * SamplesPerDatapoint, _model.LatentSize);
-        rng.FillNormal(eps.Span);
-        return Evaluate(x, eps);
+        _samples.DrawNoise(x.Rows, rng);
+        return Evaluate(x);
     }
 
     /// <summary>As <see cref="Forward(Tensor, Rng)"/> with given noise <c>[batch·L, latent]</c> (copied): for tests and variance studies.</summary>
     public float Forward(Tensor x, Tensor epsilon)
     {
-        var eps = Tensor.Ensure(ref _eps, x.Rows * SamplesPerDatapoint, _model.LatentSize);
-        eps.CopyFrom(epsilon);
-        return Evaluate(x, eps);
+        _samples.SetNoise(x.Rows, epsilon);
+        return Evaluate(x);
     }
 
-    private float Evaluate(Tensor x, Tensor eps)
+    private float Evaluate(Tensor x)
     {
-        if (x.Cols != _model.InputSize)
-            throw new ArgumentException($"The model takes {_model.InputSize} inputs; the batch has {x.Cols} columns.", nameof(x));
-        int m = x.Rows, l = SamplesPerDatapoint, nz = _model.LatentSize;
+        _samples.Forward(x);
+        int m = x.Rows, l = SamplesPerDatapoint;
         EnsureRows(m);
-        _x = x;
-        (_mu, _logVar) = _model.Encoder.Forward(x);
-
-        var sigma = Tensor.Ensure(ref _sigma, m, nz);
-        TensorPrimitives.Multiply(_logVar.Data, 0.5f, sigma.Data);
-        TensorPrimitives.Exp(sigma.Data, sigma.Data);
-        var z = Tensor.Ensure(ref _z, m * l, nz);
-        for (var i = 0; i < m; i++)
-            for (var s = 0; s < l; s++)
-                TensorPrimitives.FusedMultiplyAdd(sigma.Row(i), eps.Row(i * l + s), _mu.Row(i), z.Row(i * l + s));
-
-        var xRep = Repeated(x);
-        _model.Decoder.ForwardForLikelihood(z); // the mean only if Backward follows (evaluations skip it)
-        _model.Decoder.LogLikelihood(xRep, _logPx);
-
+        var logPx = _samples.LogLikelihoods;
         double total = 0;
         for (var i = 0; i < m; i++)
         {
             double sum = 0;
             if (Kind == Estimator.B)
             {
-                for (var s = 0; s < l; s++) sum += _logPx[i * l + s];
-                _negKl[i] = GaussianMath.NegativeKl(_mu.Row(i), _logVar.Row(i));
-                _bounds[i] = (float)(_negKl[i] + sum / l);
+                for (var s = 0; s < l; s++) sum += logPx[i * l + s];
+                _bounds[i] = (float)(GaussianMath.NegativeKl(_samples.Mu.Row(i), _samples.LogVar.Row(i)) + sum / l);
             }
             else
             {
                 for (var s = 0; s < l; s++)
                 {
                     var r = i * l + s;
-                    _logRatio[r] = LogPriorOverPosterior(z.Row(r), eps.Row(r), _logVar.Row(i));
-                    sum += _logPx[r] + (double)_logRatio[r];
+                    _logRatio[r] = _samples.LogPriorOverPosterior(r);
+                    sum += logPx[r] + (double)_logRatio[r];
                 }
                 _bounds[i] = (float)(sum / l);
             }
@@ -122,116 +104,88 @@ public sealed class SgvbEstimator
     /// </summary>
     public void Backward(float scale)
     {
-        var x = _x ?? throw new InvalidOperationException("Backward called before Forward.");
-        int m = x.Rows, l = SamplesPerDatapoint, nz = _model.LatentSize;
-        var s = -scale / l; // loss weight of each sample
-        var z = _z!;
-        var eps = _eps!;
-        var sigma = _sigma!;
-        var gMu = Tensor.Ensure(ref _gradMu, m, nz);
-        var gLv = Tensor.Ensure(ref _gradLogVar, m, nz);
-        gMu.Zero();
-        gLv.Zero();
-
-        var dz = _model.Decoder.Backward(l == 1 ? x : _xRepeated!, s);
-        if (Kind == Estimator.ScoreFunction)
+        var data = _samples.Data;
+        var (gradMu, gradLogVar) = _samples.ZeroedEncoderGrads();
+        switch (Kind)
         {
-            // Decoder parameters get the pathwise gradient at fixed z (done above); the encoder gets
-            // f · ∇φ log q(z|x) with ∇μ log q = ε/σ and ∇(log σ²) log q = ½ (ε² − 1).
-            for (var i = 0; i < m; i++)
-            {
-                var sig = sigma.Row(i);
-                var gm = gMu.Row(i);
-                var gv = gLv.Row(i);
-                for (var t = 0; t < l; t++)
-                {
-                    var r = i * l + t;
-                    var w = s * (_logPx[r] + _logRatio[r]);
-                    var e = eps.Row(r);
-                    for (var j = 0; j < nz; j++)
-                    {
-                        gm[j] += w * e[j] / sig[j];
-                        gv[j] += w * 0.5f * (e[j] * e[j] - 1f);
-                    }
-                }
-            }
+            case Estimator.B: BackwardB(data, scale, gradMu, gradLogVar); break;
+            case Estimator.A: BackwardA(data, scale, gradMu, gradLogVar); break;
+            default: BackwardScoreFunction(data, scale, gradMu, gradLogVar); break;
         }
-        else
-        {
-            // A: the prior term log p(z) adds −z to ∇z (weighted like the samples).
-            if (Kind == Estimator.A) TensorPrimitives.MultiplyAdd(z.Data, -s, dz.Data, dz.Data);
-            // Through z = μ + σ ε: ∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε.
-            for (var i = 0; i < m; i++)
-            {
-                var sig = sigma.Row(i);
-                var gm = gMu.Row(i);
-                var gv = gLv.Row(i);
-                for (var t = 0; t < l; t++)
-                {
-                    var r = i * l + t;
-                    var g = dz.Row(r);
-                    var e = eps.Row(r);
-                    for (var j = 0; j < nz; j++)
-                    {
-                        gm[j] += g[j];
-                        gv[j] += g[j] * e[j] * 0.5f * sig[j];
-                    }
-                }
-            }
-            if (Kind == Estimator.B)
-            {
-                // −KL = ½ Σ (1 + log σ² − μ² − σ²): ∂/∂μ = −μ, ∂/∂log σ² = ½ (1 − σ²); the loss carries −scale.
-                for (var i = 0; i < m; i++)
-                {
-                    var mu = _mu.Row(i);
-                    var sig = sigma.Row(i);
-                    var gm = gMu.Row(i);
-                    var gv = gLv.Row(i);
-                    for (var j = 0; j < nz; j++)
-                    {
-                        gm[j] += scale * mu[j];
-                        gv[j] -= scale * 0.5f * (1f - sig[j] * sig[j]);
-                    }
-                }
-            }
-            else
-            {
-                // A: −log q(z|x) = ½ log σ² + ½ ε² + const under the reparameterisation: ∂/∂log σ² = ½ per sample.
-                TensorPrimitives.Add(gLv.Data, -0.5f * scale, gLv.Data);
-            }
-        }
-        _model.Encoder.Backward(gMu, gLv);
+        _model.Encoder.Backward(gradMu, gradLogVar);
     }
 
-    /// <summary><c>N/M</c>: the factor that turns a minibatch sum into an estimate of the sum over the data set (eq. 8).</summary>
-    public static float FullDataScale(int datasetSize, int batchSize) => (float)datasetSize / batchSize;
-
-    /// <summary><c>log p(z) − log q(z|x)</c> with <c>(z − μ)²/σ² = ε²</c>; the ½ log 2π terms cancel.</summary>
-    private static float LogPriorOverPosterior(ReadOnlySpan<float> z, ReadOnlySpan<float> eps, ReadOnlySpan<float> logVar)
+    /// <summary>
+    /// Estimator B (eq. 7), the step of Algorithm 1: the loss <c>−scale Σ_i [−KL_i + (1/L) Σ_l log p(x_i|z_il)]</c>
+    /// back through the decoder, through <c>z = μ + σ ε</c>, plus the closed-form KL term's own gradient.
+    /// </summary>
+    private void BackwardB(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
     {
-        double sum = 0;
-        for (var j = 0; j < z.Length; j++)
-            sum += -(double)z[j] * z[j] + logVar[j] + (double)eps[j] * eps[j];
-        return (float)(0.5 * sum);
+        var gradZ = _model.Decoder.Backward(data, -scale / SamplesPerDatapoint);
+        _samples.Backward(gradZ, gradMu, gradLogVar);
+        // −KL = ½ Σ (1 + log σ² − μ² − σ²): ∂/∂μ = −μ, ∂/∂log σ² = ½ (1 − σ²); the loss carries −scale.
+        var (mu, sigma, gm, gv) = (_samples.Mu.Data, _samples.Sigma.Data, gradMu.Data, gradLogVar.Data);
+        for (var k = 0; k < gm.Length; k++)
+        {
+            gm[k] += scale * mu[k];
+            gv[k] -= scale * 0.5f * (1f - sigma[k] * sigma[k]);
+        }
     }
 
-    /// <summary>x itself for L = 1, else each row repeated L times (a reused buffer).</summary>
-    private Tensor Repeated(Tensor x)
+    /// <summary>
+    /// Estimator A (eq. 6): the loss <c>−scale Σ_i (1/L) Σ_l [log p(x_i|z_il) + log p(z_il) − log q(z_il|x_i)]</c>,
+    /// every term through <c>z = μ + σ ε</c>.
+    /// </summary>
+    private void BackwardA(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
+    {
+        var s = -scale / SamplesPerDatapoint; // loss weight of each sample
+        var gradZ = _model.Decoder.Backward(data, s);
+        // log p(z) = −½ z² + const adds −z to ∇z (weighted like the samples).
+        TensorPrimitives.MultiplyAdd(_samples.Z.Data, -s, gradZ.Data, gradZ.Data);
+        _samples.Backward(gradZ, gradMu, gradLogVar);
+        // −log q(z|x) = ½ log σ² + ½ ε² + const under the reparameterisation: ∂/∂log σ² = ½ per sample.
+        TensorPrimitives.Add(gradLogVar.Data, -0.5f * scale, gradLogVar.Data);
+    }
+
+    /// <summary>
+    /// The score-function gradient: decoder parameters get the pathwise gradient at fixed z; the encoder gets
+    /// <c>f · ∇φ log q(z|x)</c> with <c>f = log p(x|z) + log p(z) − log q(z|x)</c>, <c>∇μ log q = ε/σ</c> and
+    /// <c>∇(log σ²) log q = ½ (ε² − 1)</c>.
+    /// </summary>
+    private void BackwardScoreFunction(Tensor data, float scale, Tensor gradMu, Tensor gradLogVar)
     {
         var l = SamplesPerDatapoint;
-        if (l == 1) return x;
-        var rep = Tensor.Ensure(ref _xRepeated, x.Rows * l, x.Cols);
-        for (var i = 0; i < x.Rows; i++)
-            for (var s = 0; s < l; s++)
-                x.Row(i).CopyTo(rep.Row(i * l + s));
-        return rep;
+        var s = -scale / l;
+        _model.Decoder.Backward(data, s);
+        var logPx = _samples.LogLikelihoods;
+        for (var i = 0; i < gradMu.Rows; i++)
+        {
+            var sig = _samples.Sigma.Row(i);
+            var gm = gradMu.Row(i);
+            var gv = gradLogVar.Row(i);
+            for (var t = 0; t < l; t++)
+            {
+                var r = i * l + t;
+                var w = s * (logPx[r] + _logRatio[r]);
+                var e = _samples.Epsilon.Row(r);
+                for (var j = 0; j < sig.Length; j++)
+                {
+                    gm[j] += w * e[j] / sig[j];
+                    gv[j] += w * 0.5f * (e[j] * e[j] - 1f);
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// <c>N/M</c>: the factor that turns a minibatch sum into an estimate of the sum over the data set (eq. 8).
+    /// </summary>
+    public static float FullDataScale(int datasetSize, int batchSize) => (float)datasetSize / batchSize;
 
     private void EnsureRows(int m)
     {
         _batch = m;
-        var n = m * SamplesPerDatapoint;
-        if (_bounds.Length < m) { _bounds = new float[m]; _negKl = new float[m]; }
-        if (_logPx.Length < n) { _logPx = new float[n]; _logRatio = new float[n]; }
+        if (_bounds.Length < m) _bounds = new float[m];
+        if (_logRatio.Length < m * SamplesPerDatapoint) _logRatio = new float[m * SamplesPerDatapoint];
     }
 }

@@ -70,6 +70,24 @@ public sealed class BernoulliMlpDecoder : Decoder
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
     {
+        var gl = GradLogits(x, scale);
+        if (parameterGrads) return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
+
+        var gh = Tensor.Ensure(ref _gradH, gl.Rows, Out.InFeatures);
+        Out.InputGradient(gl, gh);
+        return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
+    }
+
+    public override Tensor Backward(Tensor x, ReadOnlySpan<float> rowScales)
+    {
+        var gl = GradLogits(x, 1f);
+        ScaleRows(gl, rowScales);
+        return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
+    }
+
+    /// <summary><c>scale · ∂ log p(x|z)/∂ logits</c> into a reused buffer.</summary>
+    private Tensor GradLogits(Tensor x, float scale)
+    {
         var l = _logits ?? throw new InvalidOperationException("Backward called before Forward.");
         CheckData(x, l);
         // ∂/∂l [x·l − softplus(l)] = x − σ(l); after ForwardForLikelihood, σ(l) row by row inside the same pass
@@ -77,11 +95,7 @@ public sealed class BernoulliMlpDecoder : Decoder
         var gl = Tensor.Ensure(ref _gradLogits, l.Rows, l.Cols);
         if (_probsCurrent) _rows.Run(RowPass.GradLogits, _probs!, gl, x, scale, default);
         else _rows.Run(RowPass.SigmoidGradLogits, l, gl, x, scale, default);
-        if (parameterGrads) return Hidden.Backward(_tanh.Backward(Out.Backward(gl)));
-
-        var gh = Tensor.Ensure(ref _gradH, gl.Rows, Out.InFeatures);
-        Out.InputGradient(gl, gh);
-        return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
+        return gl;
     }
 
     protected override void FreezeLayers(bool frozen) => Hidden.WeightsFrozen = Out.WeightsFrozen = frozen;

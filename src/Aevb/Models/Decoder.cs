@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Aevb.Nn;
 using Aevb.Tensors;
 
@@ -40,6 +41,21 @@ public abstract class Decoder
     /// <c>scale · ∇z log p(x_r | z_r)</c>. With <paramref name="parameterGrads"/> false no <c>Grad</c> is touched.
     /// </summary>
     public abstract Tensor Backward(Tensor x, float scale, bool parameterGrads = true);
+
+    /// <summary>
+    /// Gradient of <c>Σ_r rowScales[r] · log p(x_r | z_r)</c> at the last <see cref="Forward"/>: as
+    /// <see cref="Backward(Tensor, float, bool)"/> with one weight per row (the importance-weighted bound weighs
+    /// each sample by its normalised weight). Adds into the parameters' <c>Grad</c>; returns the gradient w.r.t. z.
+    /// </summary>
+    public abstract Tensor Backward(Tensor x, ReadOnlySpan<float> rowScales);
+
+    /// <summary>Multiplies row r of <paramref name="t"/> by <c>scales[r]</c>.</summary>
+    protected static void ScaleRows(Tensor t, ReadOnlySpan<float> scales)
+    {
+        if (scales.Length != t.Rows)
+            throw new ArgumentException($"{scales.Length} row scales for {t.Rows} rows.", nameof(scales));
+        for (var r = 0; r < t.Rows; r++) TensorPrimitives.Multiply(t.Row(r), scales[r], t.Row(r));
+    }
 
     /// <summary>Parameters named relative to the decoder (<c>hidden.weight</c>, <c>out.bias</c>, ...).</summary>
     public abstract IEnumerable<(string Name, Parameter Parameter)> NamedParameters();

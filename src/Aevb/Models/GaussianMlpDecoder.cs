@@ -61,6 +61,26 @@ public sealed class GaussianMlpDecoder : Decoder
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
     {
+        var (gPre, glv) = OutputGrads(x, scale, default);
+        if (parameterGrads) return BackwardFromOutputs(gPre, glv);
+        var gh = Tensor.Ensure(ref _gradH, gPre.Rows, Mu.InFeatures);
+        Mu.InputGradient(gPre, gh);
+        LogVar.InputGradient(glv, gh, accumulate: true);
+        return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
+    }
+
+    public override Tensor Backward(Tensor x, ReadOnlySpan<float> rowScales)
+    {
+        var (gPre, glv) = OutputGrads(x, 1f, rowScales);
+        return BackwardFromOutputs(gPre, glv);
+    }
+
+    /// <summary>
+    /// <c>scale · ∂ log p(x|z)</c> w.r.t. the mean's pre-activation and log σ², each row also times its
+    /// <paramref name="rowScales"/> entry when given (reused buffers).
+    /// </summary>
+    private (Tensor GradPre, Tensor GradLogVar) OutputGrads(Tensor x, float scale, ReadOnlySpan<float> rowScales)
+    {
         var m = _mean ?? throw new InvalidOperationException("Backward called before Forward.");
         CheckData(x, m);
         var (diff, invVar) = Residuals(x);
@@ -72,17 +92,20 @@ public sealed class GaussianMlpDecoder : Decoder
         TensorPrimitives.Subtract(glv.Data, 1f, glv.Data);
         TensorPrimitives.Multiply(glv.Data, 0.5f * scale, glv.Data);
         TensorPrimitives.Multiply(gm.Data, scale, gm.Data);
-        var gPre = _sigmoid.Backward(gm);
-
-        var gh = Tensor.Ensure(ref _gradH, m.Rows, Mu.InFeatures);
-        if (parameterGrads)
+        if (!rowScales.IsEmpty)
         {
-            TensorPrimitives.Add(Mu.Backward(gPre).Data, LogVar.Backward(glv).Data, gh.Data);
-            return Hidden.Backward(_tanh.Backward(gh));
+            ScaleRows(gm, rowScales);
+            ScaleRows(glv, rowScales);
         }
-        Mu.InputGradient(gPre, gh);
-        LogVar.InputGradient(glv, gh, accumulate: true);
-        return HiddenInputGrad(gh, _h!, Hidden, ref _gradA, ref _gradZ);
+        return (_sigmoid.Backward(gm), glv);
+    }
+
+    /// <summary>The layers' backward pass from the output gradients, adding into the parameters' <c>Grad</c>.</summary>
+    private Tensor BackwardFromOutputs(Tensor gPre, Tensor glv)
+    {
+        var gh = Tensor.Ensure(ref _gradH, gPre.Rows, Mu.InFeatures);
+        TensorPrimitives.Add(Mu.Backward(gPre).Data, LogVar.Backward(glv).Data, gh.Data);
+        return Hidden.Backward(_tanh.Backward(gh));
     }
 
     /// <summary><c>x − m</c> and <c>1/σ² = e^{−log σ²}</c> into reused buffers.</summary>

@@ -92,15 +92,35 @@ internal sealed class ReferenceVae
         return bound;
     }
 
+    /// <summary>
+    /// The importance-weighted bound (Burda et al. 2016) for one datapoint with one noise row per sample:
+    /// <c>log (1/k) Σ_s exp[log p(x|z_s) + log p(z_s) − log q(z_s|x)]</c>, <c>z_s = μ + σ ε_s</c>.
+    /// </summary>
+    public double ImportanceWeightedBound(double[] x, double[][] eps)
+    {
+        var (mu, lv) = Encode(x);
+        var logW = eps.Select(e =>
+        {
+            var z = mu.Select((m, j) => m + Math.Exp(0.5 * lv[j]) * e[j]).ToArray();
+            var zero = new double[z.Length];
+            return LogLikelihood(x, z) + LogNormal(z, zero, zero) - LogNormal(z, mu, lv);
+        }).ToArray();
+        var max = logW.Max();
+        return max + Math.Log(logW.Sum(v => Math.Exp(v - max)) / logW.Length);
+    }
+
     /// <summary>Σ_i bound(x_i) over a batch whose noise rows are datapoint-major (row i·L + l).</summary>
     public double SumBound(Tensor x, Tensor eps, int samplesPerDatapoint, Estimator kind)
+        => Sum(x, eps, samplesPerDatapoint, (xi, e) => Bound(xi, e, kind));
+
+    /// <summary>Σ_i of the importance-weighted bound with k samples per datapoint (noise row i·k + s).</summary>
+    public double SumImportanceWeightedBound(Tensor x, Tensor eps, int k) => Sum(x, eps, k, ImportanceWeightedBound);
+
+    private static double Sum(Tensor x, Tensor eps, int samples, Func<double[], double[][], double> bound)
     {
         double total = 0;
         for (var i = 0; i < x.Rows; i++)
-        {
-            var e = Enumerable.Range(0, samplesPerDatapoint).Select(l => Row(eps, i * samplesPerDatapoint + l)).ToArray();
-            total += Bound(Row(x, i), e, kind);
-        }
+            total += bound(Row(x, i), Enumerable.Range(0, samples).Select(l => Row(eps, i * samples + l)).ToArray());
         return total;
     }
 
