@@ -4,6 +4,7 @@
 #
 #   nohup bash results/run-long.sh > /tmp/run-long.log 2>&1 &      # both lanes, in the background
 #   bash results/run-long.sh 1                                       # one lane in the foreground
+#   bash results/run-long.sh all                                     # lanes 1 and 2 and IWAE's lane 3
 #
 # Every command is resumable: run this script again (or any line of it) and finished runs are skipped,
 # interrupted ones resume from their last checkpoint. Runs at low priority with one engine thread each, so the
@@ -38,11 +39,20 @@ lane2() {
   aevb reproduce fig2 --dataset frey --latent 20 --samples 1e8 --out "$R" --no-charts
 }
 
+lane3() {
+  # Issue 17's proof: the importance-weighted bound (IWAE, k = 5) beside AEVB, at the full Figure 3 protocol and on
+  # Figure 2 MNIST Nz = 20.
+  aevb reproduce fig3 --ntrain 1000 --method iwae --k 5 --out "$R" --no-charts
+  aevb reproduce fig2 --latent 20 --method iwae --k 5 --samples 1e7 --out "$R" --no-charts
+}
+
 case "${1:-both}" in
   1) lane1 ;;
   2) lane2 ;;
+  3) lane3 ;;
   both) lane1 & lane2 & wait ;;
-  *) echo "usage: bash results/run-long.sh [1|2]" >&2; exit 2 ;;
+  all) lane1 & lane2 & lane3 & wait ;;
+  *) echo "usage: bash results/run-long.sh [1|2|3|both|all]" >&2; exit 2 ;;
 esac
 
 # Ablations already committed under results/ablations/ (each folder's run.json has its settings):

@@ -25,6 +25,10 @@ public static class MethodRegistry
             Figures = ["fig3"],
             PaperFigures = ["fig3"],
         },
+        new("iwae", "IWAE", "#ff7f0e", c => new IwaeLearner(c.Model, c.Settings))
+        {
+            Options = [new MethodOption("k", "importance samples per datapoint (Burda et al. 2016)", Default: 5)],
+        },
     ];
 
     private static readonly Lock s_lock = new();
