@@ -1,0 +1,53 @@
+using System.Globalization;
+using Aevb.Display;
+
+namespace Aevb.Training.Runs;
+
+/// <summary>
+/// Two methods' runs of one figure family side by side (notebook 06: IWAE beside AEVB): one row per sample count both
+/// have logged, each method's value of a metric and their difference, so a reader sees how the gap moves as training
+/// goes on instead of one final number.
+/// </summary>
+public static class MethodComparison
+{
+    /// <summary>
+    /// The runs of <paramref name="methods"/> (registry names) among <paramref name="runs"/> that match
+    /// <paramref name="family"/>, in the order of <paramref name="methods"/>; a method not run yet is left out.
+    /// </summary>
+    public static IReadOnlyList<FigureRunResult> Select(
+        IEnumerable<FigureRunResult> runs, Func<RunSettings, bool> family, params string[] methods)
+        => methods.SelectMany(m => runs.Where(r => r.Settings.Method == m && family(r.Settings)).Take(1)).ToList();
+
+    /// <summary>
+    /// A table of <paramref name="metric"/> at every sample count both <paramref name="baseline"/> and
+    /// <paramref name="other"/> logged, with <c>other − baseline</c>; says so in its title when one has not run.
+    /// </summary>
+    public static MarkdownTable Table(FigureRunResult? baseline, FigureRunResult? other, string metric, string title)
+    {
+        if (baseline is null || other is null)
+            return new MarkdownTable(["samples"], [], $"{title}: {(baseline is null ? "the baseline" : "the other method")} has not run yet");
+        var a = Values(baseline, metric);
+        var b = Values(other, metric);
+        var rows = a.Keys.Intersect(b.Keys).Order().Select(s => (IReadOnlyList<string>)
+            [s.ToString("N0", CultureInfo.InvariantCulture), F(a[s]), F(b[s]), F(b[s] - a[s], signed: true)]);
+        var (la, lb) = (MethodRegistry.Label(baseline.Settings.Method), MethodRegistry.Label(other.Settings.Method));
+        return new MarkdownTable(["samples", la, lb, $"{lb} − {la}"], rows, title);
+    }
+
+    /// <summary>The same table for the runs of methods <paramref name="baseline"/> and <paramref name="other"/> among
+    /// <paramref name="runs"/> (e.g. what <see cref="Select"/> returned).</summary>
+    public static MarkdownTable Table(
+        IEnumerable<FigureRunResult> runs, string baseline, string other, string metric, string title)
+    {
+        var list = runs.ToList();
+        return Table(list.FirstOrDefault(r => r.Settings.Method == baseline),
+            list.FirstOrDefault(r => r.Settings.Method == other), metric, title);
+    }
+
+    private static Dictionary<long, double> Values(FigureRunResult run, string metric)
+        => run.Log.Samples.Zip(run.Log.Column(metric)).Where(p => double.IsFinite(p.Second))
+            .ToDictionary(p => p.First, p => p.Second);
+
+    private static string F(double value, bool signed = false)
+        => value.ToString(signed ? "+0.00;-0.00" : "F2", CultureInfo.InvariantCulture);
+}
