@@ -1,4 +1,5 @@
 using Aevb.Training.Runs;
+using Xunit.Abstractions;
 
 namespace Aevb.Torch.Tests;
 
@@ -8,7 +9,7 @@ namespace Aevb.Torch.Tests;
 /// <c>aevb reproduce fig2 --dataset frey --latent 2 --method torch --quick</c> would, and lands near our own AEVB.
 /// Needs the Frey Face file (<c>AEVB_DATA_DIR</c>, as the other data tests).
 /// </summary>
-public sealed class TorchFigureRunTests
+public sealed class TorchFigureRunTests(ITestOutputHelper output)
 {
     private const long Samples = 50_000;
 
@@ -16,6 +17,8 @@ public sealed class TorchFigureRunTests
     public void TheTorchMethodRunsFigure2sQuickProtocolAndLandsNearOurAevb()
     {
         TorchLearner.Register();
+        // One LibTorch thread: a second one spin-waits at every barrier on a busy machine (README, "Speed").
+        TorchSharp.torch.set_num_threads(1);
         var dir = Directory.CreateTempSubdirectory("aevb-torch-run-").FullName;
         try
         {
@@ -29,7 +32,8 @@ public sealed class TorchFigureRunTests
 
             var folder = Path.Combine(dir, "fig2", torch.Name);
             Assert.Equal("frey-h200-z2-torch", torch.Name);
-            foreach (var file in new[] { FigureRun.LogFile, FigureRun.InfoFile, FigureRun.CheckpointFile, FigureRun.ModelFile })
+            string[] files = [FigureRun.LogFile, FigureRun.InfoFile, FigureRun.CheckpointFile, FigureRun.ModelFile];
+            foreach (var file in files)
                 Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} missing in {folder}");
             Assert.Equal("torch", FigureRun.ReadInfo(Path.Combine(folder, FigureRun.InfoFile))["settings"]!["method"]!
                 .GetValue<string>());
@@ -39,9 +43,13 @@ public sealed class TorchFigureRunTests
             var test = theirs.Column("test_bound");
             var reference = ours.Column("test_bound");
             Assert.True(test[^1] > test[0] + 10, $"torch test bound {test[0]:F1} → {test[^1]:F1}");
-            // Same protocol, same data, same minibatches, other noise and another autograd: the end points agree to
-            // within a fifth of what AEVB gains over the run.
+            // Same protocol, minibatches and noise stream, another engine (autograd, other summation orders, so the
+            // paths part): the end points agree to within a fifth of what AEVB gains over the run (measured on AVX2
+            // at 50,000 samples: 587.0 against 585.7, a gain of 46).
             var gain = reference[^1] - reference[0];
+            output.WriteLine($"samples {string.Join(" ", theirs.Samples)}");
+            output.WriteLine($"torch test bound {string.Join(" ", test.Select(v => v.ToString("F2")))}");
+            output.WriteLine($"AEVB  test bound {string.Join(" ", reference.Select(v => v.ToString("F2")))}");
             Assert.True(Math.Abs(test[^1] - reference[^1]) < 0.2 * gain,
                 $"torch {test[^1]:F1} vs AEVB {reference[^1]:F1} (AEVB gained {gain:F1} over the run)");
         }
