@@ -13,6 +13,14 @@ public sealed class TorchFigureRunTests(ITestOutputHelper output)
 {
     private const long Samples = 50_000;
 
+    private static readonly Lazy<RunData> s_frey = new(() => RunData.Load("frey"));
+
+    /// <summary>Reports synchronously, so that the test can stop the run at an exact point.</summary>
+    private sealed class Callback(Action<RunProgress> action) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => action(value);
+    }
+
     [Fact]
     public void TheTorchMethodRunsFigure2sQuickProtocolAndLandsNearOurAevb()
     {
@@ -22,7 +30,7 @@ public sealed class TorchFigureRunTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("aevb-torch-run-").FullName;
         try
         {
-            var data = RunData.Load("frey");
+            var data = s_frey.Value;
             // The plan `aevb reproduce fig2 --quick` makes for AEVB, and the same settings for the torch method.
             var aevb = FigurePlan.Figure2("frey", [2], Samples, quick: true, dir)
                 .Single(r => r.Settings.Method == RunMethod.Aevb).Settings;
@@ -52,6 +60,40 @@ public sealed class TorchFigureRunTests(ITestOutputHelper output)
             output.WriteLine($"AEVB  test bound {string.Join(" ", reference.Select(v => v.ToString("F2")))}");
             Assert.True(Math.Abs(test[^1] - reference[^1]) < 0.2 * gain,
                 $"torch {test[^1]:F1} vs AEVB {reference[^1]:F1} (AEVB gained {gain:F1} over the run)");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AnInterruptedTorchRunResumesFromItsCheckpointToTheSameNumbers()
+    {
+        TorchLearner.Register();
+        TorchSharp.torch.set_num_threads(1);
+        var settings = new RunSettings
+        {
+            Method = TorchLearner.MethodName, Dataset = "frey", Hidden = 20, Latent = 2, Samples = 3000,
+            FirstEvaluation = 300, EvaluationsPerDecade = 4, CheckpointInterval = 1000,
+            TrainEvaluationSize = 300, TestEvaluationSize = 300, LearningRate = 0.05f,
+        };
+        var dir = Directory.CreateTempSubdirectory("aevb-torch-resume-").FullName;
+        try
+        {
+            var expected = Run(settings, s_frey.Value, Path.Combine(dir, "straight"));
+            var broken = new FigureRun(settings, Path.Combine(dir, "broken"), "fig2");
+            using var cancel = new CancellationTokenSource();
+            // Stop right after the checkpoint at 2000 samples: the model and Adagrad's sums come from the file.
+            var first = broken.Run(s_frey.Value, new Callback(p => { if (p.Samples >= 2000) cancel.Cancel(); }),
+                cancel.Token);
+            Assert.Equal(RunOutcome.Interrupted, first.Outcome);
+            var second = new FigureRun(settings, broken.Directory, "fig2").Run(s_frey.Value);
+            Assert.Equal(2000, second.ResumedFrom);
+            var resumed = RunLog.ReadCsv(broken.LogPath);
+            Assert.Equal(expected.Samples, resumed.Samples);
+            foreach (var metric in expected.Metrics)
+                Assert.Equal(expected.Column(metric), resumed.Column(metric));
         }
         finally
         {
