@@ -23,7 +23,8 @@ namespace Aevb.Torch;
 /// The run's engine <see cref="RunLearner.Model"/> is what the harness evaluates and checkpoints, so after every
 /// step the torch weights are copied into it: one copy of the parameters per step (about 0.3 M floats for Frey
 /// Face, 0.8 M for MNIST at 500 hidden units), small beside the step's matrix products. A resumed run restores the
-/// engine model and Adagrad's sums, and <see cref="RestoreMetadata"/> carries both back into TorchSharp.
+/// engine model and Adagrad's sums, and <see cref="RestoreMetadata"/> carries both back into TorchSharp (Adagrad's
+/// step counter only scales a step-size decay, which is 0 here, so it is not saved).
 /// </para>
 /// </summary>
 public sealed class TorchLearner : RunLearner
