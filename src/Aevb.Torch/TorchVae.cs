@@ -186,13 +186,22 @@ public sealed class TorchVae : nn.Module<Tensor, Tensor>
     public Vae ToVae()
     {
         var model = new Vae(Config);
+        CopyTo(model);
+        return model;
+    }
+
+    /// <summary>Copies every weight into the engine model <paramref name="model"/> (same config), by name: both
+    /// engines store a linear layer's weight as <c>[out, in]</c>, row-major, so the bytes carry over as they are.</summary>
+    public void CopyTo(Vae model)
+    {
+        if (model.Config != Config)
+            throw new ArgumentException($"Cannot copy a {Config} model into a {model.Config} model.", nameof(model));
         var parameters = named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, p) in model.NamedParameters)
         {
             using var cpu = parameters[name].detach().cpu().contiguous();
             cpu.data<float>().CopyTo(p.Value.Data);
         }
-        return model;
     }
 
     /// <summary>

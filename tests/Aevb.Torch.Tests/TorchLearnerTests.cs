@@ -1,0 +1,87 @@
+using Aevb.Inference;
+using Aevb.Models;
+using Aevb.Tensors;
+using Aevb.Training;
+using Aevb.Training.Runs;
+using static TorchSharp.torch;
+using EngineTensor = Aevb.Tensors.Tensor;
+
+namespace Aevb.Torch.Tests;
+
+/// <summary>
+/// <see cref="TorchLearner"/>, a model from outside the library, in the figure runs (issue 17): after its steps the
+/// run's engine model holds the torch weights, its checkpoint state resumes, and <c>--method torch</c> trains through
+/// the same harness as the built-in methods to about where our own AEVB gets.
+/// </summary>
+public sealed class TorchLearnerTests
+{
+    private const int Rows = 20;
+
+    private static readonly VaeConfig s_config = new(30, 12, 3, DecoderKind.Gaussian);
+
+    private static TorchLearner NewLearner(ulong seed = 7)
+    {
+        var settings = new RunSettings { Method = TorchLearner.MethodName, Dataset = "frey", Hidden = 12, Latent = 3, Samples = 1000 };
+        var model = Vae.Create(s_config, 0.1f, new Rng(seed));
+        return new TorchLearner(new LearnerContext(settings with { LearningRate = 0.05f }, model, 500, new Rng(1)));
+    }
+
+    private static EngineTensor Batch(ulong seed)
+    {
+        var x = new EngineTensor(Rows, s_config.InputSize);
+        new Rng(seed).FillUniform(x.Span);
+        return x;
+    }
+
+    private static void Train(RunLearner learner, int steps, ulong seed)
+    {
+        var rng = new Rng(seed);
+        for (var k = 0; k < steps; k++) learner.Step(Batch(seed + (ulong)k), [], 25f, rng);
+    }
+
+    [Fact]
+    public void AfterTrainingTheEngineModelHasTheTorchModelsBound()
+    {
+        var learner = NewLearner();
+        var before = learner.Model.Parameters.Select(p => p.Value.Data.ToArray()).ToArray();
+        Train(learner, 5, 3);
+        Assert.NotEqual(before[0], learner.Model.Parameters[0].Value.Data);
+
+        var x = Batch(99);
+        var eps = new EngineTensor(Rows, s_config.LatentSize);
+        new Rng(5).FillNormal(eps.Span);
+        var engine = new SgvbEstimator(learner.Model, Estimator.B, 1).Forward(x, eps);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var torchBound = learner.TorchModel.Bound(tensor(x.Data, [Rows, x.Cols]), tensor(eps.Data, [Rows, eps.Cols]))
+            .mean().item<float>();
+        Assert.Equal(torchBound, engine, Math.Abs(torchBound) * 1e-5 + 1e-4);
+    }
+
+    [Fact]
+    public void CheckpointStateRestoredIntoAFreshLearnerContinuesTheSameSteps()
+    {
+        var straight = NewLearner();
+        Train(straight, 4, 3);
+        var resumed = NewLearner(seed: 8);   // a different start, overwritten by the "checkpoint"
+        foreach (var (p, q) in straight.Model.Parameters.Zip(resumed.Model.Parameters)) p.Value.Span.CopyTo(q.Value.Span);
+        foreach (var ((_, saved), (_, restored)) in straight.StateBuffers().Zip(resumed.StateBuffers()))
+            saved().CopyTo(restored());
+        resumed.RestoreMetadata(new SafeTensorsFile([], new Dictionary<string, string>()));
+
+        Train(straight, 3, 50);
+        Train(resumed, 3, 50);
+        foreach (var (p, q) in straight.Model.Parameters.Zip(resumed.Model.Parameters))
+            Assert.Equal(p.Value.Data, q.Value.Data);
+        Assert.Equal(straight.StateBuffers().First().Buffer().ToArray(), resumed.StateBuffers().First().Buffer().ToArray());
+    }
+
+    [Fact]
+    public void RegistersOnceUnderItsName()
+    {
+        var method = TorchLearner.Register();
+        Assert.Same(method, TorchLearner.Register());
+        Assert.Same(method, MethodRegistry.Get("torch"));
+        Assert.Equal("TorchSharp AEVB", MethodRegistry.Label("torch"));
+    }
+}
