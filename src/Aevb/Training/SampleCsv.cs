@@ -14,7 +14,8 @@ internal static class SampleCsv
     /// <summary>One data row: its 1-based line in the file, <c>samples</c>, and the cells after it.</summary>
     public readonly record struct Row(int Line, long Samples, double[] Values);
 
-    public static string Write(IEnumerable<string> columns, IEnumerable<(long Samples, IEnumerable<double> Values)> rows)
+    public static string Write(IEnumerable<string> columns,
+        IEnumerable<(long Samples, IEnumerable<double> Values)> rows)
     {
         var sb = new StringBuilder().AppendJoin(',', columns).Append('\n');
         foreach (var (samples, values) in rows)

@@ -20,8 +20,8 @@ public sealed class TrainingLog
 
     public void Add(TrainingLogEntry entry) => _entries.Add(entry);
 
-    public string ToCsv() => SampleCsv.Write(Header.Split(','),
-        _entries.Select(e => (e.Samples, (IEnumerable<double>)[e.Seconds, e.TrainBound, e.TestBound, e.MinibatchBound])));
+    public string ToCsv() => SampleCsv.Write(Header.Split(','), _entries.Select(e =>
+        (e.Samples, (IEnumerable<double>)[e.Seconds, e.TrainBound, e.TestBound, e.MinibatchBound])));
 
     /// <summary>Writes the CSV atomically (a reader never sees half a log).</summary>
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
@@ -32,7 +32,7 @@ public sealed class TrainingLog
         var (_, rows) = SampleCsv.Read(path, "training log", "aevb train writes DIR/log.csv", $"be '{Header}'",
             header => string.Join(',', header) == Header);
         var log = new TrainingLog();
-        foreach (var r in rows) log.Add(new TrainingLogEntry(r.Samples, r.Values[0], r.Values[1], r.Values[2], r.Values[3]));
+        foreach (var (_, samples, v) in rows) log.Add(new TrainingLogEntry(samples, v[0], v[1], v[2], v[3]));
         return log;
     }
 }
