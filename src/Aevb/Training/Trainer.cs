@@ -4,6 +4,7 @@ using Aevb.Inference;
 using Aevb.Models;
 using Aevb.Optim;
 using Aevb.Tensors;
+using Aevb.Training.Runs;
 
 namespace Aevb.Training;
 
@@ -30,6 +31,7 @@ public sealed class Trainer
     private readonly Tensor _batch;
     private readonly Rng _batchRng, _noiseRng, _evalRng, _binarizeRng;
     private readonly LowerBoundEvaluator _evaluator;
+    private readonly AevbLearner _learner;
     private readonly float _scale;
     private int _position;
     private double _boundSinceEntry;
@@ -54,9 +56,9 @@ public sealed class Trainer
         _evalRng = root.Fork();
         _binarizeRng = root.Fork();
 
-        Estimator = new SgvbEstimator(model, Options.Estimator, Options.SamplesPerDatapoint);
+        _learner = new AevbLearner(model, new SgvbEstimator(model, Options.Estimator, Options.SamplesPerDatapoint),
+            Optimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.WeightDecay));
         _scale = SgvbEstimator.FullDataScale(_trainCount, Options.BatchSize);
-        Optimizer = Optimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.WeightDecay);
         _evaluator = new LowerBoundEvaluator(model, Options.BatchSize);
         _batch = new Tensor(Options.BatchSize, model.InputSize);
         _indices = new int[Options.BatchSize];
@@ -79,8 +81,8 @@ public sealed class Trainer
 
     public Vae Model { get; }
     public TrainerOptions Options { get; }
-    public SgvbEstimator Estimator { get; }
-    public Optimizer Optimizer { get; }
+    public SgvbEstimator Estimator => _learner.Estimator;
+    public Optimizer Optimizer => _learner.Optimizer;
     public TrainingLog Log { get; } = new();
 
     /// <summary>Training datapoints processed so far.</summary>
@@ -128,12 +130,10 @@ public sealed class Trainer
         try
         {
             NextBatch();
-            Model.ZeroGrad();
-            var bound = Estimator.Forward(_batch, _noiseRng);
+            // The learner leaves the parameters untouched when the bound is not finite; the float round-trips.
+            var bound = (float)_learner.Step(_batch, _indices, _scale, _noiseRng);
             if (!float.IsFinite(bound))
                 throw new TrainingDivergedException(Steps + 1, SamplesSeen, bound, Optimizer.LearningRate);
-            Estimator.Backward(_scale);
-            Optimizer.Step();
             Steps++;
             SamplesSeen += _batch.Rows;
             _boundSinceEntry += bound;

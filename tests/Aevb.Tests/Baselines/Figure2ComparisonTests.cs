@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aevb.Training;
 using Aevb.Training.Runs;
 
 namespace Aevb.Tests.Baselines;
@@ -54,12 +55,13 @@ public class Figure2ComparisonTests
     public void ProgressLinesWriteOneLinePerEvaluationOnly()
     {
         var writer = new StringWriter();
-        var lines = new RunProgressLines(writer);
+        var lines = new ProgressLines(writer: writer);
         lines.Report(new RunProgress("frey-h200-z2-aevb", 500, 1000, 1234, 5, null, false));
         lines.Report(new RunProgress("frey-h200-z2-aevb", 1000, 1000, 1234, 5, new Dictionary<string, double> { ["test_bound"] = 512.345, ["test_bound_se"] = 1 }, true));
         var text = writer.ToString();
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("test_bound 512.35", text);
-        Assert.DoesNotContain("_se", text);
+        Assert.Equal("  frey-h200-z2-aevb      1,000 samples  test_bound 512.35  (1,234 samples/s)\n",
+            text.ReplaceLineEndings("\n"));
+        Assert.Equal(1, lines.LinesWritten);
     }
 }

@@ -28,7 +28,7 @@ public static class FigureNotebook
     {
         foreach (var p in plan)
         {
-            var result = new FigureRun(p.Settings, p.Directory, p.Figure).Run(data, new RunProgressLines(log));
+            var result = new FigureRun(p.Settings, p.Directory, p.Figure).Run(data, new ProgressLines(writer: log));
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Settings.Name}: {result.Outcome.ToString().ToLowerInvariant()} in {result.Wall.TotalSeconds:F0} s (training {result.TrainSeconds:F0} s, evaluation {result.EvalSeconds:F0} s)"));
         }

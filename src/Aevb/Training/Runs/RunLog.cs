@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Aevb.IO;
 
 namespace Aevb.Training.Runs;
@@ -56,58 +54,31 @@ public sealed class RunLog
     /// <summary>Drops rows after <paramref name="samples"/> (resuming from a checkpoint taken there).</summary>
     public void TruncateAfter(long samples) => _rows.RemoveAll(r => r.Samples > samples);
 
-    public string ToCsv()
-    {
-        var sb = new StringBuilder().AppendJoin(',', FixedColumns.Concat(Metrics)).Append('\n');
-        foreach (var (samples, train, eval, values) in _rows)
-        {
-            sb.Append(samples.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Format(train)).Append(',').Append(Format(eval));
-            foreach (var v in values) sb.Append(',').Append(Format(v));
-            sb.Append('\n');
-        }
-        return sb.ToString();
-    }
+    public string ToCsv() => SampleCsv.Write(FixedColumns.Concat(Metrics),
+        _rows.Select(r => (r.Samples, (IEnumerable<double>)[r.TrainSeconds, r.EvalSeconds, .. r.Values])));
 
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
     /// <summary>Reads a <c>log.csv</c>; errors name the file and the line.</summary>
     public static RunLog ReadCsv(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such run log (`aevb reproduce` writes DIR/<run>/log.csv).", path);
-        var lines = File.ReadAllLines(path);
-        var header = lines.Length == 0 ? [] : lines[0].Split(',');
-        if (header.Length <= FixedColumns.Length || !header.Take(FixedColumns.Length).SequenceEqual(FixedColumns))
-            throw new InvalidDataException($"{path}: not a run log; the first line must start with '{string.Join(",", FixedColumns)}' followed by metric names.");
+        var (header, rows) = SampleCsv.Read(path, "run log", "`aevb reproduce` writes DIR/<run>/log.csv",
+            $"start with '{string.Join(",", FixedColumns)}' followed by metric names",
+            h => h.Length > FixedColumns.Length && h.Take(FixedColumns.Length).SequenceEqual(FixedColumns));
         var log = new RunLog(header[FixedColumns.Length..]);
-        for (var i = 1; i < lines.Length; i++)
+        foreach (var r in rows)
         {
-            if (lines[i].Length == 0) continue;
-            var f = lines[i].Split(',');
-            if (f.Length != header.Length || !long.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var samples))
-                throw new InvalidDataException($"{path}: line {i + 1} does not have the {header.Length} columns of the header: '{lines[i]}'.");
-            var values = new double[f.Length];
-            for (var k = 1; k < f.Length; k++)
-                if (!TryParse(f[k], out values[k]))
-                    throw new InvalidDataException($"{path}: line {i + 1}, column '{header[k]}': '{f[k]}' is not a number.");
             var metrics = new Dictionary<string, double>();
-            for (var k = FixedColumns.Length; k < f.Length; k++) metrics[header[k]] = values[k];
+            for (var k = 0; k < log.Metrics.Count; k++) metrics[log.Metrics[k]] = r.Values[k + 2];
             try
             {
-                log.Add(samples, values[1], values[2], metrics);
+                log.Add(r.Samples, r.Values[0], r.Values[1], metrics);
             }
             catch (ArgumentException e)
             {
-                throw new InvalidDataException($"{path}: line {i + 1}: {e.Message}");
+                throw SampleCsv.RowError(path, r.Line, e.Message);
             }
         }
         return log;
-    }
-
-    private static string Format(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
-
-    private static bool TryParse(string s, out double v)
-    {
-        if (s.Length == 0) { v = double.NaN; return true; }
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v);
     }
 }
