@@ -31,16 +31,6 @@ public class ImportanceWeightedBoundAllocationTests
             optimizer.Step();
         }
         for (var i = 0; i < 50; i++) Step(); // warm-up: buffers, JIT tiers
-        // This thread never allocates; the process (test host threads, the JIT) in at least one window.
-        var smallest = long.MaxValue;
-        for (var attempt = 0; attempt < 300 && smallest > 0; attempt++)
-        {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var beforeThread = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 2; i++) Step();
-            smallest = Math.Min(smallest, GC.GetTotalAllocatedBytes(precise: true) - before);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - beforeThread);
-        }
-        Assert.Equal(0, smallest);
+        Training.AllocationTests.AssertWindowsDoNotAllocate(() => { for (var i = 0; i < 2; i++) Step(); });
     }
 }

@@ -29,21 +29,7 @@ public class AllocationTests
         var options = new TrainerOptions { Estimator = estimator, Optimizer = optimizer, SamplesPerDatapoint = samples };
         var trainer = new Trainer(Trainer.CreateModel(new VaeConfig(64, 64, 8, decoder), options), data, null, options);
         for (var i = 0; i < 100; i++) trainer.Step(); // warm-up: buffers, JIT tiers, the first shuffles
-        // Two measurements per window of 2 steps:
-        // - this thread's allocations, which must be zero in every window;
-        // - the whole process's (worker threads included), which must be zero in at least one window: the
-        //   test host allocates 168 bytes every ~100 ms on its own threads (measured in an idle test), and
-        //   the tiered JIT now and then, while a step that allocated would do so in every window.
-        var smallest = long.MaxValue;
-        for (var attempt = 0; attempt < 300 && smallest > 0; attempt++)
-        {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var beforeThread = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 2; i++) trainer.Step();
-            smallest = Math.Min(smallest, GC.GetTotalAllocatedBytes(precise: true) - before);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - beforeThread);
-        }
-        Assert.Equal(0, smallest);
+        AssertWindowsDoNotAllocate(() => { for (var i = 0; i < 2; i++) trainer.Step(); });
     }
 
     /// <summary>The same for wake-sleep (wake and sleep phases) and Monte Carlo EM (HMC E-step, M-step updates).</summary>
@@ -70,16 +56,7 @@ public class AllocationTests
             step = () => wakeSleep.Step(x, 1f, rng);
         }
         for (var i = 0; i < 50; i++) step(); // warm-up: buffers, JIT tiers, the first step's step-size search
-        var smallest = long.MaxValue; // as above: this thread never, the process at least once
-        for (var attempt = 0; attempt < 300 && smallest > 0; attempt++)
-        {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var beforeThread = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 2; i++) step();
-            smallest = Math.Min(smallest, GC.GetTotalAllocatedBytes(precise: true) - before);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - beforeThread);
-        }
-        Assert.Equal(0, smallest);
+        AssertWindowsDoNotAllocate(() => { for (var i = 0; i < 2; i++) step(); });
     }
 
     [Fact]
@@ -91,12 +68,24 @@ public class AllocationTests
         var large = new float[350 * 30]; // four chunks, the last one padded
         var rng = new Rng(2);
         evaluator.Evaluate(small, rng);
-        var smallest = long.MaxValue; // as above: this thread never, the process at least once
+        AssertWindowsDoNotAllocate(() => { evaluator.Evaluate(large, rng); });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="window"/> (e.g. two steps) up to 300 times and measures two things each time: this
+    /// thread's allocations, which must be zero in every window; and the whole process's (worker threads included),
+    /// which must be zero in at least one window: the test host allocates 168 bytes every ~100 ms on its own threads
+    /// (measured in an idle test), and the tiered JIT now and then, while a step that allocated would do so in every
+    /// window.
+    /// </summary>
+    internal static void AssertWindowsDoNotAllocate(Action window)
+    {
+        var smallest = long.MaxValue;
         for (var attempt = 0; attempt < 300 && smallest > 0; attempt++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
             var beforeThread = GC.GetAllocatedBytesForCurrentThread();
-            evaluator.Evaluate(large, rng);
+            window();
             smallest = Math.Min(smallest, GC.GetTotalAllocatedBytes(precise: true) - before);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - beforeThread);
         }
