@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Aevb.Data;
+using Aevb.Training.Runs;
 
 namespace Aevb.Cli.Commands;
 
@@ -25,7 +26,7 @@ internal static class DataCommand
             Description = "Which data set to fetch.",
             DefaultValueFactory = _ => "all",
         };
-        dataset.AcceptOnlyFromAmong("mnist", "frey", "all");
+        dataset.AcceptOnlyFromAmong([.. DatasetRegistry.Names, "all"]);
         var dir = new Option<string?>("--dir") { HelpName = "DIR", Description = "Folder to fill (default: data/cache in the repository)." };
         var from = new Option<string?>("--from")
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Aevb.Data;
 
 namespace Aevb.Training.Runs;
 
@@ -118,7 +119,7 @@ public static class Figure2Claims
     /// <summary>The ablations of wake-sleep at MNIST Nz = 200: the test bound at 10⁶ samples per variant, both methods.</summary>
     public static (Display.MarkdownTable Table, string Sentences) Nz200Ablations(string resultsDirectory)
     {
-        static bool Nz200(RunSettings s, string m) => s is { Dataset: "mnist", Latent: 200 } && s.Method == m;
+        static bool Nz200(RunSettings s, string m) => s is { Dataset: Mnist.DatasetName, Latent: 200 } && s.Method == m;
         var variants = new (string Variant, string? Ablation)[]
         {
             ("fixed step size 0.02", "fixed-lr-0.02"), ("step size chosen per run (the paper's protocol)", null),
@@ -136,7 +137,7 @@ public static class Figure2Claims
         }
         var table = new Display.MarkdownTable(["variant", "folder", "wake-sleep test at 10⁶", "AEVB test at 10⁶", "WS − AEVB"], rows, "MNIST Nz = 200, test bound at 10⁶ samples");
         var carried = FigureNotebook.Runs(resultsDirectory, "fig2").FirstOrDefault(r => Nz200(r.Settings, RunMethod.WakeSleep));
-        var paper = PaperValues.All.FirstOrDefault(v => v is { Figure: "fig2", Dataset: "mnist", Latent: 200, Method: RunMethod.WakeSleep, Samples: 1_000_000 } && v.Covers("test"));
+        var paper = PaperValues.All.FirstOrDefault(v => v is { Figure: "fig2", Dataset: Mnist.DatasetName, Latent: 200, Method: RunMethod.WakeSleep, Samples: 1_000_000 } && v.Covers("test"));
         var text = carried is null || paper?.Value is not { } target ? "The paper-protocol wake-sleep run at Nz = 200 is not there."
             : FigureReport.SamplesToReach(carried, "test_bound", target) is { } at
                 ? $"The paper-protocol wake-sleep run reaches the paper's 10⁶ test value ({F(target)}) at {at:N0} samples, {at / 1e6:0.0}× the paper's; it ends at {carried.Log.LastSamples:N0} with {F(carried.Log.Column("test_bound")[^1])}."

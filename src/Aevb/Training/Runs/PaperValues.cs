@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aevb.Data;
 
 namespace Aevb.Training.Runs;
 
@@ -22,7 +23,7 @@ public sealed record PaperValue(string Figure, string Dataset, int? TrainCount, 
     /// vertical), ±1 beyond.
     /// </summary>
     public double Accuracy => Figure == "fig3" ? (Samples <= 2_000_000 ? 3 : 1)
-        : Dataset == "frey" ? (Samples == 10_000_000 && Split == "test" && Latent >= 10 ? 25 : 20)
+        : Dataset == FreyFace.DatasetName ? (Samples == 10_000_000 && Split == "test" && Latent >= 10 ? 25 : 20)
         : Samples >= 10_000_000 ? 1 : Split == "both" ? 3 : 1.5;
 
     /// <summary>Whether this reading is of <paramref name="split"/> (<c>both</c> matches either).</summary>
