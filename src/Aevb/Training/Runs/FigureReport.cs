@@ -24,7 +24,9 @@ public static class FigureReport
     public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true, bool status = true)
     {
         var text = Markdown(LoadRuns(resultsDirectory, figures), figures ?? ["fig2", "fig3"], status);
-        return ablations ? text + AblationsMarkdown(resultsDirectory, figures) : text;
+        if (!ablations) return text;
+        var second = figures is null || figures.Contains("fig2") ? SecondImplementation.Markdown(resultsDirectory) : "";
+        return text + AblationsMarkdown(resultsDirectory, figures) + second;
     }
 
     /// <summary>The comparison, (with <paramref name="status"/>) the status table, and the verdicts for <paramref name="runs"/> of <paramref name="figures"/>.</summary>
