@@ -104,17 +104,7 @@ internal static class TrainCommand
 
         using var held = start;
         var trainer = start.Trainer;
-        if (start.Deleted.Count > 0)
-            output.WriteLine($"--force: deleted the earlier run's {string.Join(", ", start.Deleted.Select(Path.GetFileName))} in {Path.GetFullPath(dir)}.");
-        if (start.Resumed && trainer.SamplesSeen >= total)
-        {
-            output.WriteLine($"{Path.GetFullPath(dir)} already holds this model trained to {trainer.SamplesSeen:N0} samples (asked for {total:N0}): nothing to do. " +
-                             "Ask for more with --samples to continue it, or pass --force to start over.");
-            return 0;
-        }
-        if (start.Resumed)
-            output.WriteLine($"Resuming {Path.GetFullPath(dir)} from {trainer.SamplesSeen:N0} samples (model, optimizer state and log; --force starts over).");
-
+        if (!Announce(start, dir, total, output)) return 0;
         output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
         output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
                           $"weight decay λ = {options.WeightDecay}, init σ = {options.InitStd}, seed {options.Seed}; {ConsoleProgress.Count(total)} samples -> {Path.GetFullPath(dir)}");
@@ -147,6 +137,23 @@ internal static class TrainCommand
             error.WriteLine($"aevb train: cannot write to {Path.GetFullPath(dir)}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>What <see cref="TrainingFolder.Open"/> found; false when the folder's run is already that far.</summary>
+    private static bool Announce(TrainingStart start, string dir, long total, TextWriter output)
+    {
+        var (samples, full) = (start.Trainer.SamplesSeen, Path.GetFullPath(dir));
+        if (start.Deleted.Count > 0)
+            output.WriteLine($"--force: deleted the earlier run's {string.Join(", ", start.Deleted.Select(Path.GetFileName))} in {full}.");
+        if (start.Resumed && samples >= total)
+        {
+            output.WriteLine($"{full} already holds this model trained to {samples:N0} samples (asked for {total:N0}): nothing to do. " +
+                             "Ask for more with --samples to continue it, or pass --force to start over.");
+            return false;
+        }
+        if (start.Resumed)
+            output.WriteLine($"Resuming {full} from {samples:N0} samples (model, optimizer state and log; --force starts over).");
+        return true;
     }
 
     /// <summary>The settings checked and the data loaded (the model's input size is the data's).</summary>
