@@ -24,8 +24,9 @@ internal sealed record ProtocolSetting(
         if (valid is not null)
             option.Validators.Add(r =>
             {
-                if (r.Tokens.Count > 0 && !(T.TryParse(r.Tokens[0].Value, CultureInfo.InvariantCulture, out var v) && valid(v)))
-                    r.AddError($"{name}: '{r.Tokens[0].Value}' is not {what}.");
+                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
+                if (text is not null && !(T.TryParse(text, CultureInfo.InvariantCulture, out var v) && valid(v)))
+                    r.AddError($"{name}: '{text}' is not {what}.");
             });
         return new ProtocolSetting(option,
             (r, p) => r.GetValue(option) is { } v ? set(p, v) : p,
@@ -48,6 +49,7 @@ internal sealed record ProtocolSetting(
         Func<FigureProtocol, bool> isSet)
     {
         var option = new Option<bool>(name) { Description = description };
-        return new ProtocolSetting(option, (r, p) => r.GetValue(option) ? set(p) : p, p => isSet(p) ? $" {name}" : null);
+        return new ProtocolSetting(option, (r, p) => r.GetValue(option) ? set(p) : p,
+            p => isSet(p) ? $" {name}" : null);
     }
 }

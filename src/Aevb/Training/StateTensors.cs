@@ -9,7 +9,8 @@ namespace Aevb.Training;
 internal static class StateTensors
 {
     /// <summary>A 1-D copy of a state buffer (optimiser sums, chains) for the file.</summary>
-    public static SafeTensor Vector(string name, ReadOnlySpan<float> values) => new(name, [values.Length], values.ToArray());
+    public static SafeTensor Vector(string name, ReadOnlySpan<float> values)
+        => new(name, [values.Length], values.ToArray());
 
     /// <summary>
     /// Copies tensor <paramref name="name"/> into <paramref name="target"/> after checking that it is there, has

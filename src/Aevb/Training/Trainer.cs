@@ -125,7 +125,8 @@ public sealed class Trainer
         if (!double.IsFinite(train) || (_test is not null && !double.IsFinite(test)))
             throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate,
                 double.IsFinite(train) ? "test-set lower bound" : "training-set lower bound");
-        var entry = new TrainingLogEntry(SamplesSeen, TrainingTime.TotalSeconds, train, test, _loop.SinceEvaluation.Mean);
+        var entry = new TrainingLogEntry(SamplesSeen, TrainingTime.TotalSeconds, train, test,
+            _loop.SinceEvaluation.Mean);
         _loop.SinceEvaluation.Reset();
         Log.Add(entry);
         return entry;

@@ -17,7 +17,8 @@ public static class TrainerState
     /// <summary>Writes the optimiser state of <paramref name="trainer"/> atomically.</summary>
     public static void Save(string path, Trainer trainer)
     {
-        var tensors = trainer.Optimizer.State().Select(s => StateTensors.Vector("optimizer." + s.Name, s.Values)).ToArray();
+        var tensors = trainer.Optimizer.State()
+            .Select(s => StateTensors.Vector("optimizer." + s.Name, s.Values)).ToArray();
         var metadata = new Dictionary<string, string>
         {
             ["optimizer"] = trainer.Options.Optimizer.ToString().ToLowerInvariant(),
@@ -48,7 +49,8 @@ public static class TrainerState
         StateTensors.RequireMetadata(file, path, ["optimizer", "samples_seen", "steps", "training_seconds"], NotAState);
         var kind = trainer.Options.Optimizer.ToString().ToLowerInvariant();
         if (file.Text("optimizer") != kind)
-            throw new InvalidDataException($"{path}: saved with the {file.Text("optimizer")} optimizer, this run uses {kind}.");
+            throw new InvalidDataException(
+                $"{path}: saved with the {file.Text("optimizer")} optimizer, this run uses {kind}.");
         foreach (var (name, values) in trainer.Optimizer.State())
             StateTensors.Restore(file, path, "optimizer." + name, values, "; the optimizer state is damaged.");
         trainer.RestoreProgress(file.Integer("samples_seen"), file.Integer("steps"),

@@ -14,14 +14,15 @@ namespace Aevb.Tests.Training;
 public class OldTrainFolderResumeTests
 {
     private static string[] Args(string dir, string samples)
-        => ["--samples", samples, "--hidden", "2", "--latent", "2", "--eval-train", "500", "--data-dir", TestData.Directory,
-            "--out", dir];
+        => ["--samples", samples, "--hidden", "2", "--latent", "2", "--eval-train", "500",
+            "--data-dir", TestData.Directory, "--out", dir];
 
     private static (int Code, string Output, string Error) Train(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = TrainCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var code = TrainCommand.Create().Parse(args)
+            .Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 
