@@ -7,51 +7,58 @@ namespace Aevb.Cli.Commands;
 
 /// <summary>
 /// <c>reproduce fig2|fig3</c> options that depart from the paper's protocol (for ablations); each left out keeps the
-/// paper's setting, or ours where the paper is silent (<see cref="FigurePlan"/>).
+/// paper's setting, or ours where the paper is silent (<see cref="FigurePlan"/>). Each setting is one entry of
+/// <see cref="Settings"/>: its option, how a value sets <see cref="FigureProtocol"/>, how it is written back.
 /// </summary>
 internal sealed class ProtocolOptions
 {
-    private readonly Option<float?> _lr = new("--lr")
-    {
-        HelpName = "RATE",
-        Description = "Force one Adagrad step size (default: chosen per run from 0.01,0.02,0.1 on the training set at the first evaluation point, Section 5).",
-    };
-
-    private readonly Option<long?> _anneal = new("--anneal")
-    {
-        HelpName = "TAU",
-        Description = "Anneal the step size as rate·TAU/(TAU+t), t = samples seen (our reading of Appendix E's \"annealing schedule\"; default: off).",
-    };
-
-    private readonly Option<float?> _initStd = new("--init-std")
-    {
-        HelpName = "SIGMA",
-        Description = "Standard deviation of the N(0, σ²) initialisation (default 0.01: we read Section 5's \"N(0, 0.01)\" as σ; 0.1 is the other reading, variance 0.01).",
-    };
-
-    private readonly Option<int?> _marginalPoints = new("--marginal-points") { HelpName = "N", Description = "Figure 3: train and test points for the marginal likelihood (Appendix E: 1000)." };
-    private readonly Option<int?> _hmcSamples = new("--hmc-samples") { HelpName = "L", Description = "Figure 3: posterior samples per point and stage of the Appendix D estimator (Appendix E: 50)." };
-    private readonly Option<int?> _hmcLeapfrog = new("--hmc-leapfrog") { HelpName = "K", Description = "Figure 3: leapfrog steps per HMC transition of the estimator (Appendix E: 4)." };
-    private readonly Option<int?> _importance = new("--importance-samples") { HelpName = "K", Description = "Figure 3: importance samples per point for the cross-checks (ours; 0 skips them)." };
-    private readonly Option<int?> _mcemLeapfrog = new("--mcem-leapfrog") { HelpName = "K", Description = "MCEM: leapfrog steps per E-step (Appendix E: 10)." };
-    private readonly Option<int?> _mcemUpdates = new("--mcem-updates") { HelpName = "K", Description = "MCEM: weight updates per E-step (Appendix E: 5)." };
-
-    private readonly Option<string?> _mcemChainStart = new("--mcem-chain-start")
-    {
-        HelpName = "persistent|prior",
-        Description = "MCEM: a point's chain starts where it stopped at its last visit (persistent, ours) or from a fresh prior draw (prior).",
-    };
-
-    private readonly Option<string?> _wsDreams = new("--ws-dreams")
-    {
-        HelpName = "samples|means",
-        Description = "Wake-sleep: dream binary samples of the Bernoulli decoder (samples, default) or its grey-level means (means).",
-    };
-
-    private readonly Option<bool> _binarize = new("--binarize")
-    {
-        Description = "MNIST: binarize once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; default: the intensities are the targets, our choice).",
-    };
+    private static readonly ProtocolSetting[] Settings =
+    [
+        ProtocolSetting.Number<float>("--lr", "RATE",
+            "Force one Adagrad step size (default: chosen per run from 0.01,0.02,0.1 on the training set at the "
+            + "first evaluation point, Section 5).",
+            v => v > 0 && float.IsFinite(v), "a positive number",
+            (p, v) => p with { LearningRate = v }, p => p.LearningRate),
+        ProtocolSetting.Number<long>("--anneal", "TAU",
+            "Anneal the step size as rate·TAU/(TAU+t), t = samples seen (our reading of Appendix E's "
+            + "\"annealing schedule\"; default: off).",
+            v => v > 0, "a positive whole number of samples",
+            (p, v) => p with { AnnealSamples = v }, p => p.AnnealSamples),
+        ProtocolSetting.Number<float>("--init-std", "SIGMA",
+            "Standard deviation of the N(0, σ²) initialisation (default 0.01: we read Section 5's \"N(0, 0.01)\" "
+            + "as σ; 0.1 is the other reading, variance 0.01).",
+            v => v > 0 && float.IsFinite(v), "a positive number",
+            (p, v) => p with { InitStd = v }, p => p.InitStd),
+        ProtocolSetting.Number<int>("--marginal-points", "N",
+            "Figure 3: train and test points for the marginal likelihood (Appendix E: 1000).",
+            v => v > 0, "a positive integer", (p, v) => p with { MarginalPoints = v }, p => p.MarginalPoints),
+        ProtocolSetting.Number<int>("--hmc-samples", "L",
+            "Figure 3: posterior samples per point and stage of the Appendix D estimator (Appendix E: 50).",
+            v => v > 0, "a positive integer", (p, v) => p with { HmcSamples = v }, p => p.HmcSamples),
+        ProtocolSetting.Number<int>("--hmc-leapfrog", "K",
+            "Figure 3: leapfrog steps per HMC transition of the estimator (Appendix E: 4).",
+            v => v > 0, "a positive integer", (p, v) => p with { HmcLeapfrog = v }, p => p.HmcLeapfrog),
+        ProtocolSetting.Number<int>("--importance-samples", "K",
+            "Figure 3: importance samples per point for the cross-checks (ours; 0 skips them).",
+            null, "", (p, v) => p with { ImportanceSamples = v }, p => p.ImportanceSamples),
+        ProtocolSetting.Number<int>("--mcem-leapfrog", "K", "MCEM: leapfrog steps per E-step (Appendix E: 10).",
+            v => v > 0, "a positive integer", (p, v) => p with { McemLeapfrog = v }, p => p.McemLeapfrog),
+        ProtocolSetting.Number<int>("--mcem-updates", "K", "MCEM: weight updates per E-step (Appendix E: 5).",
+            v => v > 0, "a positive integer", (p, v) => p with { McemWeightUpdates = v }, p => p.McemWeightUpdates),
+        ProtocolSetting.Choice("--ws-dreams", "samples", "means",
+            "Wake-sleep: dream binary samples of the Bernoulli decoder (samples, default) or its grey-level means "
+            + "(means).",
+            (p, means) => p with { WakeSleepDreamMeans = means }, p => p.WakeSleepDreamMeans),
+        ProtocolSetting.Flag("--binarize",
+            "MNIST: binarize once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; "
+            + "default: the intensities are the targets, our choice).",
+            p => p with { BinarizeMnist = true }, p => p.BinarizeMnist == true),
+        ProtocolSetting.Choice("--mcem-chain-start", "persistent", "prior",
+            "MCEM: a point's chain starts where it stopped at its last visit (persistent, ours) or from a fresh "
+            + "prior draw (prior).",
+            (p, prior) => p with { McemChainStart = prior ? McemChainStart.Prior : McemChainStart.Persistent },
+            p => p.McemChainStart is { } start ? start == McemChainStart.Prior : null),
+    ];
 
     /// <summary>Each registered method's own settings (e.g. IWAE's <c>--k</c>), one option per name.</summary>
     private readonly List<(MethodOption Option, Option<double?> Cli)> _methodOptions = MethodRegistry.All
@@ -66,20 +73,6 @@ internal sealed class ProtocolOptions
 
     public ProtocolOptions()
     {
-        _mcemChainStart.AcceptOnlyFromAmong("persistent", "prior");
-        _wsDreams.AcceptOnlyFromAmong("samples", "means");
-        foreach (var option in new Option[] { _marginalPoints, _hmcSamples, _hmcLeapfrog, _mcemLeapfrog, _mcemUpdates })
-            option.Validators.Add(r =>
-            {
-                if (r.Tokens.Count > 0 && !(int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
-                    r.AddError($"{option.Name}: '{r.Tokens[0].Value}' is not a positive integer.");
-            });
-        foreach (var option in new Option[] { _lr, _initStd })
-            option.Validators.Add(r =>
-            {
-                if (r.Tokens.Count > 0 && !(float.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && float.IsFinite(v)))
-                    r.AddError($"{option.Name}: '{r.Tokens[0].Value}' is not a positive number.");
-            });
         foreach (var (o, cli) in _methodOptions)
             cli.Validators.Add(r =>
             {
@@ -87,34 +80,16 @@ internal sealed class ProtocolOptions
                                             && v >= o.Min && v <= o.Max && (!o.IsInteger || v == Math.Floor(v))))
                     r.AddError($"{cli.Name}: '{r.Tokens[0].Value}' is not {(o.IsInteger ? "a whole number" : "a number")} in [{o.Min}, {o.Max}].");
             });
-        _anneal.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && !(long.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
-                r.AddError($"--anneal: '{r.Tokens[0].Value}' is not a positive whole number of samples.");
-        });
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams, _binarize })
-            command.Options.Add(option);
+        foreach (var setting in Settings) command.Options.Add(setting.Option);
         foreach (var (_, option) in _methodOptions) command.Options.Add(option);
     }
 
-    public FigureProtocol Read(ParseResult r) => new()
+    public FigureProtocol Read(ParseResult r) => Settings.Aggregate(new FigureProtocol(), (p, s) => s.Read(r, p)) with
     {
-        LearningRate = r.GetValue(_lr),
-        AnnealSamples = r.GetValue(_anneal),
-        InitStd = r.GetValue(_initStd),
-        MarginalPoints = r.GetValue(_marginalPoints),
-        HmcSamples = r.GetValue(_hmcSamples),
-        HmcLeapfrog = r.GetValue(_hmcLeapfrog),
-        ImportanceSamples = r.GetValue(_importance),
-        McemLeapfrog = r.GetValue(_mcemLeapfrog),
-        McemWeightUpdates = r.GetValue(_mcemUpdates),
-        McemChainStart = r.GetValue(_mcemChainStart) switch { "prior" => McemChainStart.Prior, "persistent" => McemChainStart.Persistent, _ => null },
-        WakeSleepDreamMeans = r.GetValue(_wsDreams) switch { "means" => true, "samples" => false, _ => null },
-        BinarizeMnist = r.GetValue(_binarize) ? true : null,
         MethodOptions = _methodOptions.Where(o => r.GetValue(o.Cli) is not null)
             .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
     };
@@ -123,25 +98,9 @@ internal sealed class ProtocolOptions
     public static string Arguments(FigureProtocol? p)
     {
         if (p is null) return "";
-        var parts = new List<string>();
-        void Add(string name, IFormattable? value)
-        {
-            if (value is not null) parts.Add($" {name} {value.ToString(null, CultureInfo.InvariantCulture)}");
-        }
-        Add("--lr", p.LearningRate);
-        Add("--anneal", p.AnnealSamples);
-        Add("--init-std", p.InitStd);
-        Add("--marginal-points", p.MarginalPoints);
-        Add("--hmc-samples", p.HmcSamples);
-        Add("--hmc-leapfrog", p.HmcLeapfrog);
-        Add("--importance-samples", p.ImportanceSamples);
-        Add("--mcem-leapfrog", p.McemLeapfrog);
-        Add("--mcem-updates", p.McemWeightUpdates);
-        if (p.WakeSleepDreamMeans is { } means) parts.Add($" --ws-dreams {(means ? "means" : "samples")}");
-        if (p.BinarizeMnist == true) parts.Add(" --binarize");
-        if (p.McemChainStart is { } start) parts.Add($" --mcem-chain-start {(start == McemChainStart.Prior ? "prior" : "persistent")}");
-        foreach (var (name, value) in p.MethodOptions ?? new Dictionary<string, double>()) Add("--" + name, value);
-        return string.Concat(parts);
+        var methodOptions = (p.MethodOptions ?? new Dictionary<string, double>())
+            .Select(o => $" --{o.Key} {o.Value.ToString(CultureInfo.InvariantCulture)}");
+        return string.Concat(Settings.Select(s => s.Write(p)).OfType<string>().Concat(methodOptions));
     }
 }
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Aevb.Data;
 using Aevb.IO;
 using Aevb.Inference;
@@ -80,113 +78,58 @@ internal static class TrainCommand
     }
 
     /// <summary>
-    /// Trains into <paramref name="dir"/>, holding its lock (<see cref="DirectoryLock"/>) throughout. A folder already
-    /// holding a model is resumed when its config.json has the same settings and its optimizer state matches the model
-    /// (weights, optimizer state, counters and log carry on), refused otherwise unless <paramref name="force"/>.
-    /// The model, optimizer state, config and log are saved together at every evaluation and when cancelled
-    /// (<paramref name="cancellationToken"/>: SIGINT/SIGTERM), after an evaluation at that point so the log's last row
-    /// is the saved model.
+    /// Trains into <paramref name="dir"/> through its <see cref="TrainingFolder"/>, which holds the folder's lock
+    /// (<see cref="DirectoryLock"/>) throughout, resumes a run of the same settings or refuses one of others unless
+    /// <paramref name="force"/>, and saves at every evaluation and when cancelled (<paramref name="cancellationToken"/>:
+    /// SIGINT/SIGTERM). Here: the data, the messages and the exit code.
     /// </summary>
     internal static int Run(string name, VaeConfig config, TrainerOptions options, long total, Binarization binarization, string? dataDir, string dir,
         bool force, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var folder = new TrainingFolder(dir);
-        var (modelPath, logPath, configPath, statePath) = (folder.ModelPath, folder.LogPath, folder.ConfigPath, folder.StatePath);
         Dataset train, test;
-        Trainer trainer;
-        DirectoryLock? folderLock = null;
+        TrainingStart start;
         try
         {
-            options.Validate();
-            if (total <= 0) throw new ArgumentException($"--samples must be positive, got {total}.");
-            config.Validate(requireInput: false);
-            train = Datasets.Load(name, DataSplit.Train, binarization, options.Seed, dataDir);
-            test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
-            if (options.TrainEvaluationSize is { } evalSize && evalSize > train.Count) // clamped silently, it would read as a subset
-                throw new ArgumentException($"--eval-train {evalSize} is more than the {train.Count} training points of {name}; leave it out to evaluate on all of them.");
-            config = config with { InputSize = train.Features };
-            config.Validate();
-            options.Validate(config);
+            (train, test, config) = Load(name, config, options, total, binarization, dataDir);
             // Settings and data are good: only now is the folder created and locked (bad settings write nothing).
-            folderLock = DirectoryLock.Acquire(dir, "another `aevb train`");
-            FolderCommit.Recover(dir); // a crash mid-save: finish that save, or fall back to the one before
-            RefuseFigureRun(dir);
-            var existing = folder.ExistingFiles().ToList();
-            if (existing.Count > 0 && force)
-            {
-                foreach (var f in existing) File.Delete(f);
-                output.WriteLine($"--force: deleted the earlier run's {string.Join(", ", existing.Select(Path.GetFileName))} in {Path.GetFullPath(dir)}.");
-                existing.Clear();
-            }
-            var extraForCheck = ExtraMetadata(binarization, options);
-            if (existing.Count > 0)
-            {
-                var resumed = folder.Resume(name, config, options, extraForCheck, train, test);
-                if (resumed.SamplesSeen >= total)
-                {
-                    output.WriteLine($"{Path.GetFullPath(dir)} already holds this model trained to {resumed.SamplesSeen:N0} samples (asked for {total:N0}): nothing to do. " +
-                                     "Ask for more with --samples to continue it, or pass --force to start over.");
-                    folderLock.Dispose();
-                    return 0;
-                }
-                trainer = resumed;
-                output.WriteLine($"Resuming {Path.GetFullPath(dir)} from {trainer.SamplesSeen:N0} samples (model, optimizer state and log; --force starts over).");
-            }
-            else
-            {
-                trainer = new Trainer(Trainer.CreateModel(config, options), train, test, options);
-            }
+            start = folder.Open(name, config, options, binarization, train, test, force);
         }
         catch (Exception e) when (e is DataFileException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
                                       or OutOfMemoryException)
         {
-            folderLock?.Dispose();
             error.WriteLine($"aevb train: {(e is OutOfMemoryException ? $"not enough memory for a {config} model ({e.Message})" : e.Message)}");
             return 1;
         }
 
-        using var heldLock = folderLock;
-        var extra = ExtraMetadata(binarization, options);
-        long savedAt = -1;
-        void SaveAll()
-        {
-            folder.Save(trainer, name, extra);
-            savedAt = trainer.SamplesSeen;
-        }
-
+        using var held = start;
+        var trainer = start.Trainer;
+        if (!Announce(start, dir, total, output)) return 0;
         output.WriteLine($"Training a {config} VAE on {train} (test: {test.Count} points)");
         output.WriteLine($"  estimator {options.Estimator}, L = {options.SamplesPerDatapoint}, M = {options.BatchSize}, {options.Optimizer} lr = {options.LearningRate}, " +
                           $"weight decay λ = {options.WeightDecay}, init σ = {options.InitStd}, seed {options.Seed}; {ConsoleProgress.Count(total)} samples -> {Path.GetFullPath(dir)}");
         try
         {
-            var result = ConsoleProgress.Run(output, total,
-                p => { if (p.IsEvaluation) SaveAll(); },
-                progress => trainer.Train(total, progress, cancellationToken));
-
-            var rate = trainer.SamplesSeen / Math.Max(trainer.TrainingTime.TotalSeconds, 1e-9);
+            var result = ConsoleProgress.Run(output, total, _ => { },
+                progress => folder.Train(trainer, name, binarization, total, progress, cancellationToken));
             if (!result.Completed)
             {
-                // The log's last row must be the saved model: evaluate at the interruption point first.
-                if (trainer.Log.Entries.Count == 0 || trainer.Log.Entries[^1].Samples != trainer.SamplesSeen)
-                {
-                    output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: evaluating there so the log matches the saved model...");
-                    trainer.Evaluate();
-                }
-                SaveAll();
-                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {modelPath}, {statePath} and {logPath}. Run the same command again to resume.");
+                folder.SaveInterrupted(trainer, name, binarization, () => output.WriteLine(
+                    $"Interrupted at {trainer.SamplesSeen:N0} samples: evaluating there so the log matches the saved model..."));
+                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {folder.ModelPath}, {folder.StatePath} and {folder.LogPath}. Run the same command again to resume.");
                 return Interrupt.ExitCode;
             }
-            if (savedAt != trainer.SamplesSeen) SaveAll(); // the last evaluation has usually saved it already
+            var rate = trainer.SamplesSeen / Math.Max(trainer.TrainingTime.TotalSeconds, 1e-9);
             var last = trainer.Log.Entries[^1];
             output.WriteLine($"Done: {trainer.SamplesSeen:N0} samples in {ConsoleProgress.Duration(result.Elapsed)} ({rate:N0} samples/s while training); " +
                               $"train bound {last.TrainBound:F2}, test bound {last.TestBound:F2} nats per datapoint.");
-            output.WriteLine($"Wrote {modelPath}, {configPath}, {logPath}.");
+            output.WriteLine($"Wrote {folder.ModelPath}, {folder.ConfigPath}, {folder.LogPath}.");
             return 0;
         }
         catch (TrainingDivergedException e)
         {
-            trainer.Log.WriteCsv(logPath);
-            error.WriteLine($"aevb train: {e.Message} The model was not saved; the log so far is in {logPath}.");
+            trainer.Log.WriteCsv(folder.LogPath);
+            error.WriteLine($"aevb train: {e.Message} The model was not saved; the log so far is in {folder.LogPath}.");
             return 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -196,24 +139,39 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>
-    /// A figure run's folder (run.json of <c>aevb reproduce</c>) is never trained into, and so never deleted by --force:
-    /// that would throw away a run that may have taken days.
-    /// </summary>
-    private static void RefuseFigureRun(string dir)
+    /// <summary>What <see cref="TrainingFolder.Open"/> found; false when the folder's run is already that far.</summary>
+    private static bool Announce(TrainingStart start, string dir, long total, TextWriter output)
     {
-        var info = Path.Combine(dir, Aevb.Training.Runs.FigureRun.InfoFile);
-        if (File.Exists(info))
-            throw new InvalidDataException($"{Path.GetFullPath(dir)} holds a figure run of `aevb reproduce` ({Aevb.Training.Runs.FigureRun.InfoFile}); " +
-                                           "`aevb train` neither trains into nor deletes it, even with --force: choose another --out folder.");
+        var (samples, full) = (start.Trainer.SamplesSeen, Path.GetFullPath(dir));
+        if (start.Deleted.Count > 0)
+            output.WriteLine($"--force: deleted the earlier run's {string.Join(", ", start.Deleted.Select(Path.GetFileName))} in {full}.");
+        if (start.Resumed && samples >= total)
+        {
+            output.WriteLine($"{full} already holds this model trained to {samples:N0} samples (asked for {total:N0}): nothing to do. " +
+                             "Ask for more with --samples to continue it, or pass --force to start over.");
+            return false;
+        }
+        if (start.Resumed)
+            output.WriteLine($"Resuming {full} from {samples:N0} samples (model, optimizer state and log; --force starts over).");
+        return true;
     }
 
-    private static Dictionary<string, string>? ExtraMetadata(Binarization binarization, TrainerOptions options)
-        => binarization == Binarization.None ? null : new Dictionary<string, string>
-        {
-            ["binarization"] = binarization.ToString().ToLowerInvariant(),
-            ["binarization_seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-        };
+    /// <summary>The settings checked and the data loaded (the model's input size is the data's).</summary>
+    private static (Dataset Train, Dataset Test, VaeConfig Config) Load(string name, VaeConfig config,
+        TrainerOptions options, long total, Binarization binarization, string? dataDir)
+    {
+        options.Validate();
+        if (total <= 0) throw new ArgumentException($"--samples must be positive, got {total}.");
+        config.Validate(requireInput: false);
+        var train = Datasets.Load(name, DataSplit.Train, binarization, options.Seed, dataDir);
+        var test = Datasets.Load(name, DataSplit.Test, binarization, options.Seed, dataDir);
+        if (options.TrainEvaluationSize is { } evalSize && evalSize > train.Count) // clamped silently, it would read as a subset
+            throw new ArgumentException($"--eval-train {evalSize} is more than the {train.Count} training points of {name}; leave it out to evaluate on all of them.");
+        config = config with { InputSize = train.Features };
+        config.Validate();
+        options.Validate(config);
+        return (train, test, config);
+    }
 
     /// <summary>Accepts <c>1000000</c>, <c>1e6</c> or <c>2.5e7</c>.</summary>
     internal static long? ParseCount(ArgumentResult result)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Aevb.Data;
 using Aevb.Inference;
 using Aevb.Models;
@@ -23,26 +22,21 @@ namespace Aevb.Training;
 /// </remarks>
 public sealed class Trainer
 {
-    private readonly Dataset _train;
     private readonly Dataset? _test;
     private readonly Dataset _trainForEvaluation;
     private readonly int _trainCount;
-    private readonly int[] _order, _indices;
-    private readonly Tensor _batch;
-    private readonly Rng _batchRng, _noiseRng, _evalRng, _binarizeRng;
+    private readonly Rng _evalRng;
     private readonly LowerBoundEvaluator _evaluator;
     private readonly AevbLearner _learner;
-    private readonly float _scale;
-    private int _position;
-    private double _boundSinceEntry;
-    private long _batchesSinceEntry;
+    private readonly PermutationBatches _batches;
+    private readonly TrainingLoop _loop;
 
     public Trainer(Vae model, Dataset train, Dataset? test, TrainerOptions? options = null)
     {
         Options = options ?? new TrainerOptions();
         Options.Validate(model.Config);
         Model = model;
-        _train = CheckData(train, model.InputSize, "training");
+        CheckData(train, model.InputSize, "training");
         _test = test is null ? null : CheckData(test, model.InputSize, "test");
         _trainCount = train.Count;
         if (_trainCount < Options.BatchSize)
@@ -51,19 +45,16 @@ public sealed class Trainer
 
         var root = new Rng(Options.Seed);
         root.Fork(); // stream 0 initialises the model (see CreateModel)
-        _batchRng = root.Fork();
-        _noiseRng = root.Fork();
+        var order = root.Fork();
+        var noise = root.Fork();
         _evalRng = root.Fork();
-        _binarizeRng = root.Fork();
+        _batches = new PermutationBatches(train, Options.BatchSize, order, noise, binarize: root.Fork());
 
         _learner = new AevbLearner(model, new SgvbEstimator(model, Options.Estimator, Options.SamplesPerDatapoint),
             Optimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.WeightDecay));
-        _scale = SgvbEstimator.FullDataScale(_trainCount, Options.BatchSize);
         _evaluator = new LowerBoundEvaluator(model, Options.BatchSize);
-        _batch = new Tensor(Options.BatchSize, model.InputSize);
-        _indices = new int[Options.BatchSize];
-        _order = Enumerable.Range(0, _trainCount).ToArray();
-        _position = _trainCount; // shuffle before the first batch
+        var scale = SgvbEstimator.FullDataScale(_trainCount, Options.BatchSize);
+        _loop = new TrainingLoop(_learner, _batches, scale, () => Optimizer.LearningRate);
     }
 
     /// <summary>Trains on row-major <c>[N, D]</c> arrays (D = the model's input size); <paramref name="testData"/> may be null.</summary>
@@ -86,17 +77,15 @@ public sealed class Trainer
     public TrainingLog Log { get; } = new();
 
     /// <summary>Training datapoints processed so far.</summary>
-    public long SamplesSeen { get; private set; }
+    public long SamplesSeen => _loop.Samples;
 
-    public long Steps { get; private set; }
+    public long Steps => _loop.Steps;
 
     /// <summary>The last minibatch, <c>[M, D]</c> (a reused buffer).</summary>
-    public Tensor Batch => _batch;
+    public Tensor Batch => _batches.Batch;
 
     /// <summary>Time spent in <see cref="Step"/> (evaluations excluded), including that of the run this one resumed.</summary>
-    public TimeSpan TrainingTime => _trainWatch.Elapsed + _resumedTrainingTime;
-
-    private TimeSpan _resumedTrainingTime;
+    public TimeSpan TrainingTime => _loop.TrainingTime;
 
     /// <summary>
     /// Continues a saved run: the model's weights and the optimiser's <see cref="Optimizer.State"/> are restored by the
@@ -108,14 +97,10 @@ public sealed class Trainer
         ArgumentOutOfRangeException.ThrowIfNegative(samplesSeen);
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         if (SamplesSeen != 0 || Log.Entries.Count != 0) throw new InvalidOperationException("RestoreProgress is for a fresh trainer.");
-        SamplesSeen = samplesSeen;
-        Steps = steps;
-        _resumedTrainingTime = trainingTime;
+        _loop.Restore(samplesSeen, steps, trainingTime);
         foreach (var e in log.Where(e => e.Samples <= samplesSeen)) Log.Add(e);
         Optimizer.RestoreStepCount(steps);
     }
-
-    private readonly Stopwatch _trainWatch = new();
 
     public int TrainCount => _trainCount;
     public int TestCount => _test?.Count ?? 0;
@@ -124,27 +109,7 @@ public sealed class Trainer
     /// One AEVB update on the next minibatch; returns its mean bound per datapoint. Throws
     /// <see cref="TrainingDivergedException"/> if the bound is NaN or infinite (parameters untouched then).
     /// </summary>
-    public float Step()
-    {
-        _trainWatch.Start();
-        try
-        {
-            NextBatch();
-            // The learner leaves the parameters untouched when the bound is not finite; the float round-trips.
-            var bound = (float)_learner.Step(_batch, _indices, _scale, _noiseRng);
-            if (!float.IsFinite(bound))
-                throw new TrainingDivergedException(Steps + 1, SamplesSeen, bound, Optimizer.LearningRate);
-            Steps++;
-            SamplesSeen += _batch.Rows;
-            _boundSinceEntry += bound;
-            _batchesSinceEntry++;
-            return bound;
-        }
-        finally
-        {
-            _trainWatch.Stop();
-        }
-    }
+    public float Step() => (float)_loop.Step(); // AEVB's bound is a float: the round trip is exact
 
     /// <summary>Average bound per datapoint on the training set (or its first <c>TrainEvaluationSize</c> points).</summary>
     public double EvaluateTrain() => _evaluator.Evaluate(_trainForEvaluation, _evalRng);
@@ -161,9 +126,8 @@ public sealed class Trainer
             throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate,
                 double.IsFinite(train) ? "test-set lower bound" : "training-set lower bound");
         var entry = new TrainingLogEntry(SamplesSeen, TrainingTime.TotalSeconds, train, test,
-            _batchesSinceEntry == 0 ? double.NaN : _boundSinceEntry / _batchesSinceEntry);
-        _boundSinceEntry = 0;
-        _batchesSinceEntry = 0;
+            _loop.SinceEvaluation.Mean);
+        _loop.SinceEvaluation.Reset();
         Log.Add(entry);
         return entry;
     }
@@ -174,72 +138,23 @@ public sealed class Trainer
     /// without a final evaluation; the result says whether the run completed.
     /// </summary>
     public TrainingResult Train(long totalSamples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Train(totalSamples, progress, cancellationToken, afterEvaluation: null);
+
+    /// <summary><see cref="Train(long, IProgress{TrainingProgress}?, CancellationToken)"/>, calling
+    /// <paramref name="afterEvaluation"/> after each evaluation (a <see cref="TrainingFolder"/> saves there).</summary>
+    internal TrainingResult Train(long totalSamples, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken, Action? afterEvaluation)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalSamples);
-        var schedule = EvaluationSchedule.LogSpaced(Math.Min(Options.FirstEvaluation, totalSamples), totalSamples, Options.EvaluationsPerDecade);
-        var next = 0;
-        while (next < schedule.Length && schedule[next] <= SamplesSeen) next++;
-
-        var wall = Stopwatch.StartNew();
-        var startSamples = SamplesSeen;
-        var startTraining = _trainWatch.Elapsed;
-        var lastReport = TimeSpan.Zero;
-        double reportSum = 0;
-        long reportCount = 0;
-        TrainingLogEntry? lastEntry = null;
-
-        TrainingProgress Snapshot(bool isEvaluation)
-        {
-            var trainSeconds = (_trainWatch.Elapsed - startTraining).TotalSeconds;
-            var rate = trainSeconds > 0 ? (SamplesSeen - startSamples) / trainSeconds : 0;
-            // Remaining training time, stretched by the share evaluations have taken so far.
-            var overhead = trainSeconds > 0 ? wall.Elapsed.TotalSeconds / trainSeconds : 1;
-            var eta = rate > 0 ? TimeSpan.FromSeconds((totalSamples - SamplesSeen) / rate * overhead) : TimeSpan.Zero;
-            var bound = reportCount > 0 ? reportSum / reportCount : double.NaN;
-            return new TrainingProgress(SamplesSeen, totalSamples, wall.Elapsed, rate, bound, eta, lastEntry, isEvaluation);
-        }
-
-        while (SamplesSeen < totalSamples)
-        {
-            if (cancellationToken.IsCancellationRequested)
-                return new TrainingResult(Completed: false, SamplesSeen, wall.Elapsed);
-            reportSum += Step();
-            reportCount++;
-            if (next < schedule.Length && SamplesSeen >= schedule[next])
-            {
-                lastEntry = Evaluate();
-                while (next < schedule.Length && schedule[next] <= SamplesSeen) next++;
-                progress?.Report(Snapshot(isEvaluation: true));
-            }
-            if (progress is not null && wall.Elapsed - lastReport >= Options.ReportInterval)
-            {
-                lastReport = wall.Elapsed;
-                progress.Report(Snapshot(isEvaluation: false));
-                reportSum = 0;
-                reportCount = 0;
-            }
-        }
-        if (Log.Entries.Count == 0 || Log.Entries[^1].Samples != SamplesSeen)
-        {
-            lastEntry = Evaluate();
-            progress?.Report(Snapshot(isEvaluation: true));
-        }
-        return new TrainingResult(Completed: true, SamplesSeen, wall.Elapsed);
-    }
-
-    /// <summary>Copies the next M rows of the epoch's permutation into the minibatch buffer (binarizing if asked).</summary>
-    private void NextBatch()
-    {
-        for (var r = 0; r < _indices.Length; r++)
-        {
-            if (_position == _trainCount)
-            {
-                _batchRng.Shuffle(_order);
-                _position = 0;
-            }
-            _indices[r] = _order[_position++];
-        }
-        _train.CopyBatch(_indices, _batch.Span, _binarizeRng);
+        var points = EvaluationSchedule.LogSpaced(Math.Min(Options.FirstEvaluation, totalSamples), totalSamples,
+            Options.EvaluationsPerDecade);
+        var callbacks = new TrainerCallbacks(this, progress, afterEvaluation);
+        var result = _loop.Run(totalSamples, new TrainingSchedule(points, null, Options.ReportInterval), callbacks,
+            cancellationToken);
+        // Nothing left to train (a resumed run at its end) but the log lacks this point: evaluate it.
+        if (result.Completed && (Log.Entries.Count == 0 || Log.Entries[^1].Samples != SamplesSeen))
+            callbacks.EvaluateAtEnd(totalSamples, result.Elapsed);
+        return result;
     }
 
     private static Dataset Wrap(float[] data, int d, string name)

@@ -17,7 +17,8 @@ public static class TrainerState
     /// <summary>Writes the optimiser state of <paramref name="trainer"/> atomically.</summary>
     public static void Save(string path, Trainer trainer)
     {
-        var tensors = trainer.Optimizer.State().Select(s => new SafeTensor("optimizer." + s.Name, [s.Values.Length], s.Values)).ToArray();
+        var tensors = trainer.Optimizer.State()
+            .Select(s => StateTensors.Vector("optimizer." + s.Name, s.Values)).ToArray();
         var metadata = new Dictionary<string, string>
         {
             ["optimizer"] = trainer.Options.Optimizer.ToString().ToLowerInvariant(),
@@ -29,10 +30,12 @@ public static class TrainerState
     }
 
     /// <summary>The samples seen recorded in a state file (to check it belongs with the model beside it).</summary>
+    private const string NotAState = "; not an aevb optimizer state.";
+
     public static long SamplesSeen(string path)
     {
         var file = SafeTensors.Read(path);
-        if (!file.Metadata.ContainsKey("samples_seen")) throw new InvalidDataException($"{path}: metadata lacks 'samples_seen'; not an aevb optimizer state.");
+        StateTensors.RequireMetadata(file, path, ["samples_seen"], NotAState);
         return file.Integer("samples_seen");
     }
 
@@ -43,24 +46,13 @@ public static class TrainerState
     public static void Restore(string path, Trainer trainer, TrainingLog log)
     {
         var file = SafeTensors.Read(path);
-        string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"{path}: metadata lacks '{key}'; not an aevb optimizer state.");
+        StateTensors.RequireMetadata(file, path, ["optimizer", "samples_seen", "steps", "training_seconds"], NotAState);
         var kind = trainer.Options.Optimizer.ToString().ToLowerInvariant();
-        if (Meta("optimizer") != kind)
-            throw new InvalidDataException($"{path}: saved with the {Meta("optimizer")} optimizer, this run uses {kind}.");
+        if (file.Text("optimizer") != kind)
+            throw new InvalidDataException(
+                $"{path}: saved with the {file.Text("optimizer")} optimizer, this run uses {kind}.");
         foreach (var (name, values) in trainer.Optimizer.State())
-        {
-            var t = file.Find("optimizer." + name) ?? throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' is missing.");
-            if (t.Data.Length != values.Length)
-                throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' has {t.Data.Length} values, the model needs {values.Length}.");
-            // NaN sums would train on silently (every update NaN) and the run would then blame its step size.
-            var bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
-            if (bad >= 0)
-                throw new InvalidDataException($"{path}: tensor 'optimizer.{name}' holds {t.Data[bad]} at index {bad}, not a finite number; the optimizer state is damaged.");
-            t.Data.AsSpan().CopyTo(values);
-        }
-        // A missing key first (the file is not what it should be), then each value through the typed, range-checked readers.
-        foreach (var key in new[] { "samples_seen", "steps", "training_seconds" }) Meta(key);
+            StateTensors.Restore(file, path, "optimizer." + name, values, "; the optimizer state is damaged.");
         trainer.RestoreProgress(file.Integer("samples_seen"), file.Integer("steps"),
             TimeSpan.FromSeconds(file.Number("training_seconds", 0, MaxSeconds)), log.Entries);
     }

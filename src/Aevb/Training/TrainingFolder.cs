@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aevb.Data;
@@ -41,6 +42,81 @@ public sealed class TrainingFolder(string directory)
             var config = Path.Combine(staging, Path.GetFileName(ConfigPath));
             Checkpoint.WriteConfig(config, trainer.Model, info, trainer.Options, extra);
         });
+
+    /// <summary>
+    /// Opens the folder for training and holds its lock (<see cref="TrainingStart.Lock"/>): finishes a save a crash
+    /// cut short, refuses a figure run's folder, deletes an earlier run when <paramref name="force"/>, then resumes
+    /// the run saved here (<see cref="Resume"/>) or starts a new one.
+    /// </summary>
+    public TrainingStart Open(string dataset, VaeConfig config, TrainerOptions options, Binarization binarization,
+        Dataset train, Dataset test, bool force)
+    {
+        var folderLock = DirectoryLock.Acquire(Directory, "another `aevb train`");
+        try
+        {
+            FolderCommit.Recover(Directory); // a crash mid-save: finish that save, or fall back to the one before
+            RefuseFigureRun();
+            var existing = ExistingFiles().ToList();
+            if (existing.Count > 0 && force)
+                foreach (var f in existing) File.Delete(f);
+            var deleted = force ? existing : [];
+            var trainer = existing.Count > 0 && !force
+                ? Resume(dataset, config, options, Metadata(binarization, options), train, test)
+                : new Trainer(Trainer.CreateModel(config, options), train, test, options);
+            return new TrainingStart(trainer, folderLock, Resumed: existing.Count > 0 && !force, deleted);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Trains to <paramref name="totalSamples"/>, saving everything at each evaluation (so the log's last row is the
+    /// saved model) and at the end.
+    /// </summary>
+    public TrainingResult Train(Trainer trainer, string dataset, Binarization binarization, long totalSamples,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var metadata = Metadata(binarization, trainer.Options);
+        return trainer.Train(totalSamples, progress, cancellationToken, () => Save(trainer, dataset, metadata));
+    }
+
+    /// <summary>
+    /// After a cancelled <see cref="Train"/>: evaluates at the interruption point (the log's last row must be the
+    /// saved model) unless the log has that row, then saves. <paramref name="evaluating"/> is told first, since an
+    /// evaluation on a whole data set takes a while.
+    /// </summary>
+    public void SaveInterrupted(Trainer trainer, string dataset, Binarization binarization, Action? evaluating = null)
+    {
+        if (trainer.Log.Entries.Count == 0 || trainer.Log.Entries[^1].Samples != trainer.SamplesSeen)
+        {
+            evaluating?.Invoke();
+            trainer.Evaluate();
+        }
+        Save(trainer, dataset, Metadata(binarization, trainer.Options));
+    }
+
+    /// <summary>What a binarized run records beside its settings (the binarization and its seed).</summary>
+    public static Dictionary<string, string>? Metadata(Binarization binarization, TrainerOptions options)
+        => binarization == Binarization.None ? null : new Dictionary<string, string>
+        {
+            ["binarization"] = binarization.ToString().ToLowerInvariant(),
+            ["binarization_seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+
+    /// <summary>
+    /// A figure run's folder (run.json of <c>aevb reproduce</c>) is never trained into, and so never deleted by
+    /// --force: that would throw away a run that may have taken days.
+    /// </summary>
+    private void RefuseFigureRun()
+    {
+        if (File.Exists(Path.Combine(Directory, Runs.FigureRun.InfoFile)))
+            throw new InvalidDataException($"{Path.GetFullPath(Directory)} holds a figure run of `aevb reproduce` "
+                                           + $"({Runs.FigureRun.InfoFile}); `aevb train` neither trains into nor "
+                                           + "deletes it, even with --force: choose another --out folder.");
+    }
 
     /// <summary>
     /// The trainer continuing the run saved here, or an <see cref="InvalidDataException"/> saying why it cannot be
@@ -111,4 +187,13 @@ public sealed class TrainingFolder(string directory)
             }
         }
     }
+}
+
+/// <summary>A training run opened in its folder: the trainer (new or resumed) and the folder's lock, held until
+/// disposed.</summary>
+/// <param name="Deleted">The earlier run's files that --force deleted.</param>
+public sealed record TrainingStart(Trainer Trainer, IDisposable Lock, bool Resumed, IReadOnlyList<string> Deleted)
+    : IDisposable
+{
+    public void Dispose() => Lock.Dispose();
 }

@@ -32,6 +32,28 @@ public class AllocationTests
         AssertWindowsDoNotAllocate(() => { for (var i = 0; i < 2; i++) trainer.Step(); });
     }
 
+    /// <summary>
+    /// The figure runs' side of the one loop: <see cref="TrainingLoop.Step"/> on a reseeded
+    /// <see cref="Aevb.Training.Runs.MinibatchStream"/> with an annealed step size set before every step.
+    /// </summary>
+    [Fact]
+    public void FigureRunLoopStepDoesNotAllocate()
+    {
+        var data = new float[100 * 64];
+        new Rng(1).FillUniform(data);
+        var model = Vae.Create(new VaeConfig(64, 64, 8), 0.01f, new Rng(3));
+        var learner = new Aevb.Training.Runs.AevbLearner(model, new SgvbEstimator(model, Estimator.B, 1),
+            new Adagrad(model.Parameters, 0.02f, 1f));
+        var stream = new Aevb.Training.Runs.MinibatchStream(new Tensor(100, 64, data), 100, seed: 1);
+        stream.Reseed(0);
+        var loop = new TrainingLoop(learner, stream, 1f, () => 0.02f)
+        {
+            LearningRateAt = samples => 0.02f * 1000 / (1000 + samples),
+        };
+        for (var i = 0; i < 100; i++) loop.Step();
+        AssertWindowsDoNotAllocate(() => { for (var i = 0; i < 2; i++) loop.Step(); });
+    }
+
     /// <summary>The same for wake-sleep (wake and sleep phases) and Monte Carlo EM (HMC E-step, M-step updates).</summary>
     [Theory]
     [InlineData("wake-sleep")]

@@ -8,7 +8,7 @@ namespace Aevb.Training.Runs;
 /// noise the method draws. Both are re-seeded from (seed, samples) at every evaluation and checkpoint interval, so a
 /// run resumed from a checkpoint produces the same numbers as one never interrupted.
 /// </summary>
-internal sealed class MinibatchStream
+internal sealed class MinibatchStream : IMinibatchSource
 {
     /// <summary>Checkpoint metadata between reseeds (Ctrl+C): where the current segment of the streams began.</summary>
     public const string SegmentStartKey = "stream.segment_start";
@@ -19,24 +19,23 @@ internal sealed class MinibatchStream
 
     private readonly Tensor _train;
     private readonly ulong _seed;
-    private readonly int[] _order;
-    private int _position;
-    private Rng _shuffle = null!;
+    private readonly EpochPermutation _order;
+    private readonly int[] _indices;
 
     public MinibatchStream(Tensor train, int batchSize, ulong seed)
     {
         _train = train;
         _seed = seed;
-        _order = new int[train.Rows];
+        _order = new EpochPermutation(train.Rows);
         Batch = new Tensor(batchSize, train.Cols);
-        Indices = new int[batchSize];
+        _indices = new int[batchSize];
     }
 
     /// <summary>The current minibatch (reused: no allocation per step).</summary>
     public Tensor Batch { get; }
 
     /// <summary>Which training rows <see cref="Batch"/> holds.</summary>
-    public int[] Indices { get; }
+    public ReadOnlySpan<int> Indices => _indices;
 
     /// <summary>The noise stream of the current segment.</summary>
     public Rng Noise { get; private set; } = null!;
@@ -48,10 +47,8 @@ internal sealed class MinibatchStream
     public void Reseed(long samples)
     {
         SegmentStart = samples;
-        _shuffle = new Rng(Mix(_seed, samples, 1));
+        _order.Reset(new Rng(Mix(_seed, samples, 1)));
         Noise = new Rng(Mix(_seed, samples, 2));
-        for (var i = 0; i < _order.Length; i++) _order[i] = i;
-        _position = _order.Length;
     }
 
     /// <summary>
@@ -62,17 +59,17 @@ internal sealed class MinibatchStream
     public bool Continue(long segmentStart, long samples, string noiseState)
     {
         Reseed(segmentStart);
-        for (var r = segmentStart; r < samples; r++) NextIndex();
+        for (var r = segmentStart; r < samples; r++) _order.Next();
         return Noise.RestoreState(noiseState);
     }
 
     /// <summary>Fills <see cref="Batch"/> and <see cref="Indices"/> with the next minibatch.</summary>
     public void Next()
     {
-        for (var r = 0; r < Indices.Length; r++)
+        for (var r = 0; r < _indices.Length; r++)
         {
-            Indices[r] = NextIndex();
-            _train.Row(Indices[r]).CopyTo(Batch.Row(r));
+            _indices[r] = _order.Next();
+            _train.Row(_indices[r]).CopyTo(Batch.Row(r));
         }
     }
 
@@ -82,16 +79,6 @@ internal sealed class MinibatchStream
         [SegmentStartKey] = SegmentStart.ToString(CultureInfo.InvariantCulture),
         [NoiseKey] = Noise.SaveState(),
     };
-
-    private int NextIndex()
-    {
-        if (_position == _order.Length)
-        {
-            _shuffle.Shuffle(_order);
-            _position = 0;
-        }
-        return _order[_position++];
-    }
 
     /// <summary>A 64-bit seed from (seed, samples, stream), SplitMix64-style, so each segment's streams are
     /// independent.</summary>

@@ -21,10 +21,7 @@ internal static class RunCheckpoint
         foreach (var (name, p) in learner.Model.NamedParameters)
             tensors.Add(new SafeTensor("model." + name, [p.Value.Rows, p.Value.Cols], p.Value.Data.ToArray()));
         foreach (var (name, buffer) in learner.StateBuffers())
-        {
-            var data = buffer().ToArray();
-            tensors.Add(new SafeTensor("state." + name, [data.Length], data));
-        }
+            tensors.Add(StateTensors.Vector("state." + name, buffer()));
         var metadata = new Dictionary<string, string>
         {
             ["run"] = run.Settings.Name,
@@ -49,16 +46,12 @@ internal static class RunCheckpoint
     {
         var path = run.CheckpointPath;
         var file = SafeTensors.Read(path);
+        var advice = $"; delete {run.Directory} to start over.";
         foreach (var (name, p) in learner.Model.NamedParameters)
-            Restore(run, file, "model." + name, p.Value.Span);
+            StateTensors.Restore(file, path, "model." + name, p.Value.Span, advice);
         foreach (var (name, buffer) in learner.StateBuffers())
-            Restore(run, file, "state." + name, buffer());
-        // A missing key first (the file is not what it should be), then each value through the typed,
-        // range-checked readers.
-        foreach (var key in new[] { "samples_seen", "steps", "train_seconds", "eval_seconds" })
-            if (!file.Metadata.ContainsKey(key))
-                throw new InvalidDataException(
-                    $"{path}: metadata lacks '{key}'; delete {run.Directory} to start over.");
+            StateTensors.Restore(file, path, "state." + name, buffer(), advice);
+        StateTensors.RequireMetadata(file, path, ["samples_seen", "steps", "train_seconds", "eval_seconds"], advice);
         try
         {
             learner.RestoreMetadata(file);
@@ -89,24 +82,4 @@ internal static class RunCheckpoint
                 $"{run.CheckpointPath}: metadata '{MinibatchStream.SegmentStartKey}' = '{text}' "
                                            + $"is not a sample count within the checkpoint interval before {samples}; "
                                            + $"delete {run.Directory} to start over.");
-
-    private static void Restore(FigureRun run, SafeTensorsFile file, string name, Span<float> target)
-    {
-        var path = run.CheckpointPath;
-        var t = file.Find(name)
-                ?? throw new InvalidDataException(
-                    $"{path}: tensor '{name}' is missing; delete {run.Directory} to start over.");
-        var wanted = name.StartsWith("model.", StringComparison.Ordinal) ? "the model" : "expected";
-        if (t.Data.Length != target.Length)
-            throw new InvalidDataException(
-                $"{path}: tensor '{name}' has {t.Data.Length} values, {wanted} {target.Length}; "
-                                           + $"delete {run.Directory} to start over.");
-        // A NaN or infinite parameter or optimiser sum would train on silently and look like a bad step size.
-        var i = Array.FindIndex(t.Data, v => !float.IsFinite(v));
-        if (i >= 0)
-            throw new InvalidDataException(
-                $"{path}: tensor '{name}' holds {t.Data[i]} at index {i}, not a finite number; "
-                                           + $"the checkpoint is damaged, delete {run.Directory} to start over.");
-        t.Data.AsSpan().CopyTo(target);
-    }
 }

@@ -11,7 +11,7 @@ namespace Aevb.Training.Runs;
 /// One call of <see cref="FigureRun.Run"/> on a folder that is not done: resume from the checkpoint (or start, after
 /// Section 5's step-size selection), then the loop of steps, evaluations, checkpoints and progress reports.
 /// </summary>
-internal sealed class RunSession
+internal sealed class RunSession : ITrainingCallbacks
 {
     private readonly FigureRun _run;
     private readonly RunSettings _s;
@@ -22,7 +22,6 @@ internal sealed class RunSession
     private readonly MinibatchStream _stream;
     private readonly float _scale;
     private readonly Stopwatch _wall = Stopwatch.StartNew();
-    private readonly Stopwatch _train = new();
     private readonly string _started;
     private int _resumes;
     private RunLog _log;
@@ -30,9 +29,10 @@ internal sealed class RunSession
     private float _rate;
     private long _samples, _steps;
     private double _trainSeconds, _evalSeconds;
-    private double _objectiveSum;
-    private long _objectiveCount;
     private IReadOnlyDictionary<string, double>? _lastEvaluation;
+    private TrainingLoop? _loop;
+    private double _loopStartSeconds;
+    private long _savedAt;
 
     public RunSession(FigureRun run, RunData data, JsonObject? info, IProgress<RunProgress>? progress,
         CancellationToken cancel)
@@ -157,82 +157,57 @@ internal sealed class RunSession
     private (RunLearner Learner, double TrainSeconds, bool Diverged)? Trial(float candidate, long trial)
     {
         _rate = candidate;
-        _samples = 0;
         _stream.Reseed(0);
-        var l = NewLearner(candidate);
-        var watch = Stopwatch.StartNew();
+        var learner = NewLearner(candidate);
+        var loop = NewLoop(learner);
         var diverged = false;
-        while (_samples < trial && !diverged)
+        try
         {
-            if (_cancel.IsCancellationRequested) return null;
-            diverged = !double.IsFinite(Step(l));
-            _samples += _s.BatchSize;
+            if (!loop.Run(trial, TrainingSchedule.StepsOnly, NoCallbacks.Instance, _cancel).Completed) return null;
         }
-        return (l, watch.Elapsed.TotalSeconds, diverged);
+        catch (TrainingDivergedException)
+        {
+            diverged = true;
+        }
+        _samples = loop.Samples;
+        return (learner, loop.TrainingTime.TotalSeconds, diverged);
     }
 
-    /// <summary>The loop: steps, evaluations at the log-spaced points, checkpoints (and reseeds), progress.</summary>
+    /// <summary>The loop from the current counters to the run's end; checkpoints through the callbacks
+    /// below.</summary>
     private RunResult Train(RunLearner learner, long resumedFrom)
     {
-        var points = _s.EvaluationPoints();
-        var next = 0;
-        while (next < points.Length && points[next] <= _samples) next++;
-        var nextCheckpoint = (_samples / _s.CheckpointInterval + 1) * _s.CheckpointInterval;
-        var savedAt = resumedFrom; // after the step-size trials too: a Ctrl+C before the first step still checkpoints
-        var lastReport = TimeSpan.Zero;
-        while (_samples < _s.Samples)
-        {
-            if (_cancel.IsCancellationRequested) return Interrupt(learner, savedAt, resumedFrom);
-            _train.Start();
-            var objective = Step(learner);
-            _train.Stop();
-            if (!double.IsFinite(objective))
-                throw new TrainingDivergedException(_steps + 1, _samples, objective, _rate);
-            _steps++;
-            _samples += _s.BatchSize;
-            _objectiveSum += objective;
-            _objectiveCount++;
-
-            var evaluate = next < points.Length && _samples >= points[next];
-            if (evaluate || _samples >= nextCheckpoint || _samples >= _s.Samples)
-            {
-                var evaluated = evaluate || _samples >= _s.Samples;
-                Checkpoint(learner, evaluated);
-                while (next < points.Length && points[next] <= _samples) next++;
-                savedAt = _samples;
-                while (nextCheckpoint <= _samples) nextCheckpoint += _s.CheckpointInterval;
-                _stream.Reseed(_samples);
-                _progress?.Report(Snapshot(evaluated)); // a checkpoint alone is no new evaluation: no evaluation line
-            }
-            else if (_progress is not null && _wall.Elapsed - lastReport >= TimeSpan.FromSeconds(0.5))
-            {
-                lastReport = _wall.Elapsed;
-                _progress.Report(Snapshot(false));
-                _objectiveSum = 0;
-                _objectiveCount = 0;
-            }
-        }
+        _loop = NewLoop(learner);
+        _loop.Restore(_samples, _steps, TimeSpan.Zero);
+        _loopStartSeconds = _trainSeconds;
+        _savedAt = resumedFrom; // after the step-size trials too: a Ctrl+C before the first step still checkpoints
+        var schedule = new TrainingSchedule(_s.EvaluationPoints(), _s.CheckpointInterval, TimeSpan.FromSeconds(0.5));
+        var result = _loop.Run(_s.Samples, schedule, this, _cancel);
+        SyncCounters();
+        if (!result.Completed)
+            return new RunResult(RunOutcome.Interrupted, _run.Directory, _samples, resumedFrom, _trainSeconds,
+                _evalSeconds, _wall.Elapsed);
         _run.WriteInfo(_run.InfoPath, "completed", _started, _resumes, Counters);
         return new RunResult(RunOutcome.Completed, _run.Directory, _samples, resumedFrom, _trainSeconds, _evalSeconds,
             _wall.Elapsed);
     }
 
-    /// <summary>An evaluation (when <paramref name="evaluate"/>) and a checkpoint at the current sample
-    /// count.</summary>
-    private void Checkpoint(RunLearner learner, bool evaluate)
+    /// <summary>An evaluation (when <paramref name="evaluate"/>) and a checkpoint at the current sample count;
+    /// the streams start a new segment there.</summary>
+    void ITrainingCallbacks.Checkpoint(bool evaluate)
     {
-        var t = _trainSeconds + _train.Elapsed.TotalSeconds;
+        SyncCounters();
         if (evaluate)
         {
             var evalWatch = Stopwatch.StartNew();
-            var values = _evaluator.Evaluate(learner, new Rng(MinibatchStream.Mix(_s.Seed, _samples, 3)));
+            var values = _evaluator.Evaluate(_learner!, new Rng(MinibatchStream.Mix(_s.Seed, _samples, 3)));
             _evalSeconds += evalWatch.Elapsed.TotalSeconds;
-            _log.Add(_samples, t, _evalSeconds, values);
+            _log.Add(_samples, _trainSeconds, _evalSeconds, values);
             _lastEvaluation = values;
         }
-        _trainSeconds = t;
-        _train.Reset();
-        Commit(learner, null);
+        Commit(_learner!, null);
+        _savedAt = _samples;
+        _stream.Reseed(_samples);
     }
 
     /// <summary>
@@ -240,25 +215,18 @@ internal sealed class RunSession
     /// so the next run continues them instead of reseeding here (an uninterrupted run reseeds only at evaluations
     /// and checkpoint intervals, and a resumed one must give the same numbers).
     /// </summary>
-    private RunResult Interrupt(RunLearner learner, long savedAt, long resumedFrom)
+    void ITrainingCallbacks.Interrupted()
     {
-        if (_samples > savedAt)
-        {
-            _trainSeconds += _train.Elapsed.TotalSeconds;
-            _train.Reset();
-            Commit(learner, _stream.State());
-        }
-        return new RunResult(RunOutcome.Interrupted, _run.Directory, _samples, resumedFrom,
-            _trainSeconds + _train.Elapsed.TotalSeconds, _evalSeconds, _wall.Elapsed);
+        SyncCounters();
+        if (_samples > _savedAt) Commit(_learner!, _stream.State());
     }
 
-    /// <summary>One minibatch from the current stream, one update; returns the training objective.</summary>
-    private double Step(RunLearner learner)
-    {
-        _stream.Next();
-        if (_s.AnnealSamples is not null) learner.SetLearningRate(_s.AnnealedRate(_rate, _samples));
-        return learner.Step(_stream.Batch, _stream.Indices, _scale, _stream.Noise);
-    }
+    void ITrainingCallbacks.Report(TrainingProgress p) => _progress?.Report(new RunProgress(_s.Name, p.Samples,
+        _s.Samples, p.SamplesPerSecond, p.Bound, _lastEvaluation, p.IsEvaluation));
+
+    private void SyncCounters()
+        => (_samples, _steps, _trainSeconds) = (_loop!.Samples, _loop.Steps,
+            _loopStartSeconds + _loop.TrainingTime.TotalSeconds);
 
     /// <summary>
     /// One checkpoint: parameters and optimiser state, the model file, the log and run.json (with the step-size
@@ -282,11 +250,16 @@ internal sealed class RunSession
         return RunLearner.Create(_s with { LearningRate = learningRate }, model, _data.Train.Rows, root.Fork());
     }
 
-    private RunProgress Snapshot(bool isEvaluation)
+    private TrainingLoop NewLoop(RunLearner learner) => new(learner, _stream, _scale, () => _rate)
     {
-        var seconds = _trainSeconds + _train.Elapsed.TotalSeconds;
-        var rate = seconds > 0 ? _samples / seconds : 0;
-        var objective = _objectiveCount > 0 ? _objectiveSum / _objectiveCount : double.NaN;
-        return new RunProgress(_s.Name, _samples, _s.Samples, rate, objective, _lastEvaluation, isEvaluation);
+        LearningRateAt = _s.AnnealSamples is null ? null : samples => _s.AnnealedRate(_rate, samples),
+    };
+
+    /// <summary>The step-size trials stop only where they end: no evaluation, no checkpoint, no report.</summary>
+    private sealed class NoCallbacks : ITrainingCallbacks
+    {
+        public static readonly NoCallbacks Instance = new();
+
+        public void Checkpoint(bool evaluate) { }
     }
 }
