@@ -53,6 +53,24 @@ internal sealed class ProtocolOptions
         Description = "MNIST: binarize once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; default: the intensities are the targets, our choice).",
     };
 
+    private readonly Option<string?> _gaussianMean = new("--gaussian-mean")
+    {
+        HelpName = "sigmoid|linear",
+        Description = "Frey Face: the Gaussian decoder's mean, sigmoid (Section 5, default) or linear (Appendix C.2's formula).",
+    };
+
+    private readonly Option<string?> _gaussianVariance = new("--gaussian-variance")
+    {
+        HelpName = "logvar|softplus",
+        Description = "Frey Face: the Gaussian decoder's variance layer outputs log σ² (logvar, Appendix C.2, default) or σ² through a softplus.",
+    };
+
+    private readonly Option<string?> _freySplit = new("--frey-split")
+    {
+        HelpName = "blocks|random|tail",
+        Description = "Frey Face: the 190 test frames are the last 10 of every 100 (blocks, ours), drawn at random with the seed, or the last 190.",
+    };
+
     /// <summary>Each registered method's own settings (e.g. IWAE's <c>--k</c>), one option per name.</summary>
     private readonly List<(MethodOption Option, Option<double?> Cli)> _methodOptions = MethodRegistry.All
         .SelectMany(m => m.Options.Select(o => (Method: m.Name, Option: o)))
@@ -68,6 +86,9 @@ internal sealed class ProtocolOptions
     {
         _mcemChainStart.AcceptOnlyFromAmong("persistent", "prior");
         _wsDreams.AcceptOnlyFromAmong("samples", "means");
+        _gaussianMean.AcceptOnlyFromAmong("sigmoid", "linear");
+        _gaussianVariance.AcceptOnlyFromAmong("logvar", "softplus");
+        _freySplit.AcceptOnlyFromAmong("blocks", "random", "tail");
         foreach (var option in new Option[] { _marginalPoints, _hmcSamples, _hmcLeapfrog, _mcemLeapfrog, _mcemUpdates })
             option.Validators.Add(r =>
             {
@@ -96,7 +117,8 @@ internal sealed class ProtocolOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams, _binarize })
+        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams, _binarize,
+                     _gaussianMean, _gaussianVariance, _freySplit })
             command.Options.Add(option);
         foreach (var (_, option) in _methodOptions) command.Options.Add(option);
     }
@@ -115,9 +137,17 @@ internal sealed class ProtocolOptions
         McemChainStart = r.GetValue(_mcemChainStart) switch { "prior" => McemChainStart.Prior, "persistent" => McemChainStart.Persistent, _ => null },
         WakeSleepDreamMeans = r.GetValue(_wsDreams) switch { "means" => true, "samples" => false, _ => null },
         BinarizeMnist = r.GetValue(_binarize) ? true : null,
+        GaussianMean = ParseWord<Models.GaussianMean>(r.GetValue(_gaussianMean)),
+        GaussianVariance = ParseWord<Models.GaussianVariance>(r.GetValue(_gaussianVariance)),
+        FreySplit = ParseWord<Data.FreySplit>(r.GetValue(_freySplit)),
         MethodOptions = _methodOptions.Where(o => r.GetValue(o.Cli) is not null)
             .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
     };
+
+    /// <summary>An enum member by its lower-case name, as the options spell it (null: not given).</summary>
+    private static T? ParseWord<T>(string? word) where T : struct, Enum => word is null ? null : Enum.Parse<T>(word, ignoreCase: true);
+
+    private static string WordOf<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
     public static string Arguments(FigureProtocol? p)
@@ -139,6 +169,9 @@ internal sealed class ProtocolOptions
         Add("--mcem-updates", p.McemWeightUpdates);
         if (p.WakeSleepDreamMeans is { } means) parts.Add($" --ws-dreams {(means ? "means" : "samples")}");
         if (p.BinarizeMnist == true) parts.Add(" --binarize");
+        if (p.GaussianMean is { } mean) parts.Add($" --gaussian-mean {WordOf(mean)}");
+        if (p.GaussianVariance is { } variance) parts.Add($" --gaussian-variance {WordOf(variance)}");
+        if (p.FreySplit is { } split) parts.Add($" --frey-split {WordOf(split)}");
         if (p.McemChainStart is { } start) parts.Add($" --mcem-chain-start {(start == McemChainStart.Prior ? "prior" : "persistent")}");
         foreach (var (name, value) in p.MethodOptions ?? new Dictionary<string, double>()) Add("--" + name, value);
         return string.Concat(parts);

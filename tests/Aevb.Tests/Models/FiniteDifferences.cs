@@ -9,11 +9,13 @@ internal static class FiniteDifferences
     /// float64 central differences of <paramref name="loss"/>, evaluated on <paramref name="reference"/>'s copy of
     /// the parameters, and that no parameter's gradients are all ~0 (the check would prove nothing).
     /// </summary>
-    public static void AssertGradients(Vae model, ReferenceVae reference, Func<double> loss, string label)
+    /// <param name="prefix">Only the parameters whose names start with it (e.g. <c>decoder.</c>).</param>
+    public static void AssertGradients(Vae model, ReferenceVae reference, Func<double> loss, string label, string prefix = "")
     {
         const double h = 1e-6;
         foreach (var (name, p) in model.NamedParameters)
         {
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
             var values = reference.P[name];
             var largest = 0.0;
             for (var k = 0; k < values.Length; k++)
