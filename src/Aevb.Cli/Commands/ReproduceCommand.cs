@@ -233,7 +233,8 @@ internal static class ReproduceCommand
                     continue;
                 }
                 var dataKey = RunData.Key(settings);
-                if (!data.TryGetValue(dataKey, out var runData)) data[dataKey] = runData = RunData.Load(settings, dataDirectory);
+                if (!data.TryGetValue(dataKey, out var runData))
+                    data[dataKey] = runData = RunData.Load(settings, dataDirectory);
                 Console.WriteLine($"{header}: {settings.Samples:N0} samples{(File.Exists(run.CheckpointPath) ? " (resuming from its checkpoint)" : "")}");
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)

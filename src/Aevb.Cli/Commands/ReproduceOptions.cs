@@ -56,19 +56,22 @@ internal sealed class ProtocolOptions
     private readonly Option<string?> _gaussianMean = new("--gaussian-mean")
     {
         HelpName = "sigmoid|linear",
-        Description = "Frey Face: the Gaussian decoder's mean, sigmoid (Section 5, default) or linear (Appendix C.2's formula).",
+        Description = "Frey Face: the Gaussian decoder's mean, sigmoid (Section 5, default) or linear " +
+                      "(Appendix C.2's formula).",
     };
 
     private readonly Option<string?> _gaussianVariance = new("--gaussian-variance")
     {
         HelpName = "logvar|softplus",
-        Description = "Frey Face: the Gaussian decoder's variance layer outputs log σ² (logvar, Appendix C.2, default) or σ² through a softplus.",
+        Description = "Frey Face: the Gaussian decoder's variance layer outputs log σ² (logvar, Appendix C.2, " +
+                      "default) or σ² through a softplus.",
     };
 
     private readonly Option<string?> _freySplit = new("--frey-split")
     {
         HelpName = "blocks|random|tail",
-        Description = "Frey Face: the 190 test frames are the last 10 of every 100 (blocks, ours), drawn at random with the seed, or the last 190.",
+        Description = "Frey Face: the 190 test frames are the last 10 of every 100 (blocks, ours), drawn at random " +
+                      "with the seed (random), or the last 190 (tail).",
     };
 
     /// <summary>Each registered method's own settings (e.g. IWAE's <c>--k</c>), one option per name.</summary>
@@ -117,8 +120,11 @@ internal sealed class ProtocolOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog, _mcemUpdates, _mcemChainStart, _wsDreams, _binarize,
-                     _gaussianMean, _gaussianVariance, _freySplit })
+        foreach (var option in new Option[]
+                 {
+                     _lr, _anneal, _initStd, _marginalPoints, _hmcSamples, _hmcLeapfrog, _importance, _mcemLeapfrog,
+                     _mcemUpdates, _mcemChainStart, _wsDreams, _binarize, _gaussianMean, _gaussianVariance, _freySplit,
+                 })
             command.Options.Add(option);
         foreach (var (_, option) in _methodOptions) command.Options.Add(option);
     }
@@ -145,7 +151,8 @@ internal sealed class ProtocolOptions
     };
 
     /// <summary>An enum member by its lower-case name, as the options spell it (null: not given).</summary>
-    private static T? ParseWord<T>(string? word) where T : struct, Enum => word is null ? null : Enum.Parse<T>(word, ignoreCase: true);
+    private static T? ParseWord<T>(string? word) where T : struct, Enum
+        => word is null ? null : Enum.Parse<T>(word, ignoreCase: true);
 
     private static string WordOf<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

@@ -132,7 +132,8 @@ public class FreyFaceTests
         Assert.Equal(all.Row(1964).ToArray(), train.Row(1774).ToArray());
     }
 
-    /// <summary>The ablation splits keep 1775 / 190 frames; the random one is the seed's, the tail the last 190.</summary>
+    /// <summary>The ablation splits keep 1775 / 190 frames; the random one is the seed's, the tail the last
+    /// 190.</summary>
     [Fact]
     public void FreyFaceOtherSplitsKeepTheSizesAndDifferAsTheySay()
     {

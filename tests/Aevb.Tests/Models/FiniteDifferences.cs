@@ -11,7 +11,8 @@ internal static class FiniteDifferences
     /// the parameters, and that no parameter's gradients are all ~0 (the check would prove nothing).
     /// </summary>
     /// <param name="prefix">Only the parameters whose names start with it (e.g. <c>decoder.</c>).</param>
-    public static void AssertGradients(Vae model, ReferenceVae reference, Func<double> loss, string label, string prefix = "")
+    public static void AssertGradients(
+        Vae model, ReferenceVae reference, Func<double> loss, string label, string prefix = "")
     {
         const double h = 1e-6;
         foreach (var (name, p) in model.NamedParameters)
@@ -57,7 +58,8 @@ internal static class FiniteDifferences
                 var down = reference.LogLikelihood(xr, zr);
                 zr[j] = saved;
                 var fd = scale * (up - down) / (2 * h);
-                Assert.True(Math.Abs(dz[r, j] - fd) <= 2e-4 + 1e-3 * Math.Abs(fd), $"dz[{r},{j}]: engine {dz[r, j]}, finite difference {fd}");
+                Assert.True(Math.Abs(dz[r, j] - fd) <= 2e-4 + 1e-3 * Math.Abs(fd),
+                    $"dz[{r},{j}]: engine {dz[r, j]}, finite difference {fd}");
             }
         }
     }

@@ -30,7 +30,8 @@ public class GaussianDecoderLinkTests
         for (var r = 0; r < 5; r++)
         {
             var expected = reference.LogLikelihood(ReferenceVae.Row(x, r), ReferenceVae.Row(z, r));
-            Assert.True(Math.Abs(logp[r] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"row {r}: {logp[r]} vs {expected}");
+            Assert.True(Math.Abs(logp[r] - expected) <= 1e-5 * (1 + Math.Abs(expected)),
+                $"row {r}: {logp[r]} vs {expected}");
         }
         FiniteDifferences.AssertGradients(model, reference, Loss, $"{mean}, {variance}", prefix: "decoder.");
         FiniteDifferences.AssertLatentGradient(dz, reference, x, z, scale);

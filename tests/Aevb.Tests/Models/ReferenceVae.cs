@@ -16,7 +16,8 @@ internal sealed class ReferenceVae
         Config = model.Config;
         foreach (var (name, p) in model.NamedParameters)
             P[name] = p.Value.Data.Select(v => (double)v).ToArray();
-        if (model.Decoder is GaussianMlpDecoder gaussian) (Mean, Variance) = (gaussian.MeanOutput, gaussian.VarianceOutput);
+        if (model.Decoder is GaussianMlpDecoder gaussian)
+            (Mean, Variance) = (gaussian.MeanOutput, gaussian.VarianceOutput);
     }
 
     public VaeConfig Config { get; }

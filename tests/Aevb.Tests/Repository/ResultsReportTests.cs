@@ -60,8 +60,8 @@ public class ResultsReportTests
         var table = FigureReport.AblationsMarkdown(dir.Path).Split('\n');
         Assert.Contains("| train / test at 0.1 M | train / test at 1 M | train / test at the end |", table[1]);
         var row = Assert.Single(table, l => l.StartsWith("| frey-variance-softplus", StringComparison.Ordinal));
-        Assert.Equal($"| frey-variance-softplus | 2 Frey AEVB N<sub>z</sub>=20 | 0.01 (chosen), variance softplus | 10 M " +
-                     $"| {At(100_000)} | {At(1_000_000)} | {At(10_000_000)} |", row);
+        Assert.Equal("| frey-variance-softplus | 2 Frey AEVB N<sub>z</sub>=20 | 0.01 (chosen), variance softplus " +
+                     $"| 10 M | {At(100_000)} | {At(1_000_000)} | {At(10_000_000)} |", row);
     }
 
     [Fact]

@@ -70,7 +70,8 @@ public sealed record FigureProtocol
         FreySplit = s.Dataset == Data.FreyFace.DatasetName ? FreySplit ?? s.FreySplit : s.FreySplit,
     };
 
-    private static bool IsGaussian(RunSettings s) => DatasetRegistry.Get(s.Dataset).Decoder == Models.DecoderKind.Gaussian;
+    private static bool IsGaussian(RunSettings s)
+        => DatasetRegistry.Get(s.Dataset).Decoder == Models.DecoderKind.Gaussian;
 }
 
 /// <summary>

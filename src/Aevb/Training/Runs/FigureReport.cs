@@ -237,8 +237,8 @@ public static class FigureReport
         if (Directory.Exists(ablationsDirectory))
         {
             text.AppendLine();
-            text.AppendLine("| ablation (results/ablations/…) | run | step size, change | samples | train / test at 0.1 M " +
-                            "| train / test at 1 M | train / test at the end |");
+            text.AppendLine("| ablation (results/ablations/…) | run | step size, change | samples " +
+                            "| train / test at 0.1 M | train / test at 1 M | train / test at the end |");
             text.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var ablation in Directory.GetDirectories(ablationsDirectory).Order(StringComparer.Ordinal))
                 foreach (var figure in figures ?? ["fig2", "fig3"])
@@ -251,8 +251,9 @@ public static class FigureReport
                         var early = TrainTest(run, samples.IndexOf(100_000));
                         var at1M = TrainTest(run, samples.IndexOf(1_000_000));
                         var last = TrainTest(run, run.Log.Count - 1);
-                        text.AppendLine($"| {Path.GetFileName(ablation)} | {Figure(run.Settings)} {Curve(run)} | {AblationChange(run)} " +
-                                        $"| {Count(run.Log.LastSamples)} | {early} | {at1M} | {last} |");
+                        text.AppendLine($"| {Path.GetFileName(ablation)} | {Figure(run.Settings)} {Curve(run)} " +
+                                        $"| {AblationChange(run)} | {Count(run.Log.LastSamples)} | {early} | {at1M} " +
+                                        $"| {last} |");
                     }
                 }
         }
@@ -267,7 +268,8 @@ public static class FigureReport
             ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} (chosen)"
             : s.LearningRate.ToString(CultureInfo.InvariantCulture);
         if (s.AnnealSamples is { } tau) text += $", annealed τ = {Count(tau)}";
-        if (s.InitStd != RunSettings.DefaultInitStd) text += $", init σ = {s.InitStd.ToString(CultureInfo.InvariantCulture)}";
+        if (s.InitStd != RunSettings.DefaultInitStd)
+            text += $", init σ = {s.InitStd.ToString(CultureInfo.InvariantCulture)}";
         if (s.GaussianMean != default) text += $", mean {s.GaussianMean.ToString().ToLowerInvariant()}";
         if (s.GaussianVariance != default) text += $", variance {s.GaussianVariance.ToString().ToLowerInvariant()}";
         if (s.FreySplit != default) text += $", split {s.FreySplit.ToString().ToLowerInvariant()}";

@@ -48,7 +48,8 @@ public sealed class RunData
     public static RunData Load(RunSettings settings, string? dataDirectory = null)
     {
         var (kind, seed) = (settings.FreySplit, settings.Seed);
-        if (kind == FreySplit.Blocks) return Load(settings.Dataset, dataDirectory, settings.BinarizeMnist ? seed : null);
+        if (kind == FreySplit.Blocks)
+            return Load(settings.Dataset, dataDirectory, settings.BinarizeMnist ? seed : null);
         return new RunData(settings.Dataset, FreyFace.Load(DataSplit.Train, kind, seed, dataDirectory).AsTensor(),
             FreyFace.Load(DataSplit.Test, kind, seed, dataDirectory).AsTensor(), DatasetRegistry.Frey.Decoder);
     }

@@ -205,11 +205,12 @@ public sealed record RunSettings
     {
         var dataset = DatasetRegistry.Get(Dataset);
         if (!Enum.IsDefined(GaussianMean) || !Enum.IsDefined(GaussianVariance) || !Enum.IsDefined(FreySplit))
-            throw new ArgumentException($"Unknown decoder link ({GaussianMean}, {GaussianVariance}) or split ({FreySplit}).");
+            throw new ArgumentException(
+                $"Unknown decoder link ({GaussianMean}, {GaussianVariance}) or split ({FreySplit}).");
         if (dataset.Decoder != Models.DecoderKind.Gaussian
             && (GaussianMean != default || GaussianVariance != default))
-            throw new ArgumentException($"{dataset.Label} has a {dataset.Decoder} decoder: the Gaussian decoder's mean " +
-                                        "and variance links do not apply.");
+            throw new ArgumentException(
+                $"{dataset.Label} has a {dataset.Decoder} decoder: the Gaussian decoder's links do not apply.");
         if (FreySplit != default && Dataset != Data.FreyFace.DatasetName)
             throw new ArgumentException($"The Frey Face split does not apply to {dataset.Label}.");
     }
