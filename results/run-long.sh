@@ -59,3 +59,9 @@ esac
 # fixed-lr-0.02, mcem-persistent, mcem-prior-start, mcem-1-update (MCEM at N = 50000, cheap estimator:
 # --marginal-points 100 --importance-samples 0, to 2e6), anneal-1e6, init-std-0.1, binarized, ws-dream-means
 # (Nz = 200, to 1e6).
+# Frey Face early shape (issue 16), AEVB Nz = 20 to 1e6, one change each (frey-lr-0.001 and frey-lr-0.02 also at
+# Nz = 5; frey-lr-0.02 at Nz = 20 to 1e7), e.g.
+#   aevb reproduce fig2 --dataset frey --latent 20 --method aevb --samples 1e6 --OPTION --out results/ablations/NAME
+# with --lr 0.001|0.02|0.1, --gaussian-mean linear, --gaussian-variance softplus, --frey-split random|tail;
+# frey-trial-1e3 / -1e4: the step-size trial judged after 1e3 / 1e4 samples (--quick --samples 1000 / 10000);
+# frey-train-running-average: `aevb train --dataset frey --latent 20 --samples 1e6 --lr 0.01` (its log.csv and config).

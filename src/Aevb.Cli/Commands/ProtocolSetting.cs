@@ -44,6 +44,19 @@ internal sealed record ProtocolSetting(
             p => get(p) is { } v ? $" {name} {(v ? yes : no)}" : null);
     }
 
+    /// <summary>One value of an enum, named on the command line by its lower-case name.</summary>
+    public static ProtocolSetting Word<T>(string name, string description, Func<FigureProtocol, T, FigureProtocol> set,
+        Func<FigureProtocol, T?> get)
+        where T : struct, Enum
+    {
+        var words = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
+        var option = new Option<string?>(name) { HelpName = string.Join('|', words), Description = description };
+        option.AcceptOnlyFromAmong(words);
+        return new ProtocolSetting(option,
+            (r, p) => r.GetValue(option) is { } word ? set(p, Enum.Parse<T>(word, ignoreCase: true)) : p,
+            p => get(p) is { } v ? $" {name} {v.ToString().ToLowerInvariant()}" : null);
+    }
+
     /// <summary>A switch: given, it sets the protocol; written back only when set.</summary>
     public static ProtocolSetting Flag(string name, string description, Func<FigureProtocol, FigureProtocol> set,
         Func<FigureProtocol, bool> isSet)

@@ -232,9 +232,9 @@ internal static class ReproduceCommand
                     Console.WriteLine($"{header}: already complete, skipped");
                     continue;
                 }
-                var dataKey = settings.BinarizeMnist ? $"{settings.Dataset}-binary-{settings.Seed}" : settings.Dataset;
+                var dataKey = RunData.Key(settings);
                 if (!data.TryGetValue(dataKey, out var runData))
-                    data[dataKey] = runData = RunData.Load(settings.Dataset, dataDirectory, settings.BinarizeMnist ? settings.Seed : null);
+                    data[dataKey] = runData = RunData.Load(settings, dataDirectory);
                 Console.WriteLine($"{header}: {settings.Samples:N0} samples{(File.Exists(run.CheckpointPath) ? " (resuming from its checkpoint)" : "")}");
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
                 if (result.Outcome == RunOutcome.Interrupted)

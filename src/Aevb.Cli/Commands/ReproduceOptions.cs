@@ -58,6 +58,17 @@ internal sealed class ProtocolOptions
             + "prior draw (prior).",
             (p, prior) => p with { McemChainStart = prior ? McemChainStart.Prior : McemChainStart.Persistent },
             p => p.McemChainStart is { } start ? start == McemChainStart.Prior : null),
+        ProtocolSetting.Word<Models.GaussianMean>("--gaussian-mean",
+            "Frey Face: the Gaussian decoder's mean, sigmoid (Section 5, default) or linear (Appendix C.2's formula).",
+            (p, v) => p with { GaussianMean = v }, p => p.GaussianMean),
+        ProtocolSetting.Word<Models.GaussianVariance>("--gaussian-variance",
+            "Frey Face: the Gaussian decoder's variance layer outputs log σ² (logvar, Appendix C.2, default) or σ² "
+            + "through a softplus.",
+            (p, v) => p with { GaussianVariance = v }, p => p.GaussianVariance),
+        ProtocolSetting.Word<Data.FreySplit>("--frey-split",
+            "Frey Face: the 190 test frames are the last 10 of every 100 (blocks, ours), drawn at random with the "
+            + "seed (random), or the last 190 (tail).",
+            (p, v) => p with { FreySplit = v }, p => p.FreySplit),
     ];
 
     /// <summary>Each registered method's own settings (e.g. IWAE's <c>--k</c>), one option per name.</summary>
@@ -94,6 +105,7 @@ internal sealed class ProtocolOptions
             .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
     };
 
+    /// <summary>An enum member by its lower-case name, as the options spell it (null: not given).</summary>
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
     public static string Arguments(FigureProtocol? p)
     {

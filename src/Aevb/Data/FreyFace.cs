@@ -13,7 +13,8 @@ namespace Aevb.Data;
 /// training set and hide the over-fitting that Figure 2's test curves are meant to show; a
 /// single tail block (say the last 200 frames) would test on only the final seconds of the
 /// recording, a different mix of expressions. Runs of ten spread over the whole recording
-/// avoid both. The split is fixed: no seed, the same everywhere.</para>
+/// avoid both. The split is fixed: no seed, the same everywhere (the two others, <see cref="FreySplit"/>, are
+/// there for an ablation of this choice).</para>
 /// </remarks>
 public static class FreyFace
 {
@@ -41,6 +42,26 @@ public static class FreyFace
         => Enumerable.Range(0, frameCount).Where(i => IsTestFrame(i) == (split == DataSplit.Test)).ToArray();
 
     /// <summary>
+    /// The frame indices of a split of another kind (an ablation; <paramref name="seed"/> draws the
+    /// <see cref="FreySplit.Random"/> one), ascending; as many test frames as ours.
+    /// </summary>
+    public static int[] SplitIndices(DataSplit split, FreySplit kind, ulong seed, int frameCount = FrameCount)
+    {
+        if (kind == FreySplit.Blocks) return SplitIndices(split, frameCount);
+        var testCount = Enumerable.Range(0, frameCount).Count(IsTestFrame);
+        var isTest = new bool[frameCount];
+        if (kind == FreySplit.Tail)
+            for (var i = frameCount - testCount; i < frameCount; i++) isTest[i] = true;
+        else
+        {
+            var order = Enumerable.Range(0, frameCount).ToArray();
+            new Tensors.Rng(seed).Shuffle(order);
+            foreach (var i in order.AsSpan(0, testCount)) isTest[i] = true;
+        }
+        return Enumerable.Range(0, frameCount).Where(i => isTest[i] == (split == DataSplit.Test)).ToArray();
+    }
+
+    /// <summary>
     /// All 1965 frames in recording order. Files are found in <paramref name="dataDirectory"/> when
     /// given, else in <c>AEVB_DATA_DIR</c>, else in the repository's <c>data/cache</c>; either the IDX
     /// file (raw or gzip) or the original <c>frey_rawface.mat</c>.
@@ -55,6 +76,13 @@ public static class FreyFace
     public static Dataset Load(DataSplit split, string? dataDirectory = null, bool verify = true)
         => Split(LoadAll(dataDirectory, verify), split);
 
+    /// <summary>A split of another kind (see <see cref="SplitIndices(DataSplit, FreySplit, ulong, int)"/>).</summary>
+    public static Dataset Load(DataSplit split, FreySplit kind, ulong seed, string? dataDirectory = null)
+    {
+        var all = LoadAll(dataDirectory);
+        return Named(all.Subset(SplitIndices(split, kind, seed, all.Count)), split);
+    }
+
     public static Dataset Train(string? dataDirectory = null) => Load(DataSplit.Train, dataDirectory);
     public static Dataset Test(string? dataDirectory = null) => Load(DataSplit.Test, dataDirectory);
 
@@ -68,8 +96,10 @@ public static class FreyFace
 
     /// <summary>The rows of <paramref name="all"/> (in recording order) that belong to <paramref name="split"/>.</summary>
     public static Dataset Split(Dataset all, DataSplit split)
+        => Named(all.Subset(SplitIndices(split, all.Count)), split);
+
+    private static Dataset Named(Dataset part, DataSplit split)
     {
-        var part = all.Subset(SplitIndices(split, all.Count));
         var name = $"{DatasetName}-{split.ToString().ToLowerInvariant()}";
         return new Dataset(name, part.X, part.Count, part.Features, null, ImageHeight, ImageWidth);
     }

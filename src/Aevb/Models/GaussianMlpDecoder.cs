@@ -7,7 +7,8 @@ namespace Aevb.Models;
 /// <summary>
 /// Gaussian MLP decoder for continuous data (Appendix C.2, used for Frey Face):
 /// <c>h = tanh(W₁ z + b₁)</c>, mean <c>m = σ(W_μ h + b_μ)</c> (kept in (0, 1) like the pixels),
-/// free <c>log σ² = W_σ h + b_σ</c>, and
+/// free <c>log σ² = W_σ h + b_σ</c> (other links, for ablations: <see cref="MeanOutput"/>,
+/// <see cref="VarianceOutput"/>), and
 /// <c>log p(x|z) = −½ Σ_d [log 2π + log σ_d² + (x_d − m_d)² / σ_d²]</c>.
 /// Parameters: <c>hidden.*</c>, <c>mu.*</c>, <c>logvar.*</c>.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class GaussianMlpDecoder : Decoder
     private readonly Tanh _tanh = new();
     private readonly Sigmoid _sigmoid = new();
     private Tensor? _h, _mean, _logVar, _diff, _invVar, _gradMean, _gradLogVar, _gradH, _gradA, _gradZ;
+    private Tensor? _varPre, _softplusLogVar;
 
     public GaussianMlpDecoder(int latentSize, int hiddenSize, int outputSize)
     {
@@ -31,14 +33,26 @@ public sealed class GaussianMlpDecoder : Decoder
     public override int LatentSize => Hidden.InFeatures;
     public override int OutputSize => Mu.OutFeatures;
 
+    /// <summary>How the mean layer's output becomes the mean (default: the sigmoid of Section 5).</summary>
+    public GaussianMean MeanOutput { get; set; }
+
+    /// <summary>How the variance layer's output becomes σ² (default: log σ², Appendix C.2).</summary>
+    public GaussianVariance VarianceOutput { get; set; }
+
     /// <summary>log σ² of the last <see cref="Forward"/>.</summary>
     public Tensor LogVariance => _logVar ?? throw new InvalidOperationException("Forward has not run.");
 
     public override Tensor Forward(Tensor z)
     {
         _h = _tanh.Forward(Hidden.Forward(z));
-        _mean = _sigmoid.Forward(Mu.Forward(_h));
-        _logVar = LogVar.Forward(_h);
+        _mean = MeanOutput == GaussianMean.Linear ? Mu.Forward(_h) : _sigmoid.Forward(Mu.Forward(_h));
+        if (VarianceOutput == GaussianVariance.Logvar) _logVar = LogVar.Forward(_h);
+        else
+        {
+            _varPre = LogVar.Forward(_h);
+            _logVar = Tensor.Ensure(ref _softplusLogVar, _varPre.Rows, _varPre.Cols);
+            SoftplusVariance.Forward(_varPre, _logVar);
+        }
         return _mean;
     }
 
@@ -97,7 +111,8 @@ public sealed class GaussianMlpDecoder : Decoder
             ScaleRows(gm, rowScales);
             ScaleRows(glv, rowScales);
         }
-        return (_sigmoid.Backward(gm), glv);
+        if (VarianceOutput == GaussianVariance.Softplus) SoftplusVariance.Backward(_varPre!, glv);
+        return (MeanOutput == GaussianMean.Linear ? gm : _sigmoid.Backward(gm), glv);
     }
 
     /// <summary>The layers' backward pass from the output gradients, adding into the parameters' <c>Grad</c>.</summary>

@@ -51,6 +51,27 @@ public class ReproduceCommandTests
         Assert.Contains("Wake-Sleep (train)", html);
     }
 
+    /// <summary>The Frey Face ablation options reach run.json and the model the run trains.</summary>
+    [Fact]
+    public async Task FreyFaceDecoderAndSplitOptionsAreRunSettings()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, await Run("fig2", "--dataset", "frey", "--quick", "--samples", "1000", "--latent", "2",
+            "--method", "aevb", "--gaussian-mean", "linear", "--gaussian-variance", "softplus", "--frey-split", "tail",
+            "--lr", "0.01",
+            "--out", dir.Path, "--data-dir", TestData.Directory));
+        var run = Assert.Single(FigureResults.Load(Path.Combine(dir.Path, "fig2")));
+        Assert.Equal(global::Aevb.Models.GaussianMean.Linear, run.Settings.GaussianMean);
+        Assert.Equal(global::Aevb.Models.GaussianVariance.Softplus, run.Settings.GaussianVariance);
+        Assert.Equal(global::Aevb.Data.FreySplit.Tail, run.Settings.FreySplit);
+        Assert.True(double.IsFinite(run.Log.Column("test_bound")[^1]));
+        Assert.NotEqual(0, await Run("fig2", "--dataset", "frey", "--frey-split", "diagonal", "--out", dir.Path));
+        Assert.Contains("--gaussian-variance softplus", ProtocolOptions.Arguments(new FigureProtocol
+        {
+            GaussianVariance = global::Aevb.Models.GaussianVariance.Softplus,
+        }));
+    }
+
     [Fact]
     public async Task MethodOptionRunsOnlyThoseMethodsAndTheChartKeepsTheOthers()
     {

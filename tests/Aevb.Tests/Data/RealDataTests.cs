@@ -131,4 +131,31 @@ public class FreyFaceTests
         Assert.Equal(all.Row(100).ToArray(), train.Row(90).ToArray());
         Assert.Equal(all.Row(1964).ToArray(), train.Row(1774).ToArray());
     }
+
+    /// <summary>The ablation splits keep 1775 / 190 frames; the random one is the seed's, the tail the last
+    /// 190.</summary>
+    [Fact]
+    public void FreyFaceOtherSplitsKeepTheSizesAndDifferAsTheySay()
+    {
+        foreach (var kind in Enum.GetValues<FreySplit>())
+        {
+            var test = FreyFace.SplitIndices(DataSplit.Test, kind, seed: 1);
+            var train = FreyFace.SplitIndices(DataSplit.Train, kind, seed: 1);
+            Assert.Equal((FreyFace.TrainCount, FreyFace.TestCount), (train.Length, test.Length));
+            Assert.Equal(Enumerable.Range(0, 1965), test.Concat(train).Order());
+            Assert.Equal(test.Order(), test);
+        }
+        Assert.Equal(FreyFace.SplitIndices(DataSplit.Test), FreyFace.SplitIndices(DataSplit.Test, FreySplit.Blocks, 5));
+        Assert.Equal(Enumerable.Range(1775, 190), FreyFace.SplitIndices(DataSplit.Test, FreySplit.Tail, 1));
+        var random = FreyFace.SplitIndices(DataSplit.Test, FreySplit.Random, 1);
+        Assert.Equal(random, FreyFace.SplitIndices(DataSplit.Test, FreySplit.Random, 1));
+        Assert.NotEqual(random, FreyFace.SplitIndices(DataSplit.Test, FreySplit.Random, 2));
+        // Spread over the whole recording, not in runs of ten: most test frames have a training neighbour.
+        Assert.True(random.Count(i => !random.Contains(i - 1) || !random.Contains(i + 1)) > 150);
+
+        var all = FreyFace.LoadAll(TestData.Directory);
+        var tail = FreyFace.Load(DataSplit.Test, FreySplit.Tail, 1, TestData.Directory);
+        Assert.Equal(all.Row(1775).ToArray(), tail.Row(0).ToArray());
+        Assert.Equal("frey-test", tail.Name);
+    }
 }

@@ -16,9 +16,16 @@ internal sealed class ReferenceVae
         Config = model.Config;
         foreach (var (name, p) in model.NamedParameters)
             P[name] = p.Value.Data.Select(v => (double)v).ToArray();
+        if (model.Decoder is GaussianMlpDecoder gaussian)
+            (Mean, Variance) = (gaussian.MeanOutput, gaussian.VarianceOutput);
     }
 
     public VaeConfig Config { get; }
+
+    /// <summary>The Gaussian decoder's links, as the model's decoder has them.</summary>
+    public GaussianMean Mean { get; }
+
+    public GaussianVariance Variance { get; }
     public Dictionary<string, double[]> P { get; } = [];
 
     private double[] Linear(string prefix, double[] input, int outF)
@@ -57,8 +64,10 @@ internal sealed class ReferenceVae
         }
         else
         {
-            var m = Linear("decoder.mu", h, Config.InputSize).Select(a => 1 / (1 + Math.Exp(-a))).ToArray();
-            var lv = Linear("decoder.logvar", h, Config.InputSize);
+            var m = Linear("decoder.mu", h, Config.InputSize)
+                .Select(a => Mean == GaussianMean.Linear ? a : 1 / (1 + Math.Exp(-a))).ToArray();
+            var lv = Linear("decoder.logvar", h, Config.InputSize)
+                .Select(a => Variance == GaussianVariance.Softplus ? Math.Log(Math.Log(1 + Math.Exp(a))) : a).ToArray();
             for (var d = 0; d < x.Length; d++)
                 sum += -0.5 * (Math.Log(2 * Math.PI) + lv[d] + (x[d] - m[d]) * (x[d] - m[d]) / Math.Exp(lv[d]));
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aevb.Tests.Data;
 using Aevb.Training.Runs;
 
 namespace Aevb.Tests.Repository;
@@ -34,6 +35,33 @@ public class ResultsReportTests
         Assert.Equal(24, status.Count);
         Assert.Equal(24, FigureFamilies.All.Count);
         Assert.All(status.Where(l => l.Contains("| not run |", StringComparison.Ordinal)), l => Assert.Contains("`aevb reproduce", l));
+    }
+
+    /// <summary>An ablation's row: what it changes, and its bounds at 0.1 M (where the Frey Face curves part from the
+    /// paper's), 1 M and its end.</summary>
+    [Fact]
+    public void AblationRowsNameTheChangeAndShowTheEarlyPoint()
+    {
+        using var dir = new TempDir();
+        var source = Path.Combine(RepoRoot.Find(), "results", "fig2", "frey-h200-z20-aevb");
+        var run = Path.Combine(dir.Path, "ablations", "frey-variance-softplus", "fig2", "frey-h200-z20-aevb");
+        Directory.CreateDirectory(run);
+        File.Copy(Path.Combine(source, FigureRun.LogFile), Path.Combine(run, FigureRun.LogFile));
+        var info = JsonNode.Parse(File.ReadAllText(Path.Combine(source, FigureRun.InfoFile)))!;
+        info["settings"]!["gaussian_variance"] = "softplus";
+        File.WriteAllText(Path.Combine(run, FigureRun.InfoFile), info.ToJsonString());
+        var log = RunLog.ReadCsv(Path.Combine(run, FigureRun.LogFile));
+        string At(long samples)
+        {
+            var i = log.Samples.ToList().IndexOf(samples);
+            return $"{FigureReport.F(log.Column("train_bound")[i])} / {FigureReport.F(log.Column("test_bound")[i])}";
+        }
+
+        var table = FigureReport.AblationsMarkdown(dir.Path).Split('\n');
+        Assert.Contains("| train / test at 0.1 M | train / test at 1 M | train / test at the end |", table[1]);
+        var row = Assert.Single(table, l => l.StartsWith("| frey-variance-softplus", StringComparison.Ordinal));
+        Assert.Equal("| frey-variance-softplus | 2 Frey AEVB N<sub>z</sub>=20 | 0.01 (chosen), variance softplus " +
+                     $"| 10 M | {At(100_000)} | {At(1_000_000)} | {At(10_000_000)} |", row);
     }
 
     [Fact]

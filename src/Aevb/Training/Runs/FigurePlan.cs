@@ -36,6 +36,15 @@ public sealed record FigureProtocol
     /// <summary>Binarize MNIST once (static) instead of using its intensities as targets.</summary>
     public bool? BinarizeMnist { get; init; }
 
+    /// <summary>The Gaussian decoder's mean and variance links (Frey Face runs only; MNIST's decoder is
+    /// Bernoulli).</summary>
+    public Models.GaussianMean? GaussianMean { get; init; }
+
+    public Models.GaussianVariance? GaussianVariance { get; init; }
+
+    /// <summary>Frey Face's test frames (Frey Face runs only).</summary>
+    public Data.FreySplit? FreySplit { get; init; }
+
     /// <summary>Methods' own settings by name (e.g. IWAE's <c>k</c>); each applies to the methods that have it.</summary>
     public IReadOnlyDictionary<string, double>? MethodOptions { get; init; }
 
@@ -56,7 +65,13 @@ public sealed record FigureProtocol
         McemChainStart = McemChainStart ?? s.McemChainStart,
         WakeSleepDreamMeans = WakeSleepDreamMeans ?? s.WakeSleepDreamMeans,
         BinarizeMnist = DatasetRegistry.Get(s.Dataset).CanBinarize && (BinarizeMnist ?? s.BinarizeMnist),
+        GaussianMean = IsGaussian(s) ? GaussianMean ?? s.GaussianMean : s.GaussianMean,
+        GaussianVariance = IsGaussian(s) ? GaussianVariance ?? s.GaussianVariance : s.GaussianVariance,
+        FreySplit = s.Dataset == Data.FreyFace.DatasetName ? FreySplit ?? s.FreySplit : s.FreySplit,
     };
+
+    private static bool IsGaussian(RunSettings s)
+        => DatasetRegistry.Get(s.Dataset).Decoder == Models.DecoderKind.Gaussian;
 }
 
 /// <summary>

@@ -239,8 +239,9 @@ public static class FigureReport
         if (Directory.Exists(ablationsDirectory))
         {
             text.AppendLine();
-            text.AppendLine("| ablation (results/ablations/…) | run | step size | samples | train / test at 1 M | train / test at the end |");
-            text.AppendLine("|---|---|---|---|---|---|");
+            text.AppendLine("| ablation (results/ablations/…) | run | step size, change | samples " +
+                            "| train / test at 0.1 M | train / test at 1 M | train / test at the end |");
+            text.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var ablation in Directory.GetDirectories(ablationsDirectory).Order(StringComparer.Ordinal))
                 foreach (var figure in figures ?? ["fig2", "fig3"])
                 {
@@ -248,19 +249,33 @@ public static class FigureReport
                     if (!Directory.Exists(dir)) continue;
                     foreach (var run in FigureResults.Load(dir))
                     {
-                        var at1M = run.Log.Samples.ToList().IndexOf(1_000_000);
-                        var rate = run.Info["learning_rate_selection"]?["chosen"] is { } chosen
-                            ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} (chosen)"
-                            : run.Settings.LearningRate.ToString(CultureInfo.InvariantCulture);
-                        if (run.Settings.AnnealSamples is { } tau) rate += $", annealed τ = {Count(tau)}";
-                        if (run.Settings.InitStd != RunSettings.DefaultInitStd) rate += $", init σ = {run.Settings.InitStd.ToString(CultureInfo.InvariantCulture)}";
-                        var first = TrainTest(run, at1M);
+                        var samples = run.Log.Samples.ToList();
+                        var early = TrainTest(run, samples.IndexOf(100_000));
+                        var at1M = TrainTest(run, samples.IndexOf(1_000_000));
                         var last = TrainTest(run, run.Log.Count - 1);
-                        text.AppendLine($"| {Path.GetFileName(ablation)} | {Figure(run.Settings)} {Curve(run)} | {rate} | {Count(run.Log.LastSamples)} | {first} | {last} |");
+                        text.AppendLine($"| {Path.GetFileName(ablation)} | {Figure(run.Settings)} {Curve(run)} " +
+                                        $"| {AblationChange(run)} | {Count(run.Log.LastSamples)} | {early} | {at1M} " +
+                                        $"| {last} |");
                     }
                 }
         }
         return text.ToString();
+    }
+
+    /// <summary>An ablation's step size (chosen or forced) and each setting it changes from the protocol's.</summary>
+    private static string AblationChange(FigureRunResult run)
+    {
+        var s = run.Settings;
+        var text = run.Info["learning_rate_selection"]?["chosen"] is { } chosen
+            ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} (chosen)"
+            : s.LearningRate.ToString(CultureInfo.InvariantCulture);
+        if (s.AnnealSamples is { } tau) text += $", annealed τ = {Count(tau)}";
+        if (s.InitStd != RunSettings.DefaultInitStd)
+            text += $", init σ = {s.InitStd.ToString(CultureInfo.InvariantCulture)}";
+        if (s.GaussianMean != default) text += $", mean {s.GaussianMean.ToString().ToLowerInvariant()}";
+        if (s.GaussianVariance != default) text += $", variance {s.GaussianVariance.ToString().ToLowerInvariant()}";
+        if (s.FreySplit != default) text += $", split {s.FreySplit.ToString().ToLowerInvariant()}";
+        return text;
     }
 
     /// <summary>Replaces the block between <see cref="Begin"/> and <see cref="End"/> in <paramref name="readme"/> with <paramref name="markdown"/>.</summary>

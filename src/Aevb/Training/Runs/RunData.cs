@@ -43,6 +43,21 @@ public sealed class RunData
             d.Load(DataSplit.Test, binarization, seed, dataDirectory).AsTensor(), d.Decoder);
     }
 
+    /// <summary>The data a run of <paramref name="settings"/> trains on: its data set, binarized or split as they
+    /// say.</summary>
+    public static RunData Load(RunSettings settings, string? dataDirectory = null)
+    {
+        var (kind, seed) = (settings.FreySplit, settings.Seed);
+        if (kind == FreySplit.Blocks)
+            return Load(settings.Dataset, dataDirectory, settings.BinarizeMnist ? seed : null);
+        return new RunData(settings.Dataset, FreyFace.Load(DataSplit.Train, kind, seed, dataDirectory).AsTensor(),
+            FreyFace.Load(DataSplit.Test, kind, seed, dataDirectory).AsTensor(), DatasetRegistry.Frey.Decoder);
+    }
+
+    /// <summary>Runs whose settings give the same <see cref="Load(RunSettings, string)"/> share this key.</summary>
+    public static string Key(RunSettings s) => s.Dataset + (s.BinarizeMnist ? $"-binary-{s.Seed}" : "")
+        + (s.FreySplit == FreySplit.Blocks ? "" : $"-{s.FreySplit}-{s.Seed}");
+
     /// <summary>The same data with only the first <paramref name="count"/> training rows (null: all).</summary>
     public RunData WithTrainCount(int? count)
     {

@@ -247,6 +247,11 @@ internal sealed class RunSession : ITrainingCallbacks
         var root = new Rng(_s.Seed);
         var config = new VaeConfig(_data.Features, _s.Hidden, _s.Latent, _data.Decoder);
         var model = Vae.Create(config, _s.InitStd, root.Fork());
+        if (model.Decoder is GaussianMlpDecoder gaussian)
+        {
+            gaussian.MeanOutput = _s.GaussianMean;
+            gaussian.VarianceOutput = _s.GaussianVariance;
+        }
         return RunLearner.Create(_s with { LearningRate = learningRate }, model, _data.Train.Rows, root.Fork());
     }
 

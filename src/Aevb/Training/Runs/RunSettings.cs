@@ -148,6 +148,18 @@ public sealed record RunSettings
     [JsonPropertyName("mnist_binarization"), JsonConverter(typeof(BinarizationConverter))]
     public bool BinarizeMnist { get; init; }
 
+    /// <summary>Gaussian decoder (Frey Face): how its mean layer's output becomes the mean (an ablation; default the
+    /// sigmoid of Section 5).</summary>
+    public Models.GaussianMean GaussianMean { get; init; }
+
+    /// <summary>Gaussian decoder (Frey Face): how its variance layer's output becomes σ² (an ablation; default log σ²,
+    /// Appendix C.2).</summary>
+    public Models.GaussianVariance GaussianVariance { get; init; }
+
+    /// <summary>Frey Face: which frames are the test set (an ablation; default ours, see
+    /// <see cref="Data.FreyFace"/>); a random split is drawn with the run's seed.</summary>
+    public Data.FreySplit FreySplit { get; init; }
+
     /// <summary>
     /// The method's own settings (<see cref="MethodDescription.Options"/>), as <c>name=value</c> pairs sorted by name,
     /// comma-separated (a string so the record keeps value equality); null for methods without any.
@@ -184,8 +196,23 @@ public sealed record RunSettings
         if (FirstEvaluation <= 0 || EvaluationsPerDecade <= 0 || CheckpointInterval <= 0)
             throw new ArgumentException("First evaluation, evaluations per decade and checkpoint interval must be positive.");
         if (TrainEvaluationSize is <= 0 || TestEvaluationSize is <= 0) throw new ArgumentException("Evaluation subset sizes must be positive.");
+        ValidateDataSettings();
         if (Evaluation == RunEvaluation.MarginalLikelihood && (MarginalPoints <= 0 || HmcSamples < Latent + 2 || HmcChains < 2 || HmcWarmup < 0 || ImportanceSamples < 0))
             throw new ArgumentException($"Marginal-likelihood settings out of range (points {MarginalPoints}, HMC samples {HmcSamples} ≥ latent + 2, chains {HmcChains} ≥ 2, warm-up {HmcWarmup}, importance samples {ImportanceSamples}).");
+    }
+
+    private void ValidateDataSettings()
+    {
+        var dataset = DatasetRegistry.Get(Dataset);
+        if (!Enum.IsDefined(GaussianMean) || !Enum.IsDefined(GaussianVariance) || !Enum.IsDefined(FreySplit))
+            throw new ArgumentException(
+                $"Unknown decoder link ({GaussianMean}, {GaussianVariance}) or split ({FreySplit}).");
+        if (dataset.Decoder != Models.DecoderKind.Gaussian
+            && (GaussianMean != default || GaussianVariance != default))
+            throw new ArgumentException(
+                $"{dataset.Label} has a {dataset.Decoder} decoder: the Gaussian decoder's links do not apply.");
+        if (FreySplit != default && Dataset != Data.FreyFace.DatasetName)
+            throw new ArgumentException($"The Frey Face split does not apply to {dataset.Label}.");
     }
 
     /// <summary>The step sizes to try (empty when <see cref="LearningRate"/> is forced).</summary>

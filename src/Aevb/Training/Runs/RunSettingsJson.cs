@@ -27,6 +27,8 @@ internal static class RunSettingsJson
         "optimizer", "learning_rate_candidates", "anneal_samples", "hmc_leapfrog", "linear_evaluation_every",
         "mcem_leapfrog", "mcem_weight_updates", "mcem_chain_start", "wakesleep_dreams", "mnist_binarization",
         "method_options", "train_count", "train_evaluation_size", "test_evaluation_size",
+        // Frey Face ablations (issue 16): every earlier run used the sigmoid mean, log σ² and our block split.
+        "gaussian_mean", "gaussian_variance", "frey_split",
     ];
 
     /// <summary>Every key run.json's settings hold, as this version writes them.</summary>
