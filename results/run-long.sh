@@ -56,8 +56,10 @@ case "${1:-both}" in
 esac
 
 # Ablations already committed under results/ablations/ (each folder's run.json has its settings):
-# fixed-lr-0.02, mcem-persistent, mcem-prior-start, mcem-1-update (MCEM at N = 50000, cheap estimator:
-# --marginal-points 100 --importance-samples 0, to 2e6), anneal-1e6, init-std-0.1, binarized, ws-dream-means
+# fixed-lr-0.02, mcem-persistent, mcem-prior-start, mcem-1-update (MCEM at N = 50000 and at N = 1000, cheap
+# estimator: --marginal-points 100 --importance-samples 0, to 2e6, e.g. `aevb reproduce fig3 --ntrain 1000
+# --method mcem --samples 2e6 --marginal-points 100 --importance-samples 0 --mcem-updates 1 --out
+# results/ablations/mcem-1-update`), anneal-1e6, init-std-0.1, binarized, ws-dream-means
 # (Nz = 200, to 1e6).
 # Frey Face early shape (issue 16), AEVB Nz = 20 to 1e6, one change each (frey-lr-0.001 and frey-lr-0.02 also at
 # Nz = 5; frey-lr-0.02 at Nz = 20 to 1e7), e.g.
