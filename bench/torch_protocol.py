@@ -19,16 +19,7 @@ Usage:
   /usr/bin/python3 bench/torch_protocol.py --ours DIR... --pytorch DIR...   (the table of both sides' logs)
 Data: AEVB_DATA_DIR (train-images-idx3-ubyte.gz, t10k-images-idx3-ubyte.gz).
 """
-import argparse, csv, gzip, math, os, statistics, struct, sys, time
-
-
-def load_idx(path):
-    import torch
-    with gzip.open(path) as f:
-        magic, = struct.unpack(">i", f.read(4))
-        dims = struct.unpack(">" + "i" * (magic & 0xFF), f.read(4 * (magic & 0xFF)))
-        data = torch.frombuffer(bytearray(f.read()), dtype=torch.uint8)
-    return data.view(dims[0], -1).float() / 255.0
+import argparse, csv, math, os, statistics, sys, time
 
 
 def evaluation_points(samples, first=100_000, per_decade=5, batch=100):
@@ -47,6 +38,7 @@ def train(a):
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
+    from torch_vae import load_idx  # the throughput benchmark's IDX reader, beside this file
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
