@@ -349,6 +349,26 @@ public class FigureRunTests
     }
 
     [Fact]
+    public void McemTargetAcceptanceIsASettingThatOlderRunsReadAsTheProtocols()
+    {
+        var settings = Tiny(RunMethod.MonteCarloEm) with { Samples = 1000 };
+        var json = (settings with { McemTargetAcceptance = 0.65f }).ToJson();
+        Assert.Equal(0.65f, json["mcem_target_acceptance"]!.GetValue<float>());
+        Assert.Equal(0.65f, RunSettings.FromJson(json, "run.json").McemTargetAcceptance);
+        json.Remove("mcem_target_acceptance");
+        Assert.Equal(0.9f, RunSettings.FromJson(json, "run.json").McemTargetAcceptance);
+        Assert.Throws<ArgumentException>(() => (settings with { McemTargetAcceptance = 1f }).Validate());
+        Assert.Equal(0.65f, new FigureProtocol { McemTargetAcceptance = 0.65f }.Apply(settings).McemTargetAcceptance);
+
+        using var protocol = new TempDir();
+        using var lower = new TempDir();
+        new FigureRun(settings, protocol.Path).Run(s_mnist.Value);
+        new FigureRun(settings with { McemTargetAcceptance = 0.65f }, lower.Path).Run(s_mnist.Value);
+        Assert.NotEqual(RunLog.ReadCsv(Path.Combine(protocol.Path, FigureRun.LogFile)).Column("train_log_px")[^1],
+            RunLog.ReadCsv(Path.Combine(lower.Path, FigureRun.LogFile)).Column("train_log_px")[^1]);
+    }
+
+    [Fact]
     public void PaperProtocolIsTheDefaultAndOptionsDepartFromIt()
     {
         var fig3 = FigurePlan.Figure3(null, null, quick: false, "out");

@@ -70,6 +70,8 @@ public class ReproduceCommandTests
         {
             GaussianVariance = global::Aevb.Models.GaussianVariance.Softplus,
         }));
+        Assert.Contains("--mcem-target-acceptance 0.65", ProtocolOptions.Arguments(new FigureProtocol { McemTargetAcceptance = 0.65f }));
+        Assert.NotEqual(0, await Run("fig3", "--mcem-target-acceptance", "1.5", "--out", dir.Path));
     }
 
     [Fact]

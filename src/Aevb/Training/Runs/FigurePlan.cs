@@ -31,6 +31,8 @@ public sealed record FigureProtocol
 
     public McemChainStart? McemChainStart { get; init; }
 
+    public float? McemTargetAcceptance { get; init; }
+
     public bool? WakeSleepDreamMeans { get; init; }
 
     /// <summary>Binarize MNIST once (static) instead of using its intensities as targets.</summary>
@@ -63,6 +65,7 @@ public sealed record FigureProtocol
         McemLeapfrog = McemLeapfrog ?? s.McemLeapfrog,
         McemWeightUpdates = McemWeightUpdates ?? s.McemWeightUpdates,
         McemChainStart = McemChainStart ?? s.McemChainStart,
+        McemTargetAcceptance = McemTargetAcceptance ?? s.McemTargetAcceptance,
         WakeSleepDreamMeans = WakeSleepDreamMeans ?? s.WakeSleepDreamMeans,
         BinarizeMnist = DatasetRegistry.Get(s.Dataset).CanBinarize && (BinarizeMnist ?? s.BinarizeMnist),
         GaussianMean = IsGaussian(s) ? GaussianMean ?? s.GaussianMean : s.GaussianMean,

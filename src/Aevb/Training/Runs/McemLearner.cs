@@ -19,6 +19,7 @@ internal sealed class McemLearner : RunLearner
             LeapfrogSteps = settings.McemLeapfrog,
             WeightUpdates = settings.McemWeightUpdates,
             ChainsFromPrior = settings.McemChainStart == McemChainStart.Prior,
+            TargetAcceptance = settings.McemTargetAcceptance,
         };
         _visited = new float[trainCount];
     }

@@ -137,6 +137,10 @@ public sealed record RunSettings
 
     public McemChainStart McemChainStart { get; init; } = McemChainStart.Persistent;
 
+    /// <summary>MCEM: the acceptance rate HMC's step size is tuned towards (Appendix E: "automatically tuned stepsize
+    /// such that acceptance rate was 90%"; other values are ablations).</summary>
+    public float McemTargetAcceptance { get; init; } = 0.9f;
+
     /// <summary>Wake-sleep's sleep phase dreams the Bernoulli decoder's means instead of binary samples (an ablation; see <see cref="Inference.WakeSleep.DreamMeans"/>).</summary>
     [JsonPropertyName("wakesleep_dreams"), JsonConverter(typeof(DreamsConverter))]
     public bool WakeSleepDreamMeans { get; init; }
@@ -193,6 +197,8 @@ public sealed record RunSettings
         if (LinearEvaluationEvery is <= 0) throw new ArgumentException($"The linear evaluation interval must be positive, got {LinearEvaluationEvery}.");
         if (HmcLeapfrog <= 0 || McemLeapfrog <= 0 || McemWeightUpdates <= 0)
             throw new ArgumentException($"Leapfrog steps ({HmcLeapfrog}, MCEM {McemLeapfrog}) and MCEM weight updates ({McemWeightUpdates}) must be positive.");
+        if (!(McemTargetAcceptance is > 0 and < 1))
+            throw new ArgumentException($"The MCEM target acceptance must lie between 0 and 1, got {McemTargetAcceptance}.");
         if (FirstEvaluation <= 0 || EvaluationsPerDecade <= 0 || CheckpointInterval <= 0)
             throw new ArgumentException("First evaluation, evaluations per decade and checkpoint interval must be positive.");
         if (TrainEvaluationSize is <= 0 || TestEvaluationSize is <= 0) throw new ArgumentException("Evaluation subset sizes must be positive.");

@@ -29,6 +29,8 @@ internal static class RunSettingsJson
         "method_options", "train_count", "train_evaluation_size", "test_evaluation_size",
         // Frey Face ablations (issue 16): every earlier run used the sigmoid mean, log σ² and our block split.
         "gaussian_mean", "gaussian_variance", "frey_split",
+        // MCEM adaptation ablation (issue 16): every earlier run tuned HMC towards 90 % acceptance.
+        "mcem_target_acceptance",
     ];
 
     /// <summary>Every key run.json's settings hold, as this version writes them.</summary>
