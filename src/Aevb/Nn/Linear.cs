@@ -61,6 +61,17 @@ public sealed class Linear : Module
         return gradInput;
     }
 
+    /// <summary>
+    /// Makes <paramref name="input"/> the input <see cref="Backward"/> reads in place of the last forward pass's: for a
+    /// caller that has made the layer's state that of a forward pass on <paramref name="input"/> without running it.
+    /// </summary>
+    internal void RebindInput(Tensor input)
+    {
+        if (_input is null || !input.HasShape(_input.Rows, InFeatures))
+            throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}): the input to rebind does not match the last forward pass.", nameof(input));
+        _input = input;
+    }
+
     /// <summary><c>gradInput (+)= gradOutput·W</c> alone, without parameter gradients (w.r.t. z only).</summary>
     public void InputGradient(Tensor gradOutput, Tensor gradInput, bool accumulate = false)
         => Gemm.MatMul(gradOutput, Weight.Value, gradInput, accumulate, _packedInputGrad);
