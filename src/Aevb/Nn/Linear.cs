@@ -53,7 +53,9 @@ public sealed class Linear : Module
         var input = _input ?? throw new InvalidOperationException("Backward called before Forward.");
         if (!gradOutput.HasShape(input.Rows, OutFeatures))
             throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}) got gradOutput [{gradOutput.Rows}, {gradOutput.Cols}], expected [{input.Rows}, {OutFeatures}].", nameof(gradOutput));
-        Gemm.MatMulTransposeA(gradOutput, input, Weight.Grad, accumulate: true);
+        // Straight after ZeroGrad the product writes the weight gradient instead of adding into cleared memory.
+        var weightGrad = Weight.GradForOverwrite(out var overwrite);
+        Gemm.MatMulTransposeA(gradOutput, input, weightGrad, accumulate: !overwrite);
         Kernels.AddColumnSums(gradOutput, Bias.Grad.Data);
         if (!RequiresInputGrad) return Tensor.Empty;
         var gradInput = Tensor.Ensure(ref _gradInput, gradOutput.Rows, InFeatures);
