@@ -30,6 +30,9 @@ internal static class HmcBench
             var joint = new DecoderLatentModel(decoder);
             var grad = new Tensor(rows, latent);
             Report($"rows {rows}: decoder forward", options, () => decoder.Forward(z));
+            CompareInterleaved($"rows {rows}: forward, bias fused / separate", options,
+                () => { Sgemm.FuseBias = true; decoder.ForwardForLikelihood(z); },
+                () => { Sgemm.FuseBias = false; decoder.ForwardForLikelihood(z); });
             Report($"rows {rows}: log-likelihood", options, () => decoder.LogLikelihood(x, logLik));
             Report($"rows {rows}: z-gradient (backward)", options, () => decoder.Backward(x, 1f, parameterGrads: false));
             Report($"rows {rows}: log p(x,z) and gradient", options, () => joint.LogJoint(x, z, logLik, grad));
@@ -59,6 +62,9 @@ internal static class HmcBench
             // The M-step's first update with and without the E-step's pass, alternating (same bits either way).
             CompareInterleaved("MCEM step: reuse the sampler's pass / recompute", options,
                 () => { mcem.ReuseSamplerPass = true; Step(); }, () => { mcem.ReuseSamplerPass = false; Step(); });
+            CompareInterleaved("MCEM step: bias fused / separate", options,
+                () => { Sgemm.FuseBias = true; Step(); }, () => { Sgemm.FuseBias = false; Step(); });
+            Sgemm.FuseBias = true;
         }
         if (only is null or "eval")
         {

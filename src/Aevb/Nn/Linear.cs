@@ -43,8 +43,7 @@ public sealed class Linear : Module
             throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}) got input with {input.Cols} features.", nameof(input));
         _input = input;
         var output = Tensor.Ensure(ref _output, input.Rows, OutFeatures);
-        Gemm.MatMulTransposeB(input, Weight.Value, output, packedB: _packedForward);
-        Kernels.AddRowVector(output, Bias.Value.Data);
+        Gemm.MatMulTransposeB(input, Weight.Value, output, packedB: _packedForward, bias: Bias.Value.Data);
         return output;
     }
 
