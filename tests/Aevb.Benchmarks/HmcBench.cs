@@ -30,6 +30,9 @@ internal static class HmcBench
             var joint = new DecoderLatentModel(decoder);
             var grad = new Tensor(rows, latent);
             Report($"rows {rows}: decoder forward", options, () => decoder.Forward(z));
+            CompareInterleaved($"rows {rows}: forward, bias fused / separate", options,
+                () => { Sgemm.FuseBias = true; decoder.ForwardForLikelihood(z); },
+                () => { Sgemm.FuseBias = false; decoder.ForwardForLikelihood(z); });
             Report($"rows {rows}: log-likelihood", options, () => decoder.LogLikelihood(x, logLik));
             Report($"rows {rows}: z-gradient (backward)", options, () => decoder.Backward(x, 1f, parameterGrads: false));
             Report($"rows {rows}: log p(x,z) and gradient", options, () => joint.LogJoint(x, z, logLik, grad));
@@ -56,6 +59,12 @@ internal static class HmcBench
                 mcem.Step(batch, indices, n / (float)m, rng);
             }
             Report("MCEM step, M = 100", options, Step);
+            // The M-step's first update with and without the E-step's pass, alternating (same bits either way).
+            CompareInterleaved("MCEM step: reuse the sampler's pass / recompute", options,
+                () => { mcem.ReuseSamplerPass = true; Step(); }, () => { mcem.ReuseSamplerPass = false; Step(); });
+            CompareInterleaved("MCEM step: bias fused / separate", options,
+                () => { Sgemm.FuseBias = true; Step(); }, () => { Sgemm.FuseBias = false; Step(); });
+            Sgemm.FuseBias = true;
         }
         if (only is null or "eval")
         {
@@ -69,6 +78,41 @@ internal static class HmcBench
             var (d, f) = estimator.EstimateWithCheck(x, rng);
             Console.WriteLine($"Appendix D, 10 points, figure settings: {watch.Elapsed.TotalSeconds:F2} s (log p = {d.Mean:F3}, fit {f!.Mean:F3})");
         }
+    }
+
+    /// <summary>
+    /// Two variants of one step in alternating blocks of ~<c>--ms</c> each (neighbours' load and cache pollution hit
+    /// both alike): median process-CPU ms per call of each, and the median over block pairs of the ratio b / a.
+    /// </summary>
+    internal static void CompareInterleaved(string name, Options options, Action a, Action b)
+    {
+        for (var i = 0; i < 5; i++) { a(); b(); }
+        var ta = new List<double>();
+        var tb = new List<double>();
+        var ratios = new List<double>();
+        for (var r = 0; r < options.Repeats; r++)
+        {
+            ta.Add(CpuMsPerCall(a, options.Milliseconds));
+            tb.Add(CpuMsPerCall(b, options.Milliseconds));
+            ratios.Add(tb[^1] / ta[^1]);
+        }
+        Console.WriteLine($"{name,-45} CPU ms {Stats.Median(ta):F3} / {Stats.Median(tb):F3}: speed-up {Stats.Median(ratios):F3} "
+            + $"(quartiles {Quantile(ratios, 0.25):F3}-{Quantile(ratios, 0.75):F3}, {options.Repeats} block pairs)");
+    }
+
+    private static double CpuMsPerCall(Action body, int milliseconds)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var cpu = CpuClock.ProcessSeconds();
+        var calls = 0;
+        do { body(); calls++; } while (Stats.Seconds(Stopwatch.GetTimestamp() - start) < milliseconds / 1000.0);
+        return (CpuClock.ProcessSeconds() - cpu) / calls * 1000;
+    }
+
+    private static double Quantile(List<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[(int)Math.Round(q * (sorted.Length - 1))];
     }
 
     private static void Report(string name, Options options, Action body)

@@ -43,6 +43,10 @@ internal static class MlpBench
         if (jobs > 0) Console.WriteLine($"  parallel jobs {jobs}, stalled on a preempted worker {stalls} (each stall runs the next jobs on one thread)");
         var total = phases.Sum();
         Console.WriteLine($"  time split: gather+zero {phases[0] / total:P0}, forward {phases[1] / total:P0}, backward {phases[2] / total:P0}, update {phases[3] / total:P0}");
+        // Weight gradients written over deferred-cleared memory vs cleared then added into (same results).
+        HmcBench.CompareInterleaved("VAE step: deferred / eager gradient clearing", options,
+            () => { Parameter.DeferZeroing = true; step.Step(); }, () => { Parameter.DeferZeroing = false; step.Step(); });
+        Parameter.DeferZeroing = true;
     }
 
     /// <summary>

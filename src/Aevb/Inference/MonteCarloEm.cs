@@ -31,7 +31,6 @@ public sealed class MonteCarloEm
     private readonly Hmc _hmc;
     private readonly LatentPosterior _posterior;
     private Tensor? _zBatch;
-    private float[] _logLik = [];
 
     /// <param name="decoder">The generative model p(x|z) being learned.</param>
     /// <param name="trainCount">N: one chain per training point, indexed 0..N−1.</param>
@@ -90,6 +89,12 @@ public sealed class MonteCarloEm
     /// <summary>Optimiser steps per E-step with the acquired sample (Appendix E: 5).</summary>
     public int WeightUpdates { get; set; } = 5;
 
+    /// <summary>
+    /// Whether the M-step's first update takes the decoder's pass at the new samples from the E-step (see
+    /// <see cref="Decoder.TryReuseForward"/>) instead of recomputing it; the same bits either way (tests, benchmarks).
+    /// </summary>
+    internal bool ReuseSamplerPass { get; set; } = true;
+
     /// <summary>The sampler, for its settings (jitter, adaptation rate) and statistics.</summary>
     public Hmc Sampler => _hmc;
 
@@ -138,18 +143,17 @@ public sealed class MonteCarloEm
             _visited[i] = true;
         }
 
-        // M-step: several updates at the same sample (the decoder's buffers now hold the HMC proposal, so recompute).
-        if (_logLik.Length < m) _logLik = new float[m];
+        // The objective log p(x, z) at the new samples, with the weights the sampler used: its own log densities.
+        var logJoint = _hmc.LogProb;
+        double total = 0;
+        for (var r = 0; r < m; r++) total += logJoint[r];
+        LastObjective = (float)(total / m);
+
+        // M-step: several updates at the same sample. The first needs the decoder's pass at the new samples, which
+        // the E-step has computed already: the trajectory's end for accepted chains, its start for rejected ones.
         for (var k = 0; k < WeightUpdates; k++)
         {
-            _decoder.ForwardForLikelihood(zNew);
-            if (k == 0)
-            {
-                _decoder.LogLikelihood(x, _logLik);
-                double total = 0;
-                for (var r = 0; r < m; r++) total += _logLik[r] + GaussianMath.LogStandardNormal(zNew.Row(r));
-                LastObjective = (float)(total / m);
-            }
+            if (k > 0 || !ReuseSamplerPass || !_decoder.TryReuseForward(zNew)) _decoder.ForwardForLikelihood(zNew);
             Optimizer.ZeroGrad();
             _decoder.Backward(x, -scale);
             Optimizer.Step();
@@ -165,6 +169,9 @@ public sealed class MonteCarloEm
         _posterior.X = x;
         _hmc.Target = _posterior;
         _hmc.Initialize(zBatch);
+        // The pass at the chains' start (the sampler's first), kept for the M-step's rejected chains.
+        _hmc.Refresh();
+        if (ReuseSamplerPass) _decoder.KeepForward();
         if (float.IsNaN(StepSize))
         {
             // First step: the doubling/halving search per chain, then their median as the shared start.

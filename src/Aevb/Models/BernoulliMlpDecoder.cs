@@ -15,7 +15,8 @@ public sealed class BernoulliMlpDecoder : Decoder
     private readonly Tanh _tanh = new();
     private readonly RowPasses _rows = new();
     private bool _probsCurrent;
-    private Tensor? _h, _logits, _probs, _gradLogits, _gradH, _gradA, _gradZ;
+    private Tensor? _z, _h, _logits, _probs, _gradLogits, _gradH, _gradA, _gradZ;
+    private readonly KeptForward _kept = new();
 
     public BernoulliMlpDecoder(int latentSize, int hiddenSize, int outputSize)
     {
@@ -41,9 +42,26 @@ public sealed class BernoulliMlpDecoder : Decoder
     /// <summary>The logits only: forward-only evaluations skip the sigmoid, and <see cref="Backward"/> computes σ(l) inside its <c>x − σ(l)</c> pass.</summary>
     public override void ForwardForLikelihood(Tensor z)
     {
+        _z = z;
         _h = _tanh.Forward(Hidden.Forward(z));
         _logits = Out.Forward(_h);
         _probsCurrent = false;
+    }
+
+    public override void KeepForward()
+    {
+        if (_z is null || _h is null || _logits is null) throw new InvalidOperationException("KeepForward called before Forward.");
+        _kept.Keep(_z, _h, _logits);
+    }
+
+    public override bool TryReuseForward(Tensor z)
+    {
+        if (_z is null || _h is null || _logits is null || !_kept.TakeRows(z, _z, _h, _logits)) return false;
+        // Backward reads z (the hidden layer's weight gradient), h and the logits: all now those of z's rows.
+        Hidden.RebindInput(z);
+        _z = z;
+        _probsCurrent = false;
+        return true;
     }
 
     /// <summary>σ(logits) of the last forward pass, computed once.</summary>

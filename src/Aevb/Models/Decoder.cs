@@ -31,6 +31,21 @@ public abstract class Decoder
     /// </summary>
     public virtual void ForwardForLikelihood(Tensor z) => Forward(z);
 
+    /// <summary>
+    /// Keeps a copy of the last forward pass (its z and what <see cref="LogLikelihood"/> and <see cref="Backward"/>
+    /// read) for one later <see cref="TryReuseForward"/>. A decoder without that support keeps nothing.
+    /// </summary>
+    public virtual void KeepForward() { }
+
+    /// <summary>
+    /// Puts the decoder in the state <see cref="ForwardForLikelihood"/> on <paramref name="z"/> would leave, without
+    /// computing it, where every row of z equals, bit for bit, the same row of the last forward pass or of the one
+    /// kept by <see cref="KeepForward"/>, and the weights have not changed since either (the caller vouches for that).
+    /// Rows are computed independently of each other, so the state is bitwise the one the forward pass would give.
+    /// Returns false, changing nothing, where a row matches neither or nothing was kept; the kept copy is used up.
+    /// </summary>
+    public virtual bool TryReuseForward(Tensor z) => false;
+
     /// <summary>Writes <c>log p(x_r | z_r)</c> for every row r of the last <see cref="Forward"/> into <paramref name="result"/>.</summary>
     public abstract void LogLikelihood(Tensor x, Span<float> result);
 

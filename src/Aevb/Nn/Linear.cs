@@ -43,8 +43,7 @@ public sealed class Linear : Module
             throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}) got input with {input.Cols} features.", nameof(input));
         _input = input;
         var output = Tensor.Ensure(ref _output, input.Rows, OutFeatures);
-        Gemm.MatMulTransposeB(input, Weight.Value, output, packedB: _packedForward);
-        Kernels.AddRowVector(output, Bias.Value.Data);
+        Gemm.MatMulTransposeB(input, Weight.Value, output, packedB: _packedForward, bias: Bias.Value.Data);
         return output;
     }
 
@@ -53,12 +52,25 @@ public sealed class Linear : Module
         var input = _input ?? throw new InvalidOperationException("Backward called before Forward.");
         if (!gradOutput.HasShape(input.Rows, OutFeatures))
             throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}) got gradOutput [{gradOutput.Rows}, {gradOutput.Cols}], expected [{input.Rows}, {OutFeatures}].", nameof(gradOutput));
-        Gemm.MatMulTransposeA(gradOutput, input, Weight.Grad, accumulate: true);
+        // Straight after ZeroGrad the product writes the weight gradient instead of adding into cleared memory.
+        var weightGrad = Weight.GradForOverwrite(out var overwrite);
+        Gemm.MatMulTransposeA(gradOutput, input, weightGrad, accumulate: !overwrite);
         Kernels.AddColumnSums(gradOutput, Bias.Grad.Data);
         if (!RequiresInputGrad) return Tensor.Empty;
         var gradInput = Tensor.Ensure(ref _gradInput, gradOutput.Rows, InFeatures);
         InputGradient(gradOutput, gradInput);
         return gradInput;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="input"/> the input <see cref="Backward"/> reads in place of the last forward pass's: for a
+    /// caller that has made the layer's state that of a forward pass on <paramref name="input"/> without running it.
+    /// </summary>
+    internal void RebindInput(Tensor input)
+    {
+        if (_input is null || !input.HasShape(_input.Rows, InFeatures))
+            throw new ArgumentException($"Linear({InFeatures}, {OutFeatures}): the input to rebind does not match the last forward pass.", nameof(input));
+        _input = input;
     }
 
     /// <summary><c>gradInput (+)= gradOutput·W</c> alone, without parameter gradients (w.r.t. z only).</summary>

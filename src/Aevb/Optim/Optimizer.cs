@@ -66,7 +66,11 @@ public abstract class Optimizer
     {
         StepCount++;
         for (var i = 0; i < _parameters.Length; i++)
+        {
+            // Reading Grad here, on the calling thread, does any deferred clearing before the threads share the update.
+            _ = _parameters[i].Grad;
             Engine.ParallelFor(_parameters[i].Value.Length, _bodies[i], MinChunk);
+        }
     }
 
     public void ZeroGrad()

@@ -9,13 +9,16 @@ namespace Aevb.Tensors;
 /// </summary>
 public static class Gemm
 {
-    /// <summary><c>C[M,N] (+)= A[M,K] · B[N,K]ᵀ</c>.</summary>
+    /// <summary>
+    /// <c>C[M,N] (+)= A[M,K] · B[N,K]ᵀ</c>, then <paramref name="bias"/> (N floats, if given) added to every row: the
+    /// bits of adding it in a pass of its own, mostly without that pass (a layer's forward <c>X·Wᵀ + b</c>).
+    /// </summary>
     public static void MatMulTransposeB(Tensor a, Tensor b, Tensor c, bool accumulate = false,
-        PackedOperand? packedB = null)
+        PackedOperand? packedB = null, ReadOnlySpan<float> bias = default)
     {
         Check(a.Cols == b.Cols && c.Rows == a.Rows && c.Cols == b.Rows, "A·Bᵀ", a, b, c);
         Sgemm.Run(transA: false, transB: true, a.Rows, b.Rows, a.Cols, a.Data, a.Cols, b.Data, b.Cols,
-            c.Data, c.Cols, accumulate, Reusable(packedB, b));
+            c.Data, c.Cols, accumulate, Reusable(packedB, b), bias);
     }
 
     /// <summary><c>C[M,N] (+)= A[M,K] · B[K,N]</c>.</summary>

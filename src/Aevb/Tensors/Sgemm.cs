@@ -102,9 +102,9 @@ internal static unsafe class Sgemm
 
     public static void Run(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
-        PackedOperand? packedB = null)
+        PackedOperand? packedB = null, ReadOnlySpan<float> bias = default)
         => Run(Best, (long)m * n * k < ParallelMinMacs ? 1 : Engine.NumThreads,
-            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, packedB: packedB);
+            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, packedB: packedB, bias: bias);
 
     /// <summary>
     /// The fast path with an explicit instruction set and thread count (tests force each; the count is
@@ -112,26 +112,31 @@ internal static unsafe class Sgemm
     /// instruction set <see cref="CanRun"/> accepts, the AVX-512 kernel in software where the CPU lacks it.
     /// <paramref name="packAll"/> packs operands that would otherwise be read in place (tests cover both);
     /// <paramref name="packedB"/>, when given, holds op(B) packed across products (its owner vouches for B).
+    /// <paramref name="bias"/>, when not empty (N floats), is then added to every row of C, as a separate pass of
+    /// <c>C[i, j] + bias[j]</c> would: inside the micro-kernel's store where it can (AVX2 column panels, one K block,
+    /// overwriting C), after the product otherwise; the same float additions either way.
     /// </summary>
     internal static void Run(SgemmIsa isa, int threads, bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate,
-        bool packAll = false, PackedOperand? packedB = null)
+        bool packAll = false, PackedOperand? packedB = null, ReadOnlySpan<float> bias = default)
     {
         if (!CanRun(isa)) throw new PlatformNotSupportedException($"This CPU has no {isa} support.");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"Bias has {bias.Length} elements; C has {n} columns.", nameof(bias));
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
             if (!accumulate)
                 for (var i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            AddBias(c, ldc, m, bias);
             return;
         }
-        fixed (float* pa = a, pb = b, pc = c)
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
             var args = new GemmArgs
             {
-                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
+                A = pa, B = pb, C = pc, Bias = pbias, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Accumulate = accumulate, Simd = isa != SgemmIsa.Scalar,
                 DirectA = transA && !packAll, DirectB = !transB && !packAll,
             };
@@ -148,6 +153,21 @@ internal static unsafe class Sgemm
                 case SgemmIsa.Vector128: Execute<SgemmKernels.Vector128Kernel>(ref args, isa, threads, packedB); break;
                 default: Execute<SgemmKernels.ScalarKernel>(ref args, isa, threads, packedB); break;
             }
+            if (!args.FusedBias) AddBias(c, ldc, m, bias);
+        }
+    }
+
+    /// <summary>Whether products fuse their bias where they can (benchmarks compare both; the same bits).</summary>
+    internal static bool FuseBias { get; set; } = true;
+
+    /// <summary>The bias pass a product could not fuse: <c>C[i, j] += bias[j]</c> row by row.</summary>
+    private static void AddBias(Span<float> c, int ldc, int m, ReadOnlySpan<float> bias)
+    {
+        if (bias.IsEmpty) return;
+        for (var i = 0; i < m; i++)
+        {
+            var row = c.Slice(i * ldc, bias.Length);
+            System.Numerics.Tensors.TensorPrimitives.Add(row, bias, row);
         }
     }
 
@@ -164,6 +184,9 @@ internal static unsafe class Sgemm
         // for everyone); for narrow products share out row tiles instead and pack op(B) once.
         g.SplitN = g.Panels >= g.MTiles || g.Panels >= 2 * threads;
         threads = Math.Min(threads, g.SplitN ? g.Panels : g.MTiles);
+        // The bias goes into the kernel's store where the tile is written once, whole (see Run).
+        g.FusedBias = g.Bias != null && FuseBias && typeof(TK) == typeof(SgemmKernels.Avx2Kernel) && g.SplitN && kBlocks == 1
+            && !g.Accumulate;
 
         var ws = Workspace.Current;
         if (packedB is not null)
@@ -339,6 +362,7 @@ internal static unsafe class Sgemm
             }
             var accumulate = g.Accumulate || k0 > 0;
             var ap = g.Shared + (nint)k0 * mPad;
+            var bias = g.FusedBias ? g.Bias + col0 : null;
             var i = 0;
             if (typeof(TK) == typeof(SgemmKernels.Avx2Kernel) && nValid <= 8)
             {
@@ -348,18 +372,23 @@ internal static unsafe class Sgemm
                     var row0 = i * TK.MR;
                     if (g.DirectA)
                         SgemmKernels.Avx2Edge12x8(g.A + (nint)k0 * g.Lda + row0, TK.MR, g.Lda, b, bStride, kc,
-                            g.C + (nint)row0 * g.Ldc + col0, g.Ldc, nValid, accumulate, scratch);
+                            g.C + (nint)row0 * g.Ldc + col0, g.Ldc, nValid, accumulate, scratch, bias);
                     else
                         SgemmKernels.Avx2Edge12x8(ap + (nint)row0 * kc, (nint)TK.MR * kc, TK.MR, b, bStride, kc,
-                            g.C + (nint)row0 * g.Ldc + col0, g.Ldc, nValid, accumulate, scratch);
+                            g.C + (nint)row0 * g.Ldc + col0, g.Ldc, nValid, accumulate, scratch, bias);
                 }
             }
             for (; i < g.MTiles; i++)
             {
                 var row0 = i * TK.MR;
                 var direct = ADirect<TK>(ref g, i);
-                TK.Run(direct ? g.A + (nint)k0 * g.Lda + row0 : ap + (nint)row0 * kc, direct ? g.Lda : TK.MR, b, bStride, kc,
-                    g.C + (nint)row0 * g.Ldc + col0, g.Ldc, Math.Min(TK.MR, g.M - row0), nValid, accumulate, scratch);
+                var a = direct ? g.A + (nint)k0 * g.Lda + row0 : ap + (nint)row0 * kc;
+                var c = g.C + (nint)row0 * g.Ldc + col0;
+                var mValid = Math.Min(TK.MR, g.M - row0);
+                if (bias != null)
+                    SgemmKernels.Avx2Kernel.RunWithBias(a, direct ? g.Lda : TK.MR, b, bStride, kc, c, g.Ldc, mValid, nValid, scratch, bias);
+                else
+                    TK.Run(a, direct ? g.Lda : TK.MR, b, bStride, kc, c, g.Ldc, mValid, nValid, accumulate, scratch);
             }
         }
     }
@@ -436,9 +465,9 @@ internal static unsafe class Sgemm
     /// <summary>One product's operands, shapes and blocking (a struct: copied into the job, never boxed).</summary>
     internal struct GemmArgs
     {
-        public float* A, B, C, Shared, PackedB;
+        public float* A, B, C, Shared, PackedB, Bias;
         public int Lda, Ldb, Ldc, M, N, K, Kc, MTiles, Panels;
-        public bool TransA, TransB, Accumulate, Simd, SplitN, DirectA, DirectB;
+        public bool TransA, TransB, Accumulate, Simd, SplitN, DirectA, DirectB, FusedBias;
     }
 
     /// <summary>The parallel form of one product; one per calling thread, reused.</summary>

@@ -239,8 +239,18 @@ internal static unsafe class SgemmKernels
         public static int MR => 4;
         public static int NR => 24;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch)
+            => Tile(a, aStride, b, bStride, kc, c, ldc, mValid, nValid, accumulate, scratch, bias: null);
+
+        /// <summary>
+        /// <see cref="Run"/> overwriting C with the tile plus <paramref name="bias"/> (<c>nValid</c> floats, one per
+        /// column) added to every row: the float addition a separate bias pass would make, without the extra sweep.
+        /// </summary>
+        public static void RunWithBias(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, float* scratch, float* bias)
+            => Tile(a, aStride, b, bStride, kc, c, ldc, mValid, nValid, accumulate: false, scratch, bias);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile(float* a, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int mValid, int nValid, bool accumulate, float* scratch, float* bias)
         {
             var c00 = Vector256<float>.Zero; var c01 = Vector256<float>.Zero; var c02 = Vector256<float>.Zero; var c10 = Vector256<float>.Zero;
             var c11 = Vector256<float>.Zero; var c12 = Vector256<float>.Zero; var c20 = Vector256<float>.Zero; var c21 = Vector256<float>.Zero;
@@ -271,6 +281,16 @@ internal static unsafe class SgemmKernels
             }
             if (nValid == 24)
             {
+                if (bias != null)
+                {
+                    var b0 = Vector256.Load(bias);
+                    var b1 = Vector256.Load(bias + 8);
+                    var b2 = Vector256.Load(bias + 16);
+                    c00 = Avx.Add(c00, b0); c01 = Avx.Add(c01, b1); c02 = Avx.Add(c02, b2);
+                    c10 = Avx.Add(c10, b0); c11 = Avx.Add(c11, b1); c12 = Avx.Add(c12, b2);
+                    c20 = Avx.Add(c20, b0); c21 = Avx.Add(c21, b1); c22 = Avx.Add(c22, b2);
+                    c30 = Avx.Add(c30, b0); c31 = Avx.Add(c31, b1); c32 = Avx.Add(c32, b2);
+                }
                 // Full-width tile: store the valid rows straight to C (an M edge needs no scratch).
                 if (accumulate)
                 {
@@ -322,7 +342,7 @@ internal static unsafe class SgemmKernels
             Vector256.Store(c30, scratch + 72);
             Vector256.Store(c31, scratch + 80);
             Vector256.Store(c32, scratch + 88);
-            StoreEdge(scratch, 24, c, ldc, mValid, nValid, accumulate);
+            StoreEdge(scratch, 24, c, ldc, mValid, nValid, accumulate, bias);
         }
     }
 
@@ -334,7 +354,8 @@ internal static unsafe class SgemmKernels
     /// multiply-adds over k as in <see cref="Avx2Kernel"/>, then the same store, so the results are bitwise the same.
     /// Tile t of A is at <c>a + t·tileOffset</c> (packed: 4·kc; read in place: 4), each with stride <c>aStride</c>.
     /// </summary>
-    internal static void Avx2Edge12x8(float* a, nint tileOffset, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int nValid, bool accumulate, float* scratch)
+    /// <remarks>With <paramref name="bias"/> (then without <paramref name="accumulate"/>) each row gets it added, as in <see cref="Avx2Kernel.RunWithBias"/>.</remarks>
+    internal static void Avx2Edge12x8(float* a, nint tileOffset, nint aStride, float* b, nint bStride, int kc, float* c, int ldc, int nValid, bool accumulate, float* scratch, float* bias = null)
     {
         var c0 = Vector256<float>.Zero; var c1 = Vector256<float>.Zero; var c2 = Vector256<float>.Zero; var c3 = Vector256<float>.Zero;
         var c4 = Vector256<float>.Zero; var c5 = Vector256<float>.Zero; var c6 = Vector256<float>.Zero; var c7 = Vector256<float>.Zero;
@@ -363,6 +384,13 @@ internal static unsafe class SgemmKernels
         }
         if (nValid == 8)
         {
+            if (bias != null)
+            {
+                var bv = Vector256.Load(bias);
+                c0 = Avx.Add(c0, bv); c1 = Avx.Add(c1, bv); c2 = Avx.Add(c2, bv); c3 = Avx.Add(c3, bv);
+                c4 = Avx.Add(c4, bv); c5 = Avx.Add(c5, bv); c6 = Avx.Add(c6, bv); c7 = Avx.Add(c7, bv);
+                c8 = Avx.Add(c8, bv); c9 = Avx.Add(c9, bv); c10 = Avx.Add(c10, bv); c11 = Avx.Add(c11, bv);
+            }
             Store8(c0, c, accumulate); Store8(c1, c + (nint)1 * ldc, accumulate);
             Store8(c2, c + (nint)2 * ldc, accumulate); Store8(c3, c + (nint)3 * ldc, accumulate);
             Store8(c4, c + (nint)4 * ldc, accumulate); Store8(c5, c + (nint)5 * ldc, accumulate);
@@ -374,7 +402,7 @@ internal static unsafe class SgemmKernels
         Vector256.Store(c0, scratch + 0); Vector256.Store(c1, scratch + 8); Vector256.Store(c2, scratch + 16); Vector256.Store(c3, scratch + 24);
         Vector256.Store(c4, scratch + 32); Vector256.Store(c5, scratch + 40); Vector256.Store(c6, scratch + 48); Vector256.Store(c7, scratch + 56);
         Vector256.Store(c8, scratch + 64); Vector256.Store(c9, scratch + 72); Vector256.Store(c10, scratch + 80); Vector256.Store(c11, scratch + 88);
-        StoreEdge(scratch, 8, c, ldc, 12, nValid, accumulate);
+        StoreEdge(scratch, 8, c, ldc, 12, nValid, accumulate, bias);
 
         static void Store8(Vector256<float> v, float* dst, bool accumulate)
             => Vector256.Store(accumulate ? Avx.Add(Vector256.Load(dst), v) : v, dst);
@@ -523,9 +551,24 @@ internal static unsafe class SgemmKernels
         }
     }
 
-    /// <summary>Copies (or adds) the valid <c>mValid × nValid</c> corner of a scratch tile into C.</summary>
-    private static void StoreEdge(float* scratch, int nr, float* c, int ldc, int mValid, int nValid, bool accumulate)
+    /// <summary>
+    /// Copies (or adds) the valid <c>mValid × nValid</c> corner of a scratch tile into C; with <paramref name="bias"/>
+    /// (never with <paramref name="accumulate"/>) each row plus the bias.
+    /// </summary>
+    private static void StoreEdge(float* scratch, int nr, float* c, int ldc, int mValid, int nValid, bool accumulate, float* bias = null)
     {
+        if (bias != null)
+        {
+            for (var r = 0; r < mValid; r++)
+            {
+                var s = scratch + r * nr;
+                var d = c + (nint)r * ldc;
+                var j = 0;
+                for (; j + 8 <= nValid; j += 8) Vector256.Store(Vector256.Load(s + j) + Vector256.Load(bias + j), d + j);
+                for (; j < nValid; j++) d[j] = s[j] + bias[j];
+            }
+            return;
+        }
         for (var r = 0; r < mValid; r++)
         {
             var s = scratch + r * nr;

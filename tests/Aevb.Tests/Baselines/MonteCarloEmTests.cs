@@ -39,6 +39,41 @@ public class MonteCarloEmTests
         return (method, objective, acceptance);
     }
 
+    /// <summary>
+    /// The M-step's first update on the E-step's own pass (trajectory end for accepted chains, start for rejected ones)
+    /// gives the bits of recomputing it: weights, chain states, objectives; the rejected chains are exercised.
+    /// </summary>
+    [Fact]
+    public void ReusingTheSamplersPassGivesTheBitsOfRecomputingIt()
+    {
+        var data = MnistSubset.First(200);
+        (float[] Weights, float[] Chains, float[] Objectives, double MinAcceptance) Run(bool reuse)
+        {
+            var decoder = NewDecoder(4);
+            var rng = new Rng(5);
+            var method = new MonteCarloEm(decoder, data.Rows, rng.Fork()) { ReuseSamplerPass = reuse };
+            var batch = new Tensor(100, 784);
+            var objectives = new List<float>();
+            var minAcceptance = 1.0;
+            for (var step = 0; step < 6; step++)
+            {
+                var indices = Enumerable.Range((step % 2) * 100, 100).ToArray();
+                MnistSubset.Gather(data, indices, batch);
+                method.Step(batch, indices, 2f, rng);
+                objectives.Add(method.LastObjective);
+                minAcceptance = Math.Min(minAcceptance, method.LastAcceptance);
+            }
+            var weights = decoder.NamedParameters().SelectMany(p => p.Parameter.Value.Data.ToArray()).ToArray();
+            return (weights, method.ChainStates.ToArray(), objectives.ToArray(), minAcceptance);
+        }
+        var recomputed = Run(reuse: false);
+        var reused = Run(reuse: true);
+        Assert.True(recomputed.MinAcceptance < 0.99, "some chains must be rejected for the test to mean anything");
+        Assert.Equal(recomputed.Objectives, reused.Objectives);
+        Assert.Equal(recomputed.Chains, reused.Chains);
+        Assert.Equal(recomputed.Weights, reused.Weights);
+    }
+
     [Fact]
     public void ImprovesTheMarginalLikelihoodOnAnMnistSubset()
     {
