@@ -87,6 +87,40 @@ public static class Figure3Summary
         return (table, string.Join("\n", text));
     }
 
+    /// <summary>
+    /// MCEM at N = 1000, where a chain revisits its point every 1000 samples and staleness cannot matter: the
+    /// ablations (the cheap 100-point estimator, to 2 M) beside the paper's readings, and how many samples the
+    /// paper-protocol run needs for each of the paper's later train values (interpolated on Figure 3's linear axis).
+    /// </summary>
+    public static (MarkdownTable Table, string Sentences) McemAtSmallN(string resultsDirectory, IReadOnlyList<FigureRunResult> runs)
+    {
+        static bool Mcem1k(RunSettings s) => s.Method == RunMethod.MonteCarloEm && s.TrainCount == 1000;
+        var variants = new (string Ablation, string Label)[]
+        {
+            ("mcem-persistent", "ours (persistent chains)"), ("mcem-1-update", "1 weight update"),
+            ("mcem-target-0.65", "target acceptance 0.65"), ("mcem-prior-start", "fresh prior start"),
+        };
+        var found = variants.Select(v => (v.Label, Run: FigureNotebook.AblationRun(resultsDirectory, v.Ablation, "fig3", Mcem1k)))
+            .Where(v => v.Run is not null).ToList();
+        var paper = PaperValues.All.Where(v => v is { Figure: "fig3", TrainCount: 1000, Method: RunMethod.MonteCarloEm }).ToList();
+        string Paper(long samples, string split)
+            => paper.FirstOrDefault(v => v.Samples == samples && v.Covers(split))?.Text.Replace('-', '−') ?? "—";
+        var rows = found.SelectMany(v => v.Run!.Log.Samples).Distinct().Order()
+            .Select(x => (IReadOnlyList<string>)[$"{x / 1e6:0.###} M", $"{Paper(x, "train")} / {Paper(x, "test")}",
+                .. found.Select(v => TrainTest(v.Run, x))]);
+        var table = new MarkdownTable(["samples", "paper (train / test)", .. found.Select(v => v.Label + " (train / test)")], rows,
+            "MCEM, N = 1000, cheap estimator (100 points), one change each");
+        var protocol = runs.FirstOrDefault(r => Mcem1k(r.Settings));
+        var text = new List<string>();
+        foreach (var value in paper.Where(v => v.Covers("train") && v.Value is not null).OrderBy(v => v.Samples))
+            if (protocol is not null && FigureReport.SamplesToReach(protocol, "train_log_px", value.Value!.Value) is { } at)
+                text.Add($"the paper's {value.Samples / 1e6:0.#} M train value ({value.Text.Replace('-', '−')}) at {at / 1e6:0.00} M"
+                         + (at > protocol.Log.Samples.First() ? $", {value.Samples / (double)at:0}× fewer" : " or sooner (our first evaluation)"));
+        var sentences = protocol is null ? "The paper-protocol MCEM run at N = 1000 is not there."
+            : $"Our paper-protocol MCEM at N = 1000 (to {protocol.Log.LastSamples / 1e6:0.#} M) reaches {string.Join("; ", text)}.";
+        return (table, sentences);
+    }
+
     private static string TrainTest(FigureRunResult? run, long samples)
         => run is null ? "not run" : FigureNotebook.At(run, "train_log_px", samples) is var t && double.IsNaN(t) ? "—" : $"{F(t)} / {F(FigureNotebook.At(run, "test_log_px", samples))}";
 
