@@ -12,14 +12,15 @@ What is the same as our runs, written independently (no code shared):
   log       the average lower bound per datapoint on all 60000 training and 10000 test images (estimator B, L = 1)
             at 1e5 samples and 5 log-spaced points per decade after (rounded up to whole minibatches), and at
             the end; `log.csv` with the columns our runs write
-What differs: the random streams (PyTorch's generator, not ours), so only the spread over seeds compares.
+What differs: the random streams (PyTorch's generator, not ours), so only the spread over seeds compares. Put the
+runs in results/second-implementation/pytorch-seedS (and ours, `--out results/second-implementation/ours-seedS`):
+`aevb reproduce report` then prints the table of both sides (src/Aevb/Training/Runs/SecondImplementation.cs).
 
 Usage:
   /usr/bin/python3 bench/torch_protocol.py --latent 20 --samples 1e6 --lr 0.02 --seed 1 --out DIR
-  /usr/bin/python3 bench/torch_protocol.py --ours DIR... --pytorch DIR...   (the table of both sides' logs)
 Data: AEVB_DATA_DIR (train-images-idx3-ubyte.gz, t10k-images-idx3-ubyte.gz).
 """
-import argparse, csv, math, os, statistics, sys, time
+import argparse, csv, math, os, sys, time
 
 
 def evaluation_points(samples, first=100_000, per_decade=5, batch=100):
@@ -106,27 +107,6 @@ def train(a):
                 f"samples {a.samples}; threads {a.threads}; init_std {a.init_std}\n")
 
 
-def read_log(folder):
-    with open(os.path.join(folder, "log.csv")) as f:
-        return {int(r["samples"]): (float(r["train_bound"]), float(r["test_bound"])) for r in csv.DictReader(f)}
-
-
-def compare(ours, theirs):
-    """Train and test bound at every evaluation both sides share: the mean and range over seeds."""
-    logs = {"ours": [read_log(o) for o in ours], "pytorch": [read_log(t) for t in theirs]}
-    shared = sorted(set.intersection(*(set(l) for side in logs.values() for l in side)))
-    print("| samples | split | ours: mean (range), seeds | PyTorch: mean (range), seeds | ours − PyTorch |")
-    print("|---|---|---|---|---|")
-    for s in shared:
-        for i, split in enumerate(("train", "test")):
-            cells, means = [], []
-            for side in ("ours", "pytorch"):
-                v = [l[s][i] for l in logs[side]]
-                means.append(statistics.mean(v))
-                cells.append(f"{means[-1]:.2f} ({min(v):.2f} … {max(v):.2f}), {len(v)}")
-            print(f"| {s:,} | {split} | {cells[0]} | {cells[1]} | {means[0] - means[1]:+.2f} |")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--latent", type=int, default=20)
@@ -137,16 +117,8 @@ def main():
     ap.add_argument("--init-std", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--out")
-    ap.add_argument("--ours", nargs="+", metavar="DIR", help="our run folders (with log.csv), to compare")
-    ap.add_argument("--pytorch", nargs="+", metavar="DIR", help="this script's run folders, to compare")
+    ap.add_argument("--out", required=True, help="the run folder (log.csv, settings.txt)")
     a = ap.parse_args()
-    if a.ours or a.pytorch:
-        if not (a.ours and a.pytorch):
-            ap.error("--ours and --pytorch go together")
-        return compare(a.ours, a.pytorch)
-    if not a.out:
-        ap.error("--out DIR is required")
     a.samples = int(a.samples)
     train(a)
 

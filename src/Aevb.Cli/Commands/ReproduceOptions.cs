@@ -109,7 +109,6 @@ internal sealed class ProtocolOptions
             .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
     };
 
-    /// <summary>An enum member by its lower-case name, as the options spell it (null: not given).</summary>
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
     public static string Arguments(FigureProtocol? p)
     {

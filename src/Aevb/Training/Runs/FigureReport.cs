@@ -275,7 +275,7 @@ public static class FigureReport
         if (s.GaussianMean != default) text += $", mean {s.GaussianMean.ToString().ToLowerInvariant()}";
         if (s.GaussianVariance != default) text += $", variance {s.GaussianVariance.ToString().ToLowerInvariant()}";
         if (s.FreySplit != default) text += $", split {s.FreySplit.ToString().ToLowerInvariant()}";
-        if (s.Method != RunMethod.MonteCarloEm) return text;
+        // Every run carries MCEM's settings at the protocol's values unless an ablation changed them.
         var protocol = new RunSettings { Method = s.Method, Dataset = s.Dataset, Hidden = 0, Latent = 0, Samples = 0 };
         if (s.McemChainStart != protocol.McemChainStart) text += $", chains from the {s.McemChainStart.ToString().ToLowerInvariant()}";
         if (s.McemWeightUpdates != protocol.McemWeightUpdates) text += $", {s.McemWeightUpdates} weight update(s)";

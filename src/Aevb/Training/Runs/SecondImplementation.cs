@@ -22,7 +22,8 @@ public static class SecondImplementation
         if (!Directory.Exists(root)) return logs;
         foreach (var dir in Directory.GetDirectories(root, side + "-seed*"))
         {
-            if (!int.TryParse(Path.GetFileName(dir)[(side.Length + 5)..], CultureInfo.InvariantCulture, out var seed)) continue;
+            if (!int.TryParse(Path.GetFileName(dir)[$"{side}-seed".Length..], CultureInfo.InvariantCulture, out var seed))
+                continue;
             var log = Directory.EnumerateFiles(dir, FigureRun.LogFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
                 .FirstOrDefault();
             if (log is not null) logs[seed] = RunLog.ReadCsv(log);
