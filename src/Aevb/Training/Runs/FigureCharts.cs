@@ -129,12 +129,14 @@ public static class FigureCharts
         foreach (var v in PaperValues.All.Where(v => v.Figure == family.Figure && v.Dataset == family.Dataset && v.Latent == family.Latent
                      && v.Method == family.Method && (family.Figure == "fig2" || v.TrainCount == family.TrainCount)))
         {
-            var name = $"paper: {MethodRegistry.Label(family.Method)}";
             var x = v.Samples * xScale;
             var split = v.Split == "both" ? "train and test" : v.Split;
-            var (xs, ys, symbol) = v.Value is { } value ? ([x], [value], v.Split == "test" ? "diamond-open" : "circle-open")
-                : v.Low is { } lo && v.High is { } hi ? (new[] { x, x }, new[] { lo, hi }, "line-ew-open")
-                : (new[] { x }, new[] { v.High!.Value }, "triangle-down-open");
+            // One legend entry per split and kind of reading, so the legend says what each marker shape means.
+            var (xs, ys, symbol, kind) = v.Value is { } value
+                ? ([x], [value], v.Split switch { "test" => "diamond-open", "train" => "circle-open", _ => "square-open" }, split)
+                : v.Low is { } lo && v.High is { } hi ? (new[] { x, x }, new[] { lo, hi }, "line-ew-open", $"{split}, a range")
+                : (new[] { x }, new[] { v.High!.Value }, "triangle-down-open", $"{split}, below");
+            var name = $"paper: {MethodRegistry.Label(family.Method)} ({kind})";
             yield return new ScatterTrace(xs.ToImmutableArray(), ys.ToImmutableArray())
             {
                 Name = name,
