@@ -50,6 +50,16 @@ public class CommittedRunJsonTests
         Assert.Equal(settings, RunSettings.FromJson(written, path));
     }
 
+    [Theory]
+    [MemberData(nameof(RunFiles))]
+    public void RecordsTheStepSizeTheRunUses(string file)
+    {
+        // A run that chose its step size by Section 5's trial trains with the chosen one; its settings say so.
+        var info = FigureRun.ReadInfo(Path.Combine(RepoRoot.Find(), "results", file));
+        if (info["learning_rate_selection"]?["chosen"] is not { } chosen) return;
+        Assert.Equal(chosen.GetValue<double>(), info["settings"]!["learning_rate"]!.GetValue<double>());
+    }
+
     [Fact]
     public void RefusesSettingsThatLackAKeyOrHaveAWrongType()
     {
