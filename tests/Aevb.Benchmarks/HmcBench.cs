@@ -41,6 +41,7 @@ internal static class HmcBench
             hmc.Initialize(z);
             Report($"rows {rows}: HMC transition (10 leapfrog)", options, () => hmc.Step(rng));
         }
+        if (only is null or "eval") CompareOneDatapoint(decoder, latent, rng, options);
         if (only is null or "mcem")
         {
             const int n = 1000, m = 100;
@@ -79,6 +80,29 @@ internal static class HmcBench
             var (d, f) = estimator.EstimateWithCheck(x, rng);
             Console.WriteLine($"Appendix D, 10 points, figure settings: {watch.Elapsed.TotalSeconds:F2} s (log p = {d.Mean:F3}, fit {f!.Mean:F3})");
         }
+    }
+
+    /// <summary>
+    /// The Appendix D candidates' pass (2000 prior draws scored against one datapoint, forward-only): the datapoint read
+    /// in place against copied into every row first, as before, alternating.
+    /// </summary>
+    private static void CompareOneDatapoint(Decoder decoder, int latent, Rng rng, Options options)
+    {
+        const int rows = 2000;
+        var joint = new DecoderLatentModel(decoder);
+        var x = new float[decoder.OutputSize];
+        for (var i = 0; i < x.Length; i++) x[i] = rng.NextFloat() < 0.3f ? 1f : 0f;
+        var copies = new Tensor(rows, x.Length);
+        var z = new Tensor(rows, latent);
+        rng.FillNormal(z.Span);
+        var logJoint = new float[rows];
+        CompareInterleaved("2000 candidates: one datapoint in place / copied", options,
+            () => joint.LogJoint(x, z, logJoint),
+            () =>
+            {
+                for (var r = 0; r < rows; r++) x.CopyTo(copies.Row(r));
+                joint.LogJoint(copies, z, logJoint, null);
+            });
     }
 
     /// <summary>The decoder pass's parts one by one: which of them the matrix products do not explain.</summary>
