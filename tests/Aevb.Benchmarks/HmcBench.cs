@@ -83,8 +83,8 @@ internal static class HmcBench
     }
 
     /// <summary>
-    /// The Appendix D candidates' pass (2000 prior draws scored against one datapoint, forward-only): the datapoint read
-    /// in place against copied into every row first, as before, alternating.
+    /// The Appendix D candidates' pass (2000 prior draws scored against one datapoint, forward-only): the datapoint
+    /// read in place against copied into every row first, as before, alternating.
     /// </summary>
     private static void CompareOneDatapoint(Decoder decoder, int latent, Rng rng, Options options)
     {
@@ -117,7 +117,8 @@ internal static class HmcBench
         var ga = new Tensor(rows, hidden);
         var dz = new Tensor(rows, decoder.LatentSize);
         var wg = new Tensor(decoder.OutputSize, hidden);
-        Report($"rows {rows}:   hidden layer + tanh (K = {z.Cols})", options, () => tanh.Forward(decoder.Hidden.Forward(z)));
+        Report($"rows {rows}:   hidden layer + tanh (K = {z.Cols})", options,
+            () => tanh.Forward(decoder.Hidden.Forward(z)));
         Report($"rows {rows}:     of which the product", options, () => decoder.Hidden.Forward(z));
         Report($"rows {rows}:   output layer product", options, () => decoder.Out.Forward(h));
         Report($"rows {rows}:   (x - sigmoid(l))", options, () =>

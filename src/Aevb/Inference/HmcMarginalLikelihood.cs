@@ -163,10 +163,10 @@ public sealed class HmcMarginalLikelihood
         }
     }
 
-    /// <summary><c>log mean_k p(x, z_k)/q(z_k)</c> with <c>z_k</c> drawn from the fitted Gaussian q, in chunks of rows.</summary>
     /// <summary>
     /// <c>log p(x, z_r)</c> of the one datapoint <paramref name="x"/> for every row of <paramref name="z"/>. A decoder
-    /// reads x in place; another model gets x copied into every row of <paramref name="repeated"/> (kept between calls).
+    /// reads x in place; another model gets x copied into every row of <paramref name="repeated"/> (kept for the
+    /// next call).
     /// </summary>
     private void LogJointOfOne(ReadOnlySpan<float> x, Tensor z, float[] logJoint, ref Tensor? repeated)
     {
@@ -180,6 +180,7 @@ public sealed class HmcMarginalLikelihood
         Model.LogJoint(xs, z, logJoint, null);
     }
 
+    /// <summary><c>log mean_k p(x, z_k)/q(z_k)</c> with <c>z_k</c> drawn from the fitted Gaussian q, in chunks of rows.</summary>
     private (double Estimate, double Error) ImportanceWithFit(ReadOnlySpan<float> x, GaussianFit fit, Rng rng)
     {
         int d = Model.LatentDim, k = FittedProposalSamples, rows = Math.Min(k, MaxRows);

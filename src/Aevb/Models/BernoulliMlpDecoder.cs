@@ -86,13 +86,16 @@ public sealed class BernoulliMlpDecoder : Decoder
         _rows.Run(RowPass.LogLikelihood, l, l, x, 1f, result);
     }
 
-    /// <summary>Reads the one datapoint in place for every row: no copy of it per row to write and stream back in.</summary>
+    /// <summary>Reads the one datapoint in place for every row: no copy per row to write and stream back in.</summary>
     public override void LogLikelihood(ReadOnlySpan<float> x, int rows, Span<float> result)
     {
         var l = Logits;
         if (rows != l.Rows || x.Length != OutputSize)
-            throw new ArgumentException($"One datapoint of {x.Length} floats for {rows} rows; the last forward pass gave [{l.Rows}, {l.Cols}].", nameof(x));
-        if (result.Length < l.Rows) throw new ArgumentException($"Result has {result.Length} slots for {l.Rows} rows.", nameof(result));
+            throw new ArgumentException(
+                $"One datapoint of {x.Length} floats for {rows} rows; the last forward pass gave [{l.Rows}, {l.Cols}].",
+                nameof(x));
+        if (result.Length < l.Rows)
+            throw new ArgumentException($"Result has {result.Length} slots for {l.Rows} rows.", nameof(result));
         var one = Tensor.Ensure(ref _oneDatapoint, 1, OutputSize);
         x.CopyTo(one.Span);
         _rows.Run(RowPass.LogLikelihood, l, l, one, 1f, result);

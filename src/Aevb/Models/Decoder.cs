@@ -14,6 +14,8 @@ public abstract class Decoder
 {
     protected const float HalfLog2Pi = 0.9189385332046727f;
 
+    private Tensor? _repeated; // one datapoint copied into every row, for decoders that cannot read it in place
+
     public abstract DecoderKind Kind { get; }
     public abstract int LatentSize { get; }
     public abstract int OutputSize { get; }
@@ -48,8 +50,6 @@ public abstract class Decoder
 
     /// <summary>Writes <c>log p(x_r | z_r)</c> for every row r of the last <see cref="Forward"/> into <paramref name="result"/>.</summary>
     public abstract void LogLikelihood(Tensor x, Span<float> result);
-
-    private Tensor? _repeated;
 
     /// <summary>
     /// <c>log p(x | z_r)</c> of one datapoint <paramref name="x"/> (<c>OutputSize</c> floats) for every row r of the
