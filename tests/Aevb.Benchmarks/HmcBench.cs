@@ -33,6 +33,7 @@ internal static class HmcBench
             CompareInterleaved($"rows {rows}: forward, bias fused / separate", options,
                 () => { Sgemm.FuseBias = true; decoder.ForwardForLikelihood(z); },
                 () => { Sgemm.FuseBias = false; decoder.ForwardForLikelihood(z); });
+            if (decoder is BernoulliMlpDecoder bd) ReportLayers(bd, z, x, options);
             Report($"rows {rows}: log-likelihood", options, () => decoder.LogLikelihood(x, logLik));
             Report($"rows {rows}: z-gradient (backward)", options, () => decoder.Backward(x, 1f, parameterGrads: false));
             Report($"rows {rows}: log p(x,z) and gradient", options, () => joint.LogJoint(x, z, logLik, grad));
@@ -40,6 +41,7 @@ internal static class HmcBench
             hmc.Initialize(z);
             Report($"rows {rows}: HMC transition (10 leapfrog)", options, () => hmc.Step(rng));
         }
+        if (only is null or "eval") CompareOneDatapoint(decoder, latent, rng, options);
         if (only is null or "mcem")
         {
             const int n = 1000, m = 100;
@@ -78,6 +80,58 @@ internal static class HmcBench
             var (d, f) = estimator.EstimateWithCheck(x, rng);
             Console.WriteLine($"Appendix D, 10 points, figure settings: {watch.Elapsed.TotalSeconds:F2} s (log p = {d.Mean:F3}, fit {f!.Mean:F3})");
         }
+    }
+
+    /// <summary>
+    /// The Appendix D candidates' pass (2000 prior draws scored against one datapoint, forward-only): the datapoint
+    /// read in place against copied into every row first, as before, alternating.
+    /// </summary>
+    private static void CompareOneDatapoint(Decoder decoder, int latent, Rng rng, Options options)
+    {
+        const int rows = 2000;
+        var joint = new DecoderLatentModel(decoder);
+        var x = new float[decoder.OutputSize];
+        for (var i = 0; i < x.Length; i++) x[i] = rng.NextFloat() < 0.3f ? 1f : 0f;
+        var copies = new Tensor(rows, x.Length);
+        var z = new Tensor(rows, latent);
+        rng.FillNormal(z.Span);
+        var logJoint = new float[rows];
+        CompareInterleaved("2000 candidates: one datapoint in place / copied", options,
+            () => joint.LogJoint(x, z, logJoint),
+            () =>
+            {
+                for (var r = 0; r < rows; r++) x.CopyTo(copies.Row(r));
+                joint.LogJoint(copies, z, logJoint, null);
+            });
+    }
+
+    /// <summary>The decoder pass's parts one by one: which of them the matrix products do not explain.</summary>
+    private static void ReportLayers(BernoulliMlpDecoder decoder, Tensor z, Tensor x, Options options)
+    {
+        int rows = z.Rows, hidden = decoder.Hidden.OutFeatures;
+        var tanh = new Aevb.Nn.Tanh();
+        var h = tanh.Forward(decoder.Hidden.Forward(z));
+        var logits = decoder.Out.Forward(h);
+        var gl = new Tensor(rows, decoder.OutputSize);
+        var gh = new Tensor(rows, hidden);
+        var ga = new Tensor(rows, hidden);
+        var dz = new Tensor(rows, decoder.LatentSize);
+        var wg = new Tensor(decoder.OutputSize, hidden);
+        Report($"rows {rows}:   hidden layer + tanh (K = {z.Cols})", options,
+            () => tanh.Forward(decoder.Hidden.Forward(z)));
+        Report($"rows {rows}:     of which the product", options, () => decoder.Hidden.Forward(z));
+        Report($"rows {rows}:   output layer product", options, () => decoder.Out.Forward(h));
+        Report($"rows {rows}:   (x - sigmoid(l))", options, () =>
+        {
+            for (var r = 0; r < rows; r++) Kernels.BernoulliGradLogits(logits.Row(r), x.Row(r), 1f, gl.Row(r));
+        });
+        Report($"rows {rows}:   output input-gradient product", options, () => decoder.Out.InputGradient(gl, gh));
+        Report($"rows {rows}:   output weight-gradient product", options, () => Gemm.MatMulTransposeA(gl, h, wg));
+        Report($"rows {rows}:   tanh backward + hidden input gradient", options, () =>
+        {
+            Kernels.TanhBackward(h.Data, gh.Data, ga.Data);
+            decoder.Hidden.InputGradient(ga, dz);
+        });
     }
 
     /// <summary>

@@ -29,6 +29,17 @@ public sealed class DecoderLatentModel(Decoder decoder) : ILatentVariableModel
         TensorPrimitives.Subtract(dz.Data, z.Data, gradZ.Data);
     }
 
+    /// <summary>
+    /// <see cref="LogJoint(Tensor, Tensor, Span{float}, Tensor?)"/> without the gradient, for one datapoint
+    /// <paramref name="x"/> against every row of <paramref name="z"/>: the same bits as x copied into every row.
+    /// </summary>
+    public void LogJoint(ReadOnlySpan<float> x, Tensor z, Span<float> logJoint)
+    {
+        Decoder.ForwardForLikelihood(z);
+        Decoder.LogLikelihood(x, z.Rows, logJoint);
+        for (var i = 0; i < z.Rows; i++) logJoint[i] += GaussianMath.LogStandardNormal(z.Row(i));
+    }
+
     /// <summary>The gradient alone: the decoder's forward and backward passes without its log-likelihood (which the gradient does not read).</summary>
     public void LogJointGradient(Tensor x, Tensor z, Span<float> scratch, Tensor gradZ)
     {

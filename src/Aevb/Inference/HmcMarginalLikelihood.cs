@@ -135,14 +135,12 @@ public sealed class HmcMarginalLikelihood
     private void ResampleStarts(ReadOnlySpan<float> x, Tensor z0, int firstRow, int chains, Rng rng)
     {
         int d = Model.LatentDim, k = InitialCandidates;
-        // Buffers kept between datapoints and calls (a 2000-row copy of x is 6 MB: allocating it per point made the
-        // evaluation's peak memory several times the data's, in large-object-heap garbage).
-        var xs = Tensor.Ensure(ref _candidateX, k, x.Length);
-        for (var r = 0; r < k; r++) x.CopyTo(xs.Row(r));
+        // Buffers kept between datapoints and calls (a 2000-row copy of x, made for models other than a decoder, is
+        // 6 MB: allocating it per point made the evaluation's peak memory several times the data's, in garbage).
         var z = Tensor.Ensure(ref _candidateZ, k, d);
         rng.FillNormal(z.Span);
         var logJoint = Buffer(ref _candidateLogJoint, k);
-        Model.LogJoint(xs, z, logJoint, null);
+        LogJointOfOne(x, z, logJoint, ref _candidateX);
         // log p(x|z) = log p(x, z) − log N(z; 0, I): the importance weight of a prior draw.
         var logW = Buffer(ref _candidateLogW, k);
         var max = double.NegativeInfinity;
@@ -165,12 +163,27 @@ public sealed class HmcMarginalLikelihood
         }
     }
 
+    /// <summary>
+    /// <c>log p(x, z_r)</c> of the one datapoint <paramref name="x"/> for every row of <paramref name="z"/>. A decoder
+    /// reads x in place; another model gets x copied into every row of <paramref name="repeated"/> (kept for the
+    /// next call).
+    /// </summary>
+    private void LogJointOfOne(ReadOnlySpan<float> x, Tensor z, float[] logJoint, ref Tensor? repeated)
+    {
+        if (Model is DecoderLatentModel decoder)
+        {
+            decoder.LogJoint(x, z, logJoint);
+            return;
+        }
+        var xs = Tensor.Ensure(ref repeated, z.Rows, x.Length);
+        for (var r = 0; r < z.Rows; r++) x.CopyTo(xs.Row(r));
+        Model.LogJoint(xs, z, logJoint, null);
+    }
+
     /// <summary><c>log mean_k p(x, z_k)/q(z_k)</c> with <c>z_k</c> drawn from the fitted Gaussian q, in chunks of rows.</summary>
     private (double Estimate, double Error) ImportanceWithFit(ReadOnlySpan<float> x, GaussianFit fit, Rng rng)
     {
         int d = Model.LatentDim, k = FittedProposalSamples, rows = Math.Min(k, MaxRows);
-        var xs = Tensor.Ensure(ref _fitX, rows, x.Length);
-        for (var r = 0; r < rows; r++) x.CopyTo(xs.Row(r));
         var z = Tensor.Ensure(ref _fitZ, rows, d);
         var logQ = Buffer(ref _fitLogQ, rows);
         var logJoint = Buffer(ref _fitLogJoint, rows);
@@ -180,7 +193,7 @@ public sealed class HmcMarginalLikelihood
         {
             var count = Math.Min(rows, k - done);
             for (var r = 0; r < count; r++) logQ[r] = fit.Sample(z.Row(r), rng, work);
-            Model.LogJoint(xs, z, logJoint, null); // rows past count are stale and ignored
+            LogJointOfOne(x, z, logJoint, ref _fitX); // rows past count are stale and ignored
             for (var r = 0; r < count; r++) acc.Add(logJoint[r] - logQ[r]);
         }
         return (acc.Value, acc.StandardError);

@@ -15,7 +15,7 @@ public sealed class BernoulliMlpDecoder : Decoder
     private readonly Tanh _tanh = new();
     private readonly RowPasses _rows = new();
     private bool _probsCurrent;
-    private Tensor? _z, _h, _logits, _probs, _gradLogits, _gradH, _gradA, _gradZ;
+    private Tensor? _z, _h, _logits, _probs, _gradLogits, _gradH, _gradA, _gradZ, _oneDatapoint;
     private readonly KeptForward _kept = new();
 
     public BernoulliMlpDecoder(int latentSize, int hiddenSize, int outputSize)
@@ -84,6 +84,21 @@ public sealed class BernoulliMlpDecoder : Decoder
         if (result.Length < l.Rows) throw new ArgumentException($"Result has {result.Length} slots for {l.Rows} rows.", nameof(result));
         // x·l − softplus(l) with softplus(l) = max(l, 0) + log1p(e^−|l|), one fused pass per row.
         _rows.Run(RowPass.LogLikelihood, l, l, x, 1f, result);
+    }
+
+    /// <summary>Reads the one datapoint in place for every row: no copy per row to write and stream back in.</summary>
+    public override void LogLikelihood(ReadOnlySpan<float> x, int rows, Span<float> result)
+    {
+        var l = Logits;
+        if (rows != l.Rows || x.Length != OutputSize)
+            throw new ArgumentException(
+                $"One datapoint of {x.Length} floats for {rows} rows; the last forward pass gave [{l.Rows}, {l.Cols}].",
+                nameof(x));
+        if (result.Length < l.Rows)
+            throw new ArgumentException($"Result has {result.Length} slots for {l.Rows} rows.", nameof(result));
+        var one = Tensor.Ensure(ref _oneDatapoint, 1, OutputSize);
+        x.CopyTo(one.Span);
+        _rows.Run(RowPass.LogLikelihood, l, l, one, 1f, result);
     }
 
     public override Tensor Backward(Tensor x, float scale, bool parameterGrads = true)
@@ -199,8 +214,11 @@ public sealed class BernoulliMlpDecoder : Decoder
                         Kernels.BernoulliGradLogits(_a.Row(r), _x.Row(r), _scale, _b.Row(r));
                     break;
                 case RowPass.LogLikelihood:
-                    // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element.
-                    for (var r = start; r < end; r++) _result[r] = Kernels.BernoulliLogLikelihood(_a.Row(r), _x.Row(r));
+                    // One fused pass per row: Σ x·l − softplus(l), one exp and one log-polynomial per element; a
+                    // single row of x is the one datapoint every row is scored against.
+                    var oneX = _x.Rows == 1;
+                    for (var r = start; r < end; r++)
+                        _result[r] = Kernels.BernoulliLogLikelihood(_a.Row(r), _x.Row(oneX ? 0 : r));
                     break;
             }
         }

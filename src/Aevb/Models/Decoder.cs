@@ -14,6 +14,8 @@ public abstract class Decoder
 {
     protected const float HalfLog2Pi = 0.9189385332046727f;
 
+    private Tensor? _repeated; // one datapoint copied into every row, for decoders that cannot read it in place
+
     public abstract DecoderKind Kind { get; }
     public abstract int LatentSize { get; }
     public abstract int OutputSize { get; }
@@ -48,6 +50,19 @@ public abstract class Decoder
 
     /// <summary>Writes <c>log p(x_r | z_r)</c> for every row r of the last <see cref="Forward"/> into <paramref name="result"/>.</summary>
     public abstract void LogLikelihood(Tensor x, Span<float> result);
+
+    /// <summary>
+    /// <c>log p(x | z_r)</c> of one datapoint <paramref name="x"/> (<c>OutputSize</c> floats) for every row r of the
+    /// last <see cref="Forward"/>: the bits of <see cref="LogLikelihood(Tensor, Span{float})"/> with x in every row
+    /// (the Appendix D estimator scores thousands of latent draws against one datapoint). This default builds that
+    /// copy; a decoder may read x in place instead.
+    /// </summary>
+    public virtual void LogLikelihood(ReadOnlySpan<float> x, int rows, Span<float> result)
+    {
+        var repeated = Tensor.Ensure(ref _repeated, rows, OutputSize);
+        for (var r = 0; r < rows; r++) x.CopyTo(repeated.Row(r));
+        LogLikelihood(repeated, result);
+    }
 
     /// <summary>
     /// Gradient of <c>scale · Σ_r log p(x_r | z_r)</c> at the last <see cref="Forward"/>: added into the

@@ -88,4 +88,43 @@ public class SameBitsTests
             Engine.NumThreads = saved;
         }
     }
+
+    /// <summary>
+    /// One datapoint scored against many latent draws (the Appendix D candidates and fitted-proposal check) in place
+    /// gives the bits of that datapoint copied into every row, for either decoder, at one thread and at two.
+    /// </summary>
+    [Theory]
+    [InlineData(DecoderKind.Bernoulli)]
+    [InlineData(DecoderKind.Gaussian)]
+    public void OneDatapointInPlaceGivesTheBitsOfItsCopies(DecoderKind kind)
+    {
+        const int rows = 300;
+        var rng = new Rng(5);
+        var decoder = Vae.Create(new VaeConfig(784, 64, 3, kind), 0.1f, rng).Decoder;
+        var model = new DecoderLatentModel(decoder);
+        var x = new float[784];
+        for (var i = 0; i < x.Length; i++) x[i] = (i * 7919 % 13) / 12f;
+        var copies = new Tensor(rows, 784);
+        for (var r = 0; r < rows; r++) x.CopyTo(copies.Row(r));
+        var z = new Tensor(rows, 3);
+        rng.FillNormal(z.Span);
+        var saved = Engine.NumThreads;
+        try
+        {
+            foreach (var threads in new[] { 1, 2 })
+            {
+                Engine.NumThreads = threads;
+                var expected = new float[rows];
+                var actual = new float[rows];
+                model.LogJoint(copies, z, expected, null);
+                model.LogJoint(x, z, actual);
+                Assert.Equal(expected, actual);
+                Assert.All(actual, v => Assert.True(float.IsFinite(v)));
+            }
+        }
+        finally
+        {
+            Engine.NumThreads = saved;
+        }
+    }
 }
