@@ -4,7 +4,7 @@ using Aevb.Benchmarks;
 using Aevb.Tensors;
 
 // Throughput harness (not a test). Usage:
-//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block] [--pack-all]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- bound [--threads N] [--hidden H] [--latent Z]  (IWAE)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- kernels | pack   (elementwise kernels; packing)
