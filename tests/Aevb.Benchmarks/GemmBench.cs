@@ -43,7 +43,8 @@ internal static class GemmBench
             var lda = transA ? m : k;
             var ldb = transB ? k : n;
             var accumulate = transA; // weight gradients accumulate, as in Linear.Backward
-            void Call() => Sgemm.Run(isa, (long)m * n * k < Sgemm.ParallelMinMacs ? 1 : threads, transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate);
+            void Call() => Sgemm.Run(isa, (long)m * n * k < Sgemm.ParallelMinMacs ? 1 : threads, transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate,
+                packAll: options.PackAll);
 
             for (var i = 0; i < 20; i++) Call(); // warm-up (JIT, buffers, worker threads)
             var once = Stopwatch.StartNew();

@@ -34,6 +34,42 @@ internal static class KernelBench
         Time("SigmoidBackward [100,784]", options, () => Kernels.SigmoidBackward(o2.Span, o.Span, o.Span));
         Time("AddRowVector [100,784]", options, () => Kernels.AddRowVector(o, bias));
         Time("AddColumnSums [100,784]", options, () => Kernels.AddColumnSums(o, sums));
+        TimeAdagrad(options, rng);
+    }
+
+    /// <summary>
+    /// One Adagrad step over the MNIST model's two large weights (784×500 each), beside a pass with Adagrad's memory
+    /// traffic (read w, g, s; write w, s) but no square root or division: how far the update is from memory-bound.
+    /// </summary>
+    private static void TimeAdagrad(Options options, Rng rng)
+    {
+        Aevb.Nn.Parameter[] weights = [new(500, 784), new(784, 500)];
+        foreach (var p in weights)
+        {
+            rng.FillNormal(p.Value.Span, 0f, 0.01f);
+            rng.FillNormal(p.Grad.Span, 0f, 0.1f);
+        }
+        var adagrad = new Aevb.Optim.Adagrad(weights, 0.02f, 1f);
+        Time("Adagrad 2×[784,500]", options, adagrad.Step);
+        var sums = weights.Select(p => new float[p.Value.Length]).ToArray();
+        Time("same traffic, no √ or ÷", options, () =>
+        {
+            for (var i = 0; i < weights.Length; i++) TrafficOnly(weights[i].Value.Span, weights[i].Grad.Span, sums[i]);
+        });
+    }
+
+    private static void TrafficOnly(Span<float> value, ReadOnlySpan<float> grad, Span<float> sum)
+    {
+        var w = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(value);
+        var g = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(grad);
+        var s = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(sum);
+        for (var k = 0; k < w.Length; k++)
+        {
+            var gk = g[k] + w[k] * 1e-6f;
+            var sk = (s[k] + gk * gk) * 0.5f; // halved so the sums stay finite over many calls
+            s[k] = sk;
+            w[k] -= gk * sk * 1e-9f;
+        }
     }
 
     private static void Time(string name, Options options, Action action)

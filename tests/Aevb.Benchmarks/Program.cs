@@ -4,7 +4,7 @@ using Aevb.Benchmarks;
 using Aevb.Tensors;
 
 // Throughput harness (not a test). Usage:
-//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block]
+//   dotnet run -c Release --project tests/Aevb.Benchmarks -- gemm [--threads N] [--isa Avx512|Avx2|Scalar] [--repeats R] [--ms T] [--shape m,n,k[,t|n][,t|n]] [--kc K-block] [--pack-all]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- mlp  [--threads N] [--repeats R] [--steps S] [--latent Z] [--hidden H]
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- bound [--threads N] [--hidden H] [--latent Z]  (IWAE)
 //   dotnet run -c Release --project tests/Aevb.Benchmarks -- kernels | pack   (elementwise kernels; packing)
@@ -60,11 +60,12 @@ return 0;
 
 namespace Aevb.Benchmarks
 {
-    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden, string? Shape, int? Kc = null)
+    internal sealed record Options(int? Threads, string? Isa, int Repeats, int Milliseconds, int Steps, int Latent, int Hidden, string? Shape, int? Kc = null, bool PackAll = false)
     {
         public static Options Parse(string[] args)
         {
             int? threads = null, kc = null;
+            var packAll = false;
             string? isa = null, shape = null;
             int repeats = 15, ms = 100, steps = 50, latent = 20, hidden = 500;
             for (var i = 0; i < args.Length; i++)
@@ -75,6 +76,7 @@ namespace Aevb.Benchmarks
                     case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--isa": isa = Next(); break;
                     case "--shape": shape = Next(); break;
+                    case "--pack-all": packAll = true; break;
                     case "--kc": kc = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--repeats": repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--ms": ms = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -84,7 +86,7 @@ namespace Aevb.Benchmarks
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }
             }
-            return new Options(threads, isa, repeats, ms, steps, latent, hidden, shape, kc);
+            return new Options(threads, isa, repeats, ms, steps, latent, hidden, shape, kc, packAll);
         }
     }
 

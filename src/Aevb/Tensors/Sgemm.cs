@@ -43,6 +43,13 @@ internal static unsafe class Sgemm
     /// <summary>Longest K for which operands whose layout fits are read in place instead of packed.</summary>
     internal const int DirectMaxK = 256;
 
+    /// <summary>
+    /// Most rows of C for which op(B) = B is read in place. Above it each column panel serves so many row tiles
+    /// that a contiguous copy pays: the in-place panel is kc rows ldb floats apart, a page every few k, and
+    /// the TLB misses of the weight-gradient products (784 or 500 rows) cost more than packing (same bits).
+    /// </summary>
+    internal const int DirectBMaxM = 128;
+
     /// <summary>Longest K range packed and multiplied in one block, unless a <see cref="UseMaxKc"/> scope says otherwise.</summary>
     internal const int DefaultMaxKc = 1024;
 
@@ -143,6 +150,7 @@ internal static unsafe class Sgemm
             // In place pays only while a tile's rows stay in L1 across its reuses (short K): a long
             // strided panel is slower to stream than its packed copy is to make.
             if (k > DirectMaxK) args.DirectA = args.DirectB = false;
+            if (m > DirectBMaxM) args.DirectB = false;
             // Narrow products (N ≤ 24, e.g. the 20-unit latent heads) waste 12 of the AVX-512 kernel's 32
             // lanes; the 4×24 ymm kernel wastes 4, and on AVX-512 hardware ymm FMAs deliver the same FLOPs.
             if (isa == SgemmIsa.Avx512 && n <= SgemmKernels.Avx2Kernel.NR && IsSupported(SgemmIsa.Avx2)) isa = SgemmIsa.Avx2;

@@ -83,6 +83,8 @@ public class SgemmTests
         Check(isa, threads, true, false, 21, 40, Sgemm.MaxKc + 1, accumulate: true, rng, padding: 0);
         Check(isa, threads, true, false, 64, 96, Sgemm.DirectMaxK, accumulate: true, rng, padding: 0); // read in place
         Check(isa, threads, true, false, 64, 96, Sgemm.DirectMaxK + 1, accumulate: false, rng, padding: 2);
+        // Tall weight-gradient shape: A read in place, B packed (more rows than DirectBMaxM).
+        Check(isa, threads, true, false, Sgemm.DirectBMaxM + 9, 52, 100, accumulate: true, rng, padding: 0);
     }
 
     /// <summary>Small K blocks with operands read in place (A transposed, B plain) and packed, on both splits.</summary>
