@@ -48,7 +48,7 @@ public class CrashConsistencyTests
             var (resumed, resumedOutput) = CliProcess.Run(Train(dir));
             Assert.True(resumed == 0, $"killed at rename {n} of {renames}, the next run failed:\n{resumedOutput}");
             Assert.Equal(12_000, Checkpoint.Load(Path.Combine(dir, "model.safetensors")).Info.SamplesSeen);
-            Assert.Equal(12_000, TrainerState.SamplesSeen(Path.Combine(dir, TrainerState.FileName)));
+            Assert.Equal(12_000, LearnerCheckpoint.SamplesSeen(Path.Combine(dir, LearnerCheckpoint.FileName)));
             Assert.Equal([10_000L, 12_000L], TrainingLog.ReadCsv(Path.Combine(dir, "log.csv")).Entries.Select(e => e.Samples));
             AssertNoLeftovers(dir);
         }
@@ -112,7 +112,7 @@ public class CrashConsistencyTests
             Assert.DoesNotContain("   at ", output);
             AssertNoLeftovers(dir);
             Assert.Equal(10_000, Checkpoint.Load(Path.Combine(dir, "model.safetensors")).Info.SamplesSeen);
-            Assert.Equal(10_000, TrainerState.SamplesSeen(Path.Combine(dir, TrainerState.FileName)));
+            Assert.Equal(10_000, LearnerCheckpoint.SamplesSeen(Path.Combine(dir, LearnerCheckpoint.FileName)));
 
             var copy = work.File("copy");
             Directory.CreateDirectory(copy);

@@ -111,13 +111,13 @@ public class HostileInputTests
 
     [Theory]
     [InlineData("steps", "abc")]
-    [InlineData("training_seconds", "1e300")]
-    [InlineData("training_seconds", "NaN")]
+    [InlineData("train_seconds", "1e300")]
+    [InlineData("eval_seconds", "NaN")]
     [InlineData("samples_seen", "abc")]
-    public void ResumingTrainNamesBadOptimizerMetadata(string key, string value)
+    public void ResumingTrainNamesBadCheckpointMetadata(string key, string value)
     {
         using var dir = TrainedFolder();
-        var state = dir.File(TrainerState.FileName);
+        var state = dir.File(LearnerCheckpoint.FileName);
         SetMetadata(state, key, value);
         var (code, output, error) = Run(TrainCommand.Create(), "--samples", "2e3", "--hidden", "20", "--latent", "3", "--eval-train", "500",
             "--data-dir", TestData.Directory, "--out", dir.Path);
