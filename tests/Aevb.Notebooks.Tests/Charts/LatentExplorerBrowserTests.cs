@@ -158,6 +158,25 @@ public sealed class LatentExplorerBrowserTests : IDisposable
     }
 
     [Fact]
+    public void A_linear_mean_Gaussian_decoder_is_decoded_without_a_sigmoid_in_the_page()
+    {
+        var model = Vae.Create(new VaeConfig(FreyFace.Features, 50, 2, DecoderKind.Gaussian), 0.3f, new Aevb.Tensors.Rng(5));
+        ((GaussianMlpDecoder)model.Decoder).MeanOutput = GaussianMean.Linear;
+        var explorer = LatentExplorer.Create(model, FreyFace.Test(), points: 100);
+        var shipped = explorer.DecodeAsShipped(0.5, -1.0);
+        Assert.Contains(shipped, v => v is < 0 or > 1); // a sigmoid would have kept every value inside (0, 1)
+
+        var path = Path.Combine(_dir.FullName, "frey-linear.html");
+        File.WriteAllText(path, explorer.ToHtmlPage());
+        using var page = DevToolsPage.Open();
+        page.Load(path);
+        page.WaitFor("document.querySelector('[data-aevb-explorer]').getAttribute('data-aevb-status') === 'ready'", TimeSpan.FromSeconds(60));
+        var y = page.Evaluate("Array.prototype.slice.call(window.aevbExplorers[document.querySelector('[data-aevb-explorer]').getAttribute('data-aevb-explorer')].decode(0.5, -1.0))")!
+            .AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.True(y.Zip(shipped).Max(p => Math.Abs(p.First - p.Second)) < 1e-9);
+    }
+
+    [Fact]
     public void Frey_Face_explorer_decodes_the_Gaussian_mean()
     {
         var options = new TrainerOptions();
