@@ -21,8 +21,8 @@ namespace Aevb.Plotting;
 /// <para>In notebooks it displays through <see cref="Aevb.Display.LatentExplorerFormatterSource"/>: text/html
 /// (the explorer, a canvas and a script, no other script needed), image/png (the static Figure 4 manifold,
 /// shown where scripts do not run) and text/plain.</para>
-/// <para>The decoder is <c>y = g(W₂ tanh(W₁ z + b₁) + b₂)</c> with the decoder's own mean function g: the sigmoid
-/// for the Bernoulli decoder (the pixel probabilities) and for the Gaussian decoder's mean as Section 5 has it, the
+/// <para>The decoder is <c>y = g(W₂ tanh(W₁ z + b₁) + b₂)</c> with the decoder's own mean function g: the
+/// sigmoid for the Bernoulli decoder (the pixel probabilities) and for the Gaussian decoder's mean as Section 5 has it, the
 /// identity for a linear-mean Gaussian decoder (<see cref="GaussianMean.Linear"/>, Appendix C.2's formula; its
 /// mean is drawn clipped to [0, 1]). Its weights go into the page as IEEE float16, low bytes then high
 /// bytes, zlib-compressed, base64; the page decodes them with the browser's DecompressionStream and
@@ -43,8 +43,8 @@ public sealed class LatentExplorer
     private string? _html;
 
     private LatentExplorer(string title, int imageHeight, int imageWidth, int hidden, float[] w1, float[] b1, float[] w2, float[] b2,
-        bool linearMean, float[] mu, float[] sigma, byte[]? labels, int[] ellipses, (int, float[])[] anchors, ImageGrid manifold,
-        double range, int scale)
+        bool linearMean, float[] mu, float[] sigma, byte[]? labels, int[] ellipses, (int, float[])[] anchors,
+        ImageGrid manifold, double range, int scale)
     {
         _linearMean = linearMean;
         Title = title;
@@ -101,7 +101,8 @@ public sealed class LatentExplorer
         var name = title ?? $"{test.Name}: latent space of {model.Config}";
         int scale = imageScale > 0 ? imageScale : Math.Max(2, 168 / Math.Max(test.ImageHeight, test.ImageWidth));
         return new LatentExplorer(name, test.ImageHeight, test.ImageWidth, hidden, Half16(hiddenW), Half16(hiddenB), Half16(outW), Half16(outB),
-            linearMean, mu, sigma, shown.Labels is null ? null : shown.Labels.AsSpan(0, n).ToArray(), ellipseIdx, anchorList, manifold, range, scale);
+            linearMean, mu, sigma, shown.Labels is null ? null : shown.Labels.AsSpan(0, n).ToArray(), ellipseIdx,
+            anchorList, manifold, range, scale);
     }
 
     /// <summary>Title shown above the explorer.</summary>
@@ -166,9 +167,10 @@ public sealed class LatentExplorer
 
     // ---- model access -------------------------------------------------------------------------
 
-    /// <summary>The layers of the decoder's mean, and whether its mean function is the identity (else the sigmoid).</summary>
-    private static (float[] W1, float[] B1, float[] W2, float[] B2, bool Linear) DecoderMeanLayers(Aevb.Models.Decoder decoder)
-        => decoder switch
+    /// <summary>The layers of the decoder's mean, and whether its mean function is the identity (else the
+    /// sigmoid).</summary>
+    private static (float[] W1, float[] B1, float[] W2, float[] B2, bool Linear) DecoderMeanLayers(
+        Aevb.Models.Decoder decoder) => decoder switch
     {
         BernoulliMlpDecoder b => (b.Hidden.Weight.Value.Data, b.Hidden.Bias.Value.Data, b.Out.Weight.Value.Data,
             b.Out.Bias.Value.Data, false),

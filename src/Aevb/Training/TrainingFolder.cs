@@ -11,8 +11,8 @@ namespace Aevb.Training;
 /// The folder of an <c>aevb train</c> run: <c>model.safetensors</c>, <c>checkpoint.safetensors</c> (the one
 /// checkpoint format, <see cref="LearnerCheckpoint"/>, as figure runs write it), <c>config.json</c> and
 /// <c>log.csv</c>, saved together (<see cref="FolderCommit"/>) and resumed together. A folder saved before that
-/// format, with <c>optimizer.safetensors</c> (<see cref="TrainerState"/>) in its place, still resumes. The command line only parses
-/// options; what a resumable folder is, and when one is refused, lives here.
+/// format, with <c>optimizer.safetensors</c> (<see cref="TrainerState"/>) in its place, still resumes. The command
+/// line only parses options; what a resumable folder is, and when one is refused, lives here.
 /// </summary>
 public sealed class TrainingFolder(string directory)
 {
@@ -30,7 +30,8 @@ public sealed class TrainingFolder(string directory)
     public string OldStatePath => Path.Combine(Directory, TrainerState.FileName);
 
     /// <summary>The resume file this folder holds: the checkpoint, or an older folder's optimizer state.</summary>
-    public string StatePath => File.Exists(CheckpointPath) || !File.Exists(OldStatePath) ? CheckpointPath : OldStatePath;
+    public string StatePath
+        => File.Exists(CheckpointPath) || !File.Exists(OldStatePath) ? CheckpointPath : OldStatePath;
 
     /// <summary>The run's files that exist already.</summary>
     public IReadOnlyList<string> ExistingFiles()

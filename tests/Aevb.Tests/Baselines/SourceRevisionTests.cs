@@ -34,7 +34,8 @@ public class SourceRevisionTests
         foreach (var file in new[] { "src/Aevb/Code.cs", "results/fig2/log.csv", "notebooks/01.ipynb" })
             Write(root, file, "1");
         Skip.IfNot(Git(root, "init", "-q"), "git is not available here");
-        Assert.True(Git(root, "add", "-A") && Git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"));
+        Assert.True(Git(root, "add", "-A"));
+        Assert.True(Git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"));
         var head = Output("git", root, "rev-parse", "HEAD").Trim();
 
         Assert.Equal(head, Revision(project));
@@ -85,7 +86,8 @@ public class SourceRevisionTests
             WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         // The test host's MSBuild settings would steer the child build; git must not look above the temporary folder.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+        var msbuild = start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase));
+        foreach (var key in msbuild.ToList())
             start.Environment.Remove(key);
         start.Environment["GIT_CEILING_DIRECTORIES"] = Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar);
         using var process = Process.Start(start)!;
@@ -93,6 +95,7 @@ public class SourceRevisionTests
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return process.ExitCode == 0 ? output.Result
-            : throw new InvalidOperationException($"{program} {string.Join(' ', args)}: exit {process.ExitCode}: {error}");
+            : throw new InvalidOperationException(
+                $"{program} {string.Join(' ', args)}: exit {process.ExitCode}: {error}");
     }
 }

@@ -116,6 +116,7 @@ public class LessonDisplayTypesTests
             Assert.True(shipped.Zip(exact).Max(p => Math.Abs(p.First - p.Second)) < 2e-2);
         }
         gaussian.MeanOutput = GaussianMean.Sigmoid;
-        Assert.False(LatentExplorer.Create(model, new Dataset("frey", x, 50, 560, null, 28, 20), points: 50).LinearMean);
+        var sigmoid = LatentExplorer.Create(model, new Dataset("frey", x, 50, 560, null, 28, 20), points: 50);
+        Assert.False(sigmoid.LinearMean);
     }
 }

@@ -66,11 +66,14 @@ public class OneCheckpointFormatTests
         Train(dir.Path, "--optimizer", "adam", "--lr", "0.001");
         var file = SafeTensors.Read(dir.File(LearnerCheckpoint.FileName));
 
-        var options = new TrainerOptions { Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, TrainEvaluationSize = 300 };
+        var options = new TrainerOptions
+        {
+            Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, TrainEvaluationSize = 300,
+        };
         var config = new VaeConfig(784, 20, 2);
         var folder = new TrainingFolder(dir.Path);
-        using var start = folder.Open("mnist", config, options, Binarization.None, Mnist.Train(dataDirectory: TestData.Directory),
-            Mnist.Test(dataDirectory: TestData.Directory), force: false);
+        using var start = folder.Open("mnist", config, options, Binarization.None,
+            Mnist.Train(dataDirectory: TestData.Directory), Mnist.Test(dataDirectory: TestData.Directory), force: false);
 
         Assert.True(start.Resumed);
         var trainer = start.Trainer;

@@ -16,7 +16,8 @@ public sealed record FigureProtocol
 
     public long? AnnealSamples { get; init; }
 
-    /// <summary>The initialisation's standard deviation (an ablation of our reading of Section 5's "N(0, 0.01)").</summary>
+    /// <summary>The initialisation's standard deviation (an ablation of our reading of Section 5's
+    /// "N(0, 0.01)").</summary>
     public float? InitStd { get; init; }
 
     public int? MarginalPoints { get; init; }
@@ -49,7 +50,8 @@ public sealed record FigureProtocol
     /// <summary>Frey Face's test frames (Frey Face runs only).</summary>
     public Data.FreySplit? FreySplit { get; init; }
 
-    /// <summary>Methods' own settings by name (e.g. IWAE's <c>k</c>); each applies to the methods that have it.</summary>
+    /// <summary>Methods' own settings by name (e.g. IWAE's <c>k</c>); each applies to the methods that have
+    /// it.</summary>
     public IReadOnlyDictionary<string, double>? MethodOptions { get; init; }
 
     /// <summary>The settings that hold for some runs only; a run they do not hold for keeps its plan's value.</summary>
@@ -79,13 +81,17 @@ public sealed record FigureProtocol
         var applied = s with
         {
             MethodOptions = RunSettings.FormatMethodOptions(s.MethodOptionValues()
-                .Select(o => MethodOptions is not null && MethodOptions.TryGetValue(o.Name, out var v) ? (o.Name, v) : o)),
+                .Select(o => MethodOptions is not null && MethodOptions.TryGetValue(o.Name, out var v)
+                    ? (o.Name, v) : o)),
             // A forced step size replaces the choice among candidates.
             LearningRateCandidates = LearningRate is null ? s.LearningRateCandidates : null,
         };
         foreach (var (protocol, run) in Pairs)
-            if (protocol.GetValue(this) is { } value && (!AppliesTo.TryGetValue(protocol.Name, out var holds) || holds(s)))
+        {
+            var holds = !AppliesTo.TryGetValue(protocol.Name, out var appliesTo) || appliesTo(s);
+            if (holds && protocol.GetValue(this) is { } value)
                 run.SetValue(applied, value); // on the copy `with` just made: s itself is not changed
+        }
         return applied;
     }
 
