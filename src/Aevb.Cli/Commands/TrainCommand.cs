@@ -116,7 +116,8 @@ internal static class TrainCommand
             {
                 folder.SaveInterrupted(trainer, name, binarization, () => output.WriteLine(
                     $"Interrupted at {trainer.SamplesSeen:N0} samples: evaluating there so the log matches the saved model..."));
-                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {folder.ModelPath}, {folder.StatePath} and {folder.LogPath}. Run the same command again to resume.");
+                output.WriteLine($"Interrupted at {trainer.SamplesSeen:N0} samples: saved {folder.ModelPath}, "
+                                 + $"{folder.CheckpointPath} and {folder.LogPath}. Run the same command again to resume.");
                 return Interrupt.ExitCode;
             }
             var rate = trainer.SamplesSeen / Math.Max(trainer.TrainingTime.TotalSeconds, 1e-9);

@@ -21,8 +21,10 @@ namespace Aevb.Plotting;
 /// <para>In notebooks it displays through <see cref="Aevb.Display.LatentExplorerFormatterSource"/>: text/html
 /// (the explorer, a canvas and a script, no other script needed), image/png (the static Figure 4 manifold,
 /// shown where scripts do not run) and text/plain.</para>
-/// <para>The decoder is <c>y = σ(W₂ tanh(W₁ z + b₁) + b₂)</c> for both decoders (Bernoulli: the pixel
-/// probabilities; Gaussian: the mean). Its weights go into the page as IEEE float16, low bytes then high
+/// <para>The decoder is <c>y = g(W₂ tanh(W₁ z + b₁) + b₂)</c> with the decoder's own mean function g: the
+/// sigmoid for the Bernoulli decoder (the pixel probabilities) and for the Gaussian decoder's mean as Section 5 has it, the
+/// identity for a linear-mean Gaussian decoder (<see cref="GaussianMean.Linear"/>, Appendix C.2's formula; its
+/// mean is drawn clipped to [0, 1]). Its weights go into the page as IEEE float16, low bytes then high
 /// bytes, zlib-compressed, base64; the page decodes them with the browser's DecompressionStream and
 /// evaluates the network in float64. <see cref="DecodeAsShipped"/> is the same computation in C#
 /// (what the page must draw); it differs from <c>model.Decode</c> only by the float16 rounding.</para>
@@ -33,6 +35,7 @@ public sealed class LatentExplorer
 {
     private readonly float[] _w1, _b1, _w2, _b2;   // float16-rounded decoder weights: [H,2], [H], [D,H], [D]
     private readonly float[] _mu, _sigma;          // [N,2] each
+    private readonly bool _linearMean;
     private readonly byte[]? _labels;
     private readonly int[] _ellipses;
     private readonly (int Index, float[] Image)[] _anchors;
@@ -40,8 +43,10 @@ public sealed class LatentExplorer
     private string? _html;
 
     private LatentExplorer(string title, int imageHeight, int imageWidth, int hidden, float[] w1, float[] b1, float[] w2, float[] b2,
-        float[] mu, float[] sigma, byte[]? labels, int[] ellipses, (int, float[])[] anchors, ImageGrid manifold, double range, int scale)
+        bool linearMean, float[] mu, float[] sigma, byte[]? labels, int[] ellipses, (int, float[])[] anchors,
+        ImageGrid manifold, double range, int scale)
     {
+        _linearMean = linearMean;
         Title = title;
         ImageHeight = imageHeight;
         ImageWidth = imageWidth;
@@ -75,7 +80,7 @@ public sealed class LatentExplorer
         if (points < 1) throw new ArgumentOutOfRangeException(nameof(points), $"LatentExplorer: points must be positive, got {points}.");
         if (ellipses < 0 || anchors < 0) throw new ArgumentOutOfRangeException(nameof(ellipses), "LatentExplorer: ellipses and anchors cannot be negative.");
 
-        var (hiddenW, hiddenB, outW, outB) = DecoderMeanLayers(model.Decoder);
+        var (hiddenW, hiddenB, outW, outB, linearMean) = DecoderMeanLayers(model.Decoder);
         int hidden = hiddenB.Length;
         var shown = test.Take(Math.Min(points, test.Count));
         var (mu, sigma) = EncodeWithSigma(model, shown);
@@ -96,7 +101,8 @@ public sealed class LatentExplorer
         var name = title ?? $"{test.Name}: latent space of {model.Config}";
         int scale = imageScale > 0 ? imageScale : Math.Max(2, 168 / Math.Max(test.ImageHeight, test.ImageWidth));
         return new LatentExplorer(name, test.ImageHeight, test.ImageWidth, hidden, Half16(hiddenW), Half16(hiddenB), Half16(outW), Half16(outB),
-            mu, sigma, shown.Labels is null ? null : shown.Labels.AsSpan(0, n).ToArray(), ellipseIdx, anchorList, manifold, range, scale);
+            linearMean, mu, sigma, shown.Labels is null ? null : shown.Labels.AsSpan(0, n).ToArray(), ellipseIdx,
+            anchorList, manifold, range, scale);
     }
 
     /// <summary>Title shown above the explorer.</summary>
@@ -107,6 +113,9 @@ public sealed class LatentExplorer
     public int ImageWidth { get; }
     /// <summary>The decoder's hidden units H (2-H-D).</summary>
     public int HiddenSize { get; }
+    /// <summary>Whether the decoder's mean is its output layer itself (a linear-mean Gaussian decoder) rather than that
+    /// layer through a sigmoid.</summary>
+    public bool LinearMean => _linearMean;
     /// <summary>The plane shows z₁, z₂ in [−Range, Range].</summary>
     public double Range { get; }
     /// <summary>Each decoded pixel is drawn ImageScale x ImageScale screen pixels.</summary>
@@ -136,7 +145,7 @@ public sealed class LatentExplorer
             double acc = _b2[i];
             int row = i * h;
             for (int j = 0; j < h; j++) acc += _w2[row + j] * a[j];
-            y[i] = 1 / (1 + Math.Exp(-acc));
+            y[i] = _linearMean ? acc : 1 / (1 + Math.Exp(-acc));
         }
         return y;
     }
@@ -158,10 +167,15 @@ public sealed class LatentExplorer
 
     // ---- model access -------------------------------------------------------------------------
 
-    private static (float[] W1, float[] B1, float[] W2, float[] B2) DecoderMeanLayers(Aevb.Models.Decoder decoder) => decoder switch
+    /// <summary>The layers of the decoder's mean, and whether its mean function is the identity (else the
+    /// sigmoid).</summary>
+    private static (float[] W1, float[] B1, float[] W2, float[] B2, bool Linear) DecoderMeanLayers(
+        Aevb.Models.Decoder decoder) => decoder switch
     {
-        BernoulliMlpDecoder b => (b.Hidden.Weight.Value.Data, b.Hidden.Bias.Value.Data, b.Out.Weight.Value.Data, b.Out.Bias.Value.Data),
-        GaussianMlpDecoder g => (g.Hidden.Weight.Value.Data, g.Hidden.Bias.Value.Data, g.Mu.Weight.Value.Data, g.Mu.Bias.Value.Data),
+        BernoulliMlpDecoder b => (b.Hidden.Weight.Value.Data, b.Hidden.Bias.Value.Data, b.Out.Weight.Value.Data,
+            b.Out.Bias.Value.Data, false),
+        GaussianMlpDecoder g => (g.Hidden.Weight.Value.Data, g.Hidden.Bias.Value.Data, g.Mu.Weight.Value.Data,
+            g.Mu.Bias.Value.Data, g.MeanOutput == GaussianMean.Linear),
         _ => throw new ArgumentException($"LatentExplorer does not know the decoder {decoder.GetType().Name}."),
     };
 
@@ -233,6 +247,7 @@ public sealed class LatentExplorer
         var sb = new StringBuilder();
         sb.Append("{\"h\":").Append(ImageHeight).Append(",\"w\":").Append(ImageWidth).Append(",\"hidden\":").Append(HiddenSize)
           .Append(",\"range\":").Append(F(Range)).Append(",\"scale\":").Append(ImageScale)
+          .Append(",\"linear\":").Append(_linearMean ? "true" : "false")
           .Append(",\"weights\":\"").Append(PackWeights()).Append('"');
         // Points as flat arrays (3 decimals: far below a screen pixel of the plane).
         sb.Append(",\"mu\":[").AppendJoin(',', _mu.Select(v => F(v))).Append(']');
@@ -318,7 +333,7 @@ public sealed class LatentExplorer
                   for (var i = 0; i < D; i++) {
                     var acc = net.b2[i], row = i * H;
                     for (var k = 0; k < H; k++) acc += net.w2[row + k] * a[k];
-                    y[i] = 1 / (1 + Math.exp(-acc));
+                    y[i] = cfg.linear ? acc : 1 / (1 + Math.exp(-acc));
                   }
                   return y;
                 }

@@ -1,10 +1,9 @@
 namespace Aevb.Training;
 
 /// <summary>
-/// Reading back what makes a run resumable, for both of its files: <c>aevb train</c>'s
-/// <c>optimizer.safetensors</c> (<see cref="TrainerState"/>) and a figure run's <c>checkpoint.safetensors</c>
-/// (<c>Runs.RunCheckpoint</c>). The two keep their layouts (tensor prefixes, counter names), so folders written
-/// before still resume; what a file must hold, and how a damaged one is refused, is written once here.
+/// What a resume file must hold, and how a damaged one is refused, written once for both readers: the one checkpoint
+/// format (<see cref="LearnerCheckpoint"/>) and the <c>optimizer.safetensors</c> of older <c>aevb train</c> folders
+/// (<see cref="TrainerState"/>).
 /// </summary>
 internal static class StateTensors
 {

@@ -30,6 +30,8 @@ public sealed class Trainer
     private readonly AevbLearner _learner;
     private readonly PermutationBatches _batches;
     private readonly TrainingLoop _loop;
+    private readonly System.Diagnostics.Stopwatch _evaluationWatch = new();
+    private TimeSpan _resumedEvaluationTime;
 
     public Trainer(Vae model, Dataset train, Dataset? test, TrainerOptions? options = null)
     {
@@ -87,19 +89,30 @@ public sealed class Trainer
     /// <summary>Time spent in <see cref="Step"/> (evaluations excluded), including that of the run this one resumed.</summary>
     public TimeSpan TrainingTime => _loop.TrainingTime;
 
+    /// <summary>Time spent evaluating, including that of the run this one resumed.</summary>
+    public TimeSpan EvaluationTime => _evaluationWatch.Elapsed + _resumedEvaluationTime;
+
+    /// <summary>Where the run stands, as a checkpoint records it.</summary>
+    public TrainingCounters Counters
+        => new(SamplesSeen, Steps, TrainingTime.TotalSeconds, EvaluationTime.TotalSeconds);
+
+    /// <summary>The learner the loop steps: its parameters and optimiser state are what a checkpoint saves.</summary>
+    internal RunLearner Learner => _learner;
+
     /// <summary>
     /// Continues a saved run: the model's weights and the optimiser's <see cref="Optimizer.State"/> are restored by the
-    /// caller (see <see cref="TrainerState"/>); this sets the counters and the log so far. Minibatch order and noise
+    /// caller (see <see cref="TrainingFolder"/>); this sets the counters and the log so far. Minibatch order and noise
     /// start afresh from the seed (the same ones for the same interruption point).
     /// </summary>
-    public void RestoreProgress(long samplesSeen, long steps, TimeSpan trainingTime, IEnumerable<TrainingLogEntry> log)
+    public void RestoreProgress(TrainingCounters counters, IEnumerable<TrainingLogEntry> log)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(samplesSeen);
-        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfNegative(counters.Samples);
+        ArgumentOutOfRangeException.ThrowIfNegative(counters.Steps);
         if (SamplesSeen != 0 || Log.Entries.Count != 0) throw new InvalidOperationException("RestoreProgress is for a fresh trainer.");
-        _loop.Restore(samplesSeen, steps, trainingTime);
-        foreach (var e in log.Where(e => e.Samples <= samplesSeen)) Log.Add(e);
-        Optimizer.RestoreStepCount(steps);
+        _loop.Restore(counters.Samples, counters.Steps, TimeSpan.FromSeconds(counters.TrainSeconds));
+        _resumedEvaluationTime = TimeSpan.FromSeconds(counters.EvalSeconds);
+        foreach (var e in log.Where(e => e.Samples <= counters.Samples)) Log.Add(e);
+        Optimizer.RestoreStepCount(counters.Steps);
     }
 
     public int TrainCount => _trainCount;
@@ -120,8 +133,10 @@ public sealed class Trainer
     /// <summary>Evaluates both bounds now and appends the result to <see cref="Log"/>.</summary>
     public TrainingLogEntry Evaluate()
     {
+        _evaluationWatch.Start();
         var train = EvaluateTrain();
         var test = EvaluateTest();
+        _evaluationWatch.Stop();
         if (!double.IsFinite(train) || (_test is not null && !double.IsFinite(test)))
             throw new TrainingDivergedException(Steps, SamplesSeen, double.IsFinite(train) ? test : train, Optimizer.LearningRate,
                 double.IsFinite(train) ? "test-set lower bound" : "training-set lower bound");

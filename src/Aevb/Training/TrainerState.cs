@@ -1,37 +1,18 @@
-using System.Globalization;
-
 namespace Aevb.Training;
 
 /// <summary>
-/// What <c>aevb train</c> saves beside <c>model.safetensors</c> so an interrupted run can be resumed: the optimiser's
-/// state (<see cref="Optim.Optimizer.State"/>) as <c>optimizer.safetensors</c>, with the samples seen, steps and
-/// training time in its metadata. The model file stays a plain PyTorch-loadable state dict.
+/// The resume file of <c>aevb train</c> folders saved before there was one checkpoint format:
+/// <c>optimizer.safetensors</c>, the optimiser's state (<see cref="Optim.Optimizer.State"/>) as <c>optimizer.*</c>
+/// with the samples seen, steps and training time in its metadata. Read only: folders save a
+/// <see cref="LearnerCheckpoint"/> now, and the first save after resuming one of these replaces it.
 /// </summary>
 public static class TrainerState
 {
     public const string FileName = "optimizer.safetensors";
 
-    /// <summary>Largest training time a state file may record: a thousand years, far inside <see cref="TimeSpan"/>'s range.</summary>
-    public const double MaxSeconds = 1000 * 365.25 * 86400;
-
-    /// <summary>Writes the optimiser state of <paramref name="trainer"/> atomically.</summary>
-    public static void Save(string path, Trainer trainer)
-    {
-        var tensors = trainer.Optimizer.State()
-            .Select(s => StateTensors.Vector("optimizer." + s.Name, s.Values)).ToArray();
-        var metadata = new Dictionary<string, string>
-        {
-            ["optimizer"] = trainer.Options.Optimizer.ToString().ToLowerInvariant(),
-            ["samples_seen"] = trainer.SamplesSeen.ToString(CultureInfo.InvariantCulture),
-            ["steps"] = trainer.Steps.ToString(CultureInfo.InvariantCulture),
-            ["training_seconds"] = trainer.TrainingTime.TotalSeconds.ToString("R", CultureInfo.InvariantCulture),
-        };
-        SafeTensors.Write(path, tensors, metadata);
-    }
-
-    /// <summary>The samples seen recorded in a state file (to check it belongs with the model beside it).</summary>
     private const string NotAState = "; not an aevb optimizer state.";
 
+    /// <summary>The samples seen recorded in a state file (to check it belongs with the model beside it).</summary>
     public static long SamplesSeen(string path)
     {
         var file = SafeTensors.Read(path);
@@ -53,7 +34,8 @@ public static class TrainerState
                 $"{path}: saved with the {file.Text("optimizer")} optimizer, this run uses {kind}.");
         foreach (var (name, values) in trainer.Optimizer.State())
             StateTensors.Restore(file, path, "optimizer." + name, values, "; the optimizer state is damaged.");
-        trainer.RestoreProgress(file.Integer("samples_seen"), file.Integer("steps"),
-            TimeSpan.FromSeconds(file.Number("training_seconds", 0, MaxSeconds)), log.Entries);
+        var counters = new TrainingCounters(file.Integer("samples_seen"), file.Integer("steps"),
+            file.Number("training_seconds", 0, LearnerCheckpoint.MaxSeconds), 0);
+        trainer.RestoreProgress(counters, log.Entries);
     }
 }

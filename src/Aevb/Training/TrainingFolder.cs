@@ -8,9 +8,11 @@ using Aevb.Models;
 namespace Aevb.Training;
 
 /// <summary>
-/// The folder of an <c>aevb train</c> run: <c>model.safetensors</c>, the optimizer state, <c>config.json</c> and
-/// <c>log.csv</c>, saved together (<see cref="FolderCommit"/>) and resumed together. The command line only parses
-/// options; what a resumable folder is, and when one is refused, lives here.
+/// The folder of an <c>aevb train</c> run: <c>model.safetensors</c>, <c>checkpoint.safetensors</c> (the one
+/// checkpoint format, <see cref="LearnerCheckpoint"/>, as figure runs write it), <c>config.json</c> and
+/// <c>log.csv</c>, saved together (<see cref="FolderCommit"/>) and resumed together. A folder saved before that
+/// format, with <c>optimizer.safetensors</c> (<see cref="TrainerState"/>) in its place, still resumes. The command
+/// line only parses options; what a resumable folder is, and when one is refused, lives here.
 /// </summary>
 public sealed class TrainingFolder(string directory)
 {
@@ -22,26 +24,38 @@ public sealed class TrainingFolder(string directory)
 
     public string ConfigPath => Path.Combine(Directory, "config.json");
 
-    public string StatePath => Path.Combine(Directory, TrainerState.FileName);
+    public string CheckpointPath => Path.Combine(Directory, LearnerCheckpoint.FileName);
+
+    /// <summary>Where folders saved before the one checkpoint format kept the optimizer state.</summary>
+    public string OldStatePath => Path.Combine(Directory, TrainerState.FileName);
+
+    /// <summary>The resume file this folder holds: the checkpoint, or an older folder's optimizer state.</summary>
+    public string StatePath
+        => File.Exists(CheckpointPath) || !File.Exists(OldStatePath) ? CheckpointPath : OldStatePath;
 
     /// <summary>The run's files that exist already.</summary>
     public IReadOnlyList<string> ExistingFiles()
-        => new[] { ModelPath, StatePath, LogPath, ConfigPath }.Where(File.Exists).ToList();
+        => new[] { ModelPath, CheckpointPath, OldStatePath, LogPath, ConfigPath }.Where(File.Exists).ToList();
 
     /// <summary>
     /// Model, optimizer state, log and config replace the previous ones together or not at all: a crash or a full
-    /// disk at any instant leaves a folder that resumes, from this save or the one before.
+    /// disk at any instant leaves a folder that resumes, from this save or the one before. An older folder's
+    /// <c>optimizer.safetensors</c> goes only once the new checkpoint is in (until then it is the one to resume from).
     /// </summary>
     public void Save(Trainer trainer, string dataset, IReadOnlyDictionary<string, string>? extra)
-        => FolderCommit.Write(Directory, staging =>
+    {
+        FolderCommit.Write(Directory, staging =>
         {
             trainer.Log.WriteCsv(Path.Combine(staging, Path.GetFileName(LogPath)));
             var info = new CheckpointInfo(dataset, trainer.SamplesSeen);
             Checkpoint.Save(Path.Combine(staging, Path.GetFileName(ModelPath)), trainer.Model, info, extra);
-            TrainerState.Save(Path.Combine(staging, Path.GetFileName(StatePath)), trainer);
+            LearnerCheckpoint.Save(Path.Combine(staging, LearnerCheckpoint.FileName), trainer.Learner,
+                trainer.Counters, extra);
             var config = Path.Combine(staging, Path.GetFileName(ConfigPath));
             Checkpoint.WriteConfig(config, trainer.Model, info, trainer.Options, extra);
         });
+        File.Delete(OldStatePath);
+    }
 
     /// <summary>
     /// Opens the folder for training and holds its lock (<see cref="TrainingStart.Lock"/>): finishes a save a crash
@@ -136,13 +150,20 @@ public sealed class TrainingFolder(string directory)
         var loaded = Checkpoint.Load(ModelPath);
         if (loaded.Model.Config != config)
             throw new InvalidDataException(Refuse($"the model is {loaded.Model.Config}, this command trains {config}"));
-        var stateSamples = TrainerState.SamplesSeen(StatePath);
+        var old = StatePath == OldStatePath;
+        var stateSamples = old ? TrainerState.SamplesSeen(StatePath) : LearnerCheckpoint.SamplesSeen(StatePath);
         if (stateSamples != loaded.Info.SamplesSeen)
             throw new InvalidDataException(Refuse(
                 $"the optimizer state is at {stateSamples:N0} samples but the model at {loaded.Info.SamplesSeen:N0}"));
         var log = TrainingLog.ReadCsv(LogPath);
         var trainer = new Trainer(loaded.Model, train, test, options);
-        TrainerState.Restore(StatePath, trainer, log);
+        if (old)
+        {
+            TrainerState.Restore(StatePath, trainer, log);
+            return trainer;
+        }
+        var (counters, _) = LearnerCheckpoint.Load(StatePath, trainer.Learner, "; the checkpoint is damaged.");
+        trainer.RestoreProgress(counters, log.Entries);
         return trainer;
     }
 

@@ -158,6 +158,42 @@ public sealed class LatentExplorerBrowserTests : IDisposable
     }
 
     [Fact]
+    public void A_linear_mean_Gaussian_decoder_is_decoded_without_a_sigmoid_in_the_page()
+    {
+        var config = new VaeConfig(FreyFace.Features, 50, 2, DecoderKind.Gaussian);
+        var model = Vae.Create(config, 0.3f, new Aevb.Tensors.Rng(5));
+        ((GaussianMlpDecoder)model.Decoder).MeanOutput = GaussianMean.Linear;
+        var explorer = LatentExplorer.Create(model, FreyFace.Test(), points: 100);
+        var shipped = explorer.DecodeAsShipped(0.5, -1.0);
+        Assert.Contains(shipped, v => v is < 0 or > 1); // a sigmoid would have kept every value inside (0, 1)
+
+        using var page = OpenReady(explorer, "frey-linear.html");
+        var y = PageDecode(page, 0.5, -1.0);
+        Assert.True(y.Zip(shipped).Max(p => Math.Abs(p.First - p.Second)) < 1e-9);
+    }
+
+    /// <summary>The explorer alone on a page in Chromium, once its script has started.</summary>
+    private DevToolsPage OpenReady(LatentExplorer explorer, string name)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, explorer.ToHtmlPage());
+        var page = DevToolsPage.Open();
+        page.Load(path);
+        page.WaitFor("document.querySelector('[data-aevb-explorer]').getAttribute('data-aevb-status') === 'ready'",
+            TimeSpan.FromSeconds(60));
+        return page;
+    }
+
+    /// <summary>What the page's own decoder gives at (z1, z2).</summary>
+    private static double[] PageDecode(DevToolsPage page, double z1, double z2)
+    {
+        const string explorer = "window.aevbExplorers[document.querySelector('[data-aevb-explorer]')"
+                                + ".getAttribute('data-aevb-explorer')]";
+        return page.Evaluate(FormattableString.Invariant($"Array.prototype.slice.call({explorer}.decode({z1}, {z2}))"))!
+            .AsArray().Select(v => v!.GetValue<double>()).ToArray();
+    }
+
+    [Fact]
     public void Frey_Face_explorer_decodes_the_Gaussian_mean()
     {
         var options = new TrainerOptions();
@@ -171,13 +207,8 @@ public sealed class LatentExplorerBrowserTests : IDisposable
         var library = model.Decode(new[] { 0.5f, -1.0f }).Data;
         Assert.True(shipped.Zip(library).Max(p => Math.Abs(p.First - p.Second)) < 5e-3);
 
-        var path = Path.Combine(_dir.FullName, "frey.html");
-        File.WriteAllText(path, explorer.ToHtmlPage());
-        using var page = DevToolsPage.Open();
-        page.Load(path);
-        page.WaitFor("document.querySelector('[data-aevb-explorer]').getAttribute('data-aevb-status') === 'ready'", TimeSpan.FromSeconds(60));
-        var y = page.Evaluate("Array.prototype.slice.call(window.aevbExplorers[document.querySelector('[data-aevb-explorer]').getAttribute('data-aevb-explorer')].decode(0.5, -1.0))")!
-            .AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        using var page = OpenReady(explorer, "frey.html");
+        var y = PageDecode(page, 0.5, -1.0);
         Assert.Equal(FreyFace.Features, y.Length);
         Assert.True(y.Zip(shipped).Max(p => Math.Abs(p.First - p.Second)) < 1e-9);
         var rect = page.Evaluate("(function(){var r=document.querySelector('canvas.plane').getBoundingClientRect();return [r.left,r.top,r.width,r.height];})()")!.AsArray();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aevb.Training;
 using Aevb.Training.Runs;
 
 namespace Aevb.Tests.Baselines;
@@ -57,7 +58,7 @@ public class Figure3SummaryTests
         var dir = Path.Combine(root, folder, "fig3", Settings.Name);
         Directory.CreateDirectory(dir);
         new FigureRun(Settings, dir).WriteInfo(Path.Combine(dir, FigureRun.InfoFile), "completed", "2026-12-06T00:00:00Z", 0,
-            new RunCounters(rows[^1].Samples, 1, 1, 1));
+            new TrainingCounters(rows[^1].Samples, 1, 1, 1));
         Log(rows).WriteCsv(Path.Combine(dir, FigureRun.LogFile));
     }
 }

@@ -95,4 +95,28 @@ public class LessonDisplayTypesTests
         Assert.Equal(explorer.Manifold.ToBase64Png(), explorer.ToBase64Png());
         Assert.Throws<ArgumentException>(() => LatentExplorer.Create(Vae.Create(new VaeConfig(784, 50, 3, DecoderKind.Bernoulli), 0.1f, new Rng(1)), data));
     }
+
+    [Fact]
+    public void Explorer_draws_a_linear_mean_Gaussian_decoder_with_its_own_mean_function()
+    {
+        var model = Vae.Create(new VaeConfig(560, 50, 2, DecoderKind.Gaussian), 0.3f, new Rng(5));
+        var gaussian = (GaussianMlpDecoder)model.Decoder;
+        gaussian.MeanOutput = GaussianMean.Linear;
+        var x = new float[50 * 560];
+        new Rng(6).FillUniform(x);
+        var explorer = LatentExplorer.Create(model, new Dataset("frey", x, 50, 560, null, 28, 20), points: 50);
+        Assert.True(explorer.LinearMean);
+        Assert.Contains("\"linear\":true", explorer.ToHtml());
+        foreach (var (z1, z2) in new[] { (0.0, 0.0), (1.5, -2.0), (-3.0, 0.7) })
+        {
+            var shipped = explorer.DecodeAsShipped(z1, z2);
+            var exact = model.Decode(new[] { (float)z1, (float)z2 }).Data;
+            // Linear means leave [0, 1] (a sigmoid would squash them back): the explorer must follow them there.
+            Assert.Contains(exact, v => v is < 0 or > 1);
+            Assert.True(shipped.Zip(exact).Max(p => Math.Abs(p.First - p.Second)) < 2e-2);
+        }
+        gaussian.MeanOutput = GaussianMean.Sigmoid;
+        var sigmoid = LatentExplorer.Create(model, new Dataset("frey", x, 50, 560, null, 28, 20), points: 50);
+        Assert.False(sigmoid.LinearMean);
+    }
 }

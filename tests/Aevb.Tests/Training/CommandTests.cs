@@ -25,7 +25,7 @@ public class CommandTests
             "--data-dir", TestData.Directory, "--out", dir.Path);
         Assert.True(code == 0, error + output);
         Assert.Contains("eval at 3,000 samples", output);
-        Assert.Equal([".lock", "config.json", "log.csv", "model.safetensors", "optimizer.safetensors"], dir.Entries().Order(StringComparer.Ordinal));
+        Assert.Equal([".lock", "checkpoint.safetensors", "config.json", "log.csv", "model.safetensors"], dir.Entries().Order(StringComparer.Ordinal));
 
         var log = TrainingLog.ReadCsv(dir.File("log.csv"));
         Assert.Equal(3000, log.Entries[^1].Samples);
@@ -100,7 +100,7 @@ public class CommandTests
         Assert.Equal(first.Entries, log.Entries.Take(first.Entries.Count));
         Assert.Equal(4000, log.Entries[^1].Samples);
         Assert.Equal(4000, Checkpoint.Load(dir.File("model.safetensors")).Info.SamplesSeen);
-        Assert.Equal(4000, TrainerState.SamplesSeen(dir.File(TrainerState.FileName)));
+        Assert.Equal(4000, LearnerCheckpoint.SamplesSeen(dir.File(LearnerCheckpoint.FileName)));
     }
 
     [Fact]
@@ -119,11 +119,11 @@ public class CommandTests
         Assert.DoesNotContain("   at ", error);
         Assert.Equal(weights, File.ReadAllBytes(dir.File("model.safetensors")));
 
-        // A model without optimizer state (an older aevb, or copied in) is not replaced either.
-        File.Delete(dir.File(TrainerState.FileName));
+        // A model without its checkpoint (copied in) is not replaced either.
+        File.Delete(dir.File(LearnerCheckpoint.FileName));
         (code, _, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3"));
         Assert.Equal(1, code);
-        Assert.Contains("optimizer.safetensors is missing", error);
+        Assert.Contains("checkpoint.safetensors is missing", error);
         Assert.Equal(weights, File.ReadAllBytes(dir.File("model.safetensors")));
 
         (code, output, error) = Run(TrainCommand.Create(), Tiny(dir.Path, "2e3", "--lr", "0.05", "--force"));

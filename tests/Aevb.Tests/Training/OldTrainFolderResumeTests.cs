@@ -6,10 +6,12 @@ using Aevb.Training;
 namespace Aevb.Tests.Training;
 
 /// <summary>
-/// An <c>aevb train</c> folder written before the training loop became one (by the CLI at git 191a7cc, committed
-/// under <c>Fixtures/train-191a7cc</c>) still resumes: the same command with more samples carries its model,
-/// optimizer state and log on, to the numbers today's code reaches from a folder it wrote itself. Relative
-/// tolerances: the fixture's sums ran on AVX2, another ISA sums in another order.
+/// <c>aevb train</c> folders of both checkpoint layouts still resume: one written before the training loop became
+/// one (by the CLI at git 191a7cc, <c>optimizer.safetensors</c>, committed under <c>Fixtures/train-191a7cc</c>) and
+/// one in the one checkpoint format that figure runs share (<c>checkpoint.safetensors</c>,
+/// <c>Fixtures/train-one-format</c>). The same command with more samples carries its model, optimizer state and log
+/// on, to the numbers today's code reaches from a folder it wrote itself. Relative tolerances: the fixtures' sums ran
+/// on AVX2, another ISA sums in another order.
 /// </summary>
 public class OldTrainFolderResumeTests
 {
@@ -26,11 +28,13 @@ public class OldTrainFolderResumeTests
         return (code, output.ToString(), error.ToString());
     }
 
-    [Fact]
-    public void AFolderWrittenByTheOldLoopResumesToTheNumbersOfANewOne()
+    [Theory]
+    [InlineData("train-191a7cc")]
+    [InlineData("train-one-format")]
+    public void ACommittedFolderResumesToTheNumbersOfANewOne(string name)
     {
         using var old = new TempDir();
-        var fixture = Path.Combine(RepoRoot.Find(), "tests", "Aevb.Tests", "Training", "Fixtures", "train-191a7cc");
+        var fixture = Path.Combine(RepoRoot.Find(), "tests", "Aevb.Tests", "Training", "Fixtures", name);
         foreach (var f in Directory.GetFiles(fixture)) File.Copy(f, old.File(Path.GetFileName(f)));
         var before = TrainingLog.ReadCsv(old.File("log.csv"));
         Assert.Equal(1000, before.Entries[^1].Samples);
@@ -41,7 +45,9 @@ public class OldTrainFolderResumeTests
         Assert.Contains("from 1,000 samples", output);
         var resumed = TrainingLog.ReadCsv(old.File("log.csv"));
         Assert.Equal(before.Entries, resumed.Entries.Take(before.Entries.Count));
-        Assert.Equal(2000, TrainerState.SamplesSeen(old.File(TrainerState.FileName)));
+        // Its first save writes the one checkpoint format in place of the old optimizer state.
+        Assert.Equal(2000, LearnerCheckpoint.SamplesSeen(old.File(LearnerCheckpoint.FileName)));
+        Assert.False(File.Exists(old.File(TrainerState.FileName)));
 
         using var fresh = new TempDir();
         (code, output, error) = Train(Args(fresh.Path, "1e3"));

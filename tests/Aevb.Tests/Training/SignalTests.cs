@@ -24,7 +24,7 @@ public class SignalTests
         var model = Checkpoint.Load(dir.File("model.safetensors"));
         var log = TrainingLog.ReadCsv(dir.File("log.csv"));
         Assert.Equal(model.Info.SamplesSeen, log.Entries[^1].Samples); // the log ends at the saved model
-        Assert.Equal(model.Info.SamplesSeen, TrainerState.SamplesSeen(dir.File(TrainerState.FileName)));
+        Assert.Equal(model.Info.SamplesSeen, LearnerCheckpoint.SamplesSeen(dir.File(LearnerCheckpoint.FileName)));
         Assert.DoesNotContain("   at ", output);
     }
 

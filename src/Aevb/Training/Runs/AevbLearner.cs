@@ -40,5 +40,5 @@ internal sealed class AevbLearner : RunLearner
 
     public override void SetLearningRate(float rate) => Optimizer.LearningRate = rate;
 
-    public override IEnumerable<(string, StateBuffer)> StateBuffers() => AdagradState("optimizer", Optimizer);
+    public override IEnumerable<(string, StateBuffer)> StateBuffers() => OptimizerState("optimizer", Optimizer);
 }

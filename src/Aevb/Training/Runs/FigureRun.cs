@@ -135,7 +135,7 @@ public sealed class FigureRun
             info["training_seconds"]?.GetValue<double>() ?? double.NaN, info["evaluation_seconds"]?.GetValue<double>() ?? double.NaN, TimeSpan.Zero);
     }
 
-    internal void WriteInfo(string path, string status, string started, int resumes, RunCounters counters)
+    internal void WriteInfo(string path, string status, string started, int resumes, TrainingCounters counters)
     {
         var (samples, _, trainSeconds, evalSeconds) = counters;
         var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);

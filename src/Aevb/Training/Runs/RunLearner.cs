@@ -42,6 +42,16 @@ public abstract class RunLearner
         => MethodRegistry.Get(settings.Method).CreateLearner(new LearnerContext(settings, model, trainCount, rng));
 
     /// <summary>
+    /// Any optimiser's state for a checkpoint: Adagrad's under the names figure runs have always written
+    /// (<see cref="AdagradState"/>), others (Adam's moments, <c>aevb train --optimizer adam</c>) under their own
+    /// names (<see cref="Optimizer.State"/>, live arrays).
+    /// </summary>
+    protected static IEnumerable<(string, StateBuffer)> OptimizerState(string prefix, Optimizer optimizer)
+        => optimizer is Adagrad
+            ? AdagradState(prefix, optimizer)
+            : optimizer.State().Select(s => ($"{prefix}.{s.Name}", (StateBuffer)(() => s.Values)));
+
+    /// <summary>
     /// Adagrad's running sums of squares, writable. The optimiser exposes them read-only, but a resumed run must
     /// restore them (or Adagrad restarts with large steps), so the checkpoint writes through to the same memory.
     /// </summary>

@@ -1,24 +1,29 @@
-using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace Aevb.Training.Runs;
 
-/// <summary>Where and from what a run was produced: the git revision of the sources and the machine.</summary>
+/// <summary>Where and from what a run was produced: the git revision of the sources it was built from and the
+/// machine.</summary>
 public static class RunProvenance
 {
     /// <summary>
-    /// <c>git rev-parse HEAD</c> in <paramref name="directory"/> (with <c>+dirty</c> when tracked files differ),
-    /// or <c>unknown</c> where git or a repository is not available.
+    /// The git revision of the sources this library was built from, embedded by the build
+    /// (<c>src/Aevb/SourceRevision.targets</c>): <c>git rev-parse HEAD</c>, with <c>+dirty</c> when a tracked file
+    /// that goes into the build differed (changes under <c>results/</c> or in the notebooks do not count), or
+    /// <c>unknown</c> for a build without git. Not the repository of the working directory: a run started there
+    /// with an older binary would otherwise claim code it did not run.
     /// </summary>
-    public static string GitRevision(string? directory = null)
-    {
-        directory ??= Aevb.Data.DataDirectories.FindRepositoryRoot() ?? Directory.GetCurrentDirectory();
-        var head = Git(directory, "rev-parse HEAD");
-        if (head is null) return "unknown";
-        var status = Git(directory, "status --porcelain --untracked-files=no");
-        return string.IsNullOrWhiteSpace(status) ? head : head + "+dirty";
-    }
+    public static string GitRevision() => BuiltFrom(typeof(RunProvenance).Assembly);
+
+    /// <summary>The revision <paramref name="assembly"/>'s build embedded, or <c>unknown</c>.</summary>
+    internal static string BuiltFrom(Assembly assembly)
+        => assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == SourceRevisionKey)?.Value is { Length: > 0 } revision ? revision : "unknown";
+
+    /// <summary>The <see cref="AssemblyMetadataAttribute"/> key the build writes the revision under.</summary>
+    public const string SourceRevisionKey = "AevbSourceRevision";
 
     public static JsonObject Machine() => new()
     {
@@ -58,29 +63,5 @@ public static class RunProvenance
         }
         catch (IOException) { }
         return "unknown";
-    }
-
-    private static string? Git(string directory, string arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo("git", arguments)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(start);
-            if (process is null) return null;
-            var output = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(10_000)) { process.Kill(); return null; }
-            return process.ExitCode == 0 ? output.Trim() : null;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
-        {
-            return null;
-        }
     }
 }

@@ -63,7 +63,7 @@ internal sealed class RunSession : ITrainingCallbacks
         return Train(_learner, resumedFrom);
     }
 
-    private RunCounters Counters => new(_samples, _steps, _trainSeconds, _evalSeconds);
+    private TrainingCounters Counters => new(_samples, _steps, _trainSeconds, _evalSeconds);
 
     /// <summary>
     /// Picks up the checkpoint, if any; returns its metadata (null for a fresh start). A checkpoint without a recorded
