@@ -39,17 +39,13 @@ public static class Figure2Comparison
     public static IReadOnlyList<Figure2Final> FinalValues(IEnumerable<FigureRunResult> runs)
     {
         var rows = new List<Figure2Final>();
-        foreach (var panel in runs.Where(r => r.Settings.Evaluation == RunEvaluation.LowerBound)
-                     .GroupBy(r => (r.Settings.Dataset, r.Settings.Latent))
-                     .OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Latent))
+        foreach (var panel in Panels(runs))
         {
-            var (dataset, latent) = panel.Key;
-            (long Samples, double Train, double Test)? Last(string method) =>
-                panel.FirstOrDefault(r => r.Settings.Method == method && r.Log.Count > 0) is { } run
-                    ? (run.Log.LastSamples, run.Log.Column("train_bound")[^1], run.Log.Column("test_bound")[^1])
-                    : null;
-            if (Last(RunMethod.Aevb) is { } a && Last(RunMethod.WakeSleep) is { } w)
-                rows.Add(new Figure2Final(dataset, latent, a.Samples, a.Train, a.Test, w.Samples, w.Train, w.Test));
+            if (Logged(panel, RunMethod.Aevb) is not { } a || Logged(panel, RunMethod.WakeSleep) is not { } w) continue;
+            double Last(FigureRunResult run, string column) => run.Log.Column(column)[^1];
+            rows.Add(new Figure2Final(panel.Key.Dataset, panel.Key.Latent,
+                a.Log.LastSamples, Last(a, "train_bound"), Last(a, "test_bound"),
+                w.Log.LastSamples, Last(w, "train_bound"), Last(w, "test_bound")));
         }
         return rows;
     }
@@ -59,14 +55,22 @@ public static class Figure2Comparison
     /// each, naming the method and the command that produces it.
     /// </summary>
     public static IReadOnlyList<string> Pending(IEnumerable<FigureRunResult> runs) =>
-        runs.Where(r => r.Settings.Evaluation == RunEvaluation.LowerBound)
-            .GroupBy(r => (r.Settings.Dataset, r.Settings.Latent))
-            .OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Latent)
+        Panels(runs)
             .SelectMany(g => new[] { RunMethod.Aevb, RunMethod.WakeSleep }
-                .Where(m => !g.Any(r => r.Settings.Method == m && r.Log.Count > 0))
+                .Where(m => Logged(g, m) is null)
                 .Select(m => $"Figure 2, {g.Key.Dataset} Nz = {g.Key.Latent}: no {MethodRegistry.Label(m)} run with a logged " +
                              $"evaluation yet, so no row (`aevb reproduce fig2 --dataset {g.Key.Dataset} --latent {g.Key.Latent}`)."))
             .ToList();
+
+    /// <summary>The lower-bound runs by panel (dataset, latent size), sorted by dataset then latent size.</summary>
+    private static IEnumerable<IGrouping<(string Dataset, int Latent), FigureRunResult>> Panels(IEnumerable<FigureRunResult> runs) =>
+        runs.Where(r => r.Settings.Evaluation == RunEvaluation.LowerBound)
+            .GroupBy(r => (r.Settings.Dataset, r.Settings.Latent))
+            .OrderBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Latent);
+
+    /// <summary>The panel's run of <paramref name="method"/> with at least one logged evaluation, or null.</summary>
+    private static FigureRunResult? Logged(IEnumerable<FigureRunResult> panel, string method) =>
+        panel.FirstOrDefault(r => r.Settings.Method == method && r.Log.Count > 0);
 
     /// <summary>A fixed-width text table: one line per latent size, the final bounds, the train − test gaps and AEVB's margin.</summary>
     public static string FormatTable(IReadOnlyList<Figure2Final> rows)
