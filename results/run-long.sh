@@ -34,6 +34,8 @@ lane1() {
 lane2() {
   aevb reproduce fig3 --ntrain 50000 --method mcem --out "$R" --no-charts
   aevb reproduce fig3 --ntrain 1000 --method mcem --out "$R" --no-charts
+  # AEVB at Nz = 10 and 20 before wake-sleep: Nz = 20 is where lane 3's IWAE run is compared with AEVB.
+  aevb reproduce fig2 --latent 10,20 --method aevb --samples 1e7 --out "$R" --no-charts
   aevb reproduce fig2 --latent 10,20 --samples 1e7 --out "$R" --no-charts
   aevb reproduce fig2 --latent 200 --samples 1e8 --out "$R" --no-charts
   aevb reproduce fig2 --dataset frey --latent 20 --samples 1e8 --out "$R" --no-charts
