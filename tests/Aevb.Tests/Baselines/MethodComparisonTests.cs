@@ -25,6 +25,29 @@ public class MethodComparisonTests
     }
 
     [Fact]
+    public void TheReadingCoversTheLaterHalfOfTheSharedAxis()
+    {
+        var aevb = Run("aevb", (1000, -150), (2000, -140), (3000, -136), (4000, -135));
+        var iwae = Run("iwae", (1000, -140), (2000, -141), (3000, -135), (4000, -134.5));
+        var reading = MethodComparison.Reading(aevb, iwae, "test_log_px", "test");
+
+        // 1000 (IWAE 10 ahead) is before half of 4000 and is left out; 2000 (−1), 3000 (+1), 4000 (+0.5) are read.
+        Assert.Contains("the 3 evaluations both logged from 2,000 to 4,000 samples", reading);
+        Assert.Contains("mean +0.17, from -1.00 to +1.00", reading);
+        Assert.Contains("the sign changes", reading);
+        Assert.Contains("IWAE run to 4,000 of 3,000", reading);
+    }
+
+    [Fact]
+    public void TheReadingSaysWhenOneMethodIsBelowAtEveryLateEvaluation()
+    {
+        var aevb = Run("aevb", (1000, -150), (2000, -140));
+        var iwae = Run("iwae", (1000, -151), (2000, -140.5));
+        Assert.Contains("IWAE is below AEVB at every one of them.", MethodComparison.Reading(aevb, iwae, "test_log_px", "t"));
+        Assert.Contains("has not run yet", MethodComparison.Reading(aevb, null, "test_log_px", "t"));
+    }
+
+    [Fact]
     public void AMethodNotRunYetIsSaidInTheTitle()
     {
         var table = MethodComparison.Table([Run("aevb", (1000, -150))], "aevb", "iwae", "test_log_px", "t");

@@ -44,6 +44,33 @@ public static class MethodComparison
             list.FirstOrDefault(r => r.Settings.Method == other), metric, title);
     }
 
+    /// <summary>
+    /// One sentence on the second half of the shared axis (every sample count both logged, from half the last one
+    /// on): <c>other − baseline</c> of <paramref name="metric"/>, its mean and range, and whether its sign holds at
+    /// every evaluation there. Early rows mostly say which method climbs faster; the later half is where an end point
+    /// shows, and a sign that flips says the gap is within the curves' own ups and downs.
+    /// </summary>
+    public static string Reading(FigureRunResult? baseline, FigureRunResult? other, string metric, string what)
+    {
+        if (baseline is null || other is null)
+            return $"{what}: {(baseline is null ? "the baseline" : "the other method")} has not run yet.";
+        var (a, b) = (Values(baseline, metric), Values(other, metric));
+        var shared = a.Keys.Intersect(b.Keys).Order().ToList();
+        var (la, lb) = (MethodRegistry.Label(baseline.Settings.Method), MethodRegistry.Label(other.Settings.Method));
+        if (shared.Count == 0) return $"{what}: {la} and {lb} have no evaluation at the same sample count yet.";
+        var late = shared.Where(s => s >= shared[^1] / 2).ToList();
+        var gaps = late.Select(s => b[s] - a[s]).ToList();
+        var sign = gaps.Min() > 0 ? $"{lb} is above {la} at every one of them."
+            : gaps.Max() < 0 ? $"{lb} is below {la} at every one of them."
+            : "the sign changes, so the gap is within the curves' own ups and downs there.";
+        return $"{what}, {lb} − {la} at the {late.Count} evaluations both logged from {late[0]:N0} to {late[^1]:N0} "
+            + $"samples ({Extent(baseline)}; {Extent(other)}): mean {F(gaps.Average(), signed: true)}, from "
+            + $"{F(gaps.Min(), signed: true)} to {F(gaps.Max(), signed: true)}; {sign}";
+    }
+
+    private static string Extent(FigureRunResult run)
+        => $"{MethodRegistry.Label(run.Settings.Method)} run to {run.Log.Samples.Last():N0} of {run.Settings.Samples:N0}";
+
     private static Dictionary<long, double> Values(FigureRunResult run, string metric)
         => run.Log.Samples.Zip(run.Log.Column(metric)).Where(p => double.IsFinite(p.Second))
             .ToDictionary(p => p.First, p => p.Second);
