@@ -107,7 +107,8 @@ public sealed record FigureProtocol
     /// <summary>Each setting with its command-line option, in declaration order (the order of the help): a property
     /// without its <see cref="ProtocolOptionAttribute"/> is a mistake found the first time any protocol is used, not
     /// a setting the command line silently lacks.</summary>
-    public static IReadOnlyList<(PropertyInfo Property, ProtocolOptionAttribute Option)> Options { get; } =
+    /// <remarks>A field, not a property, so that the protocol's properties are its settings alone.</remarks>
+    public static readonly IReadOnlyList<(PropertyInfo Property, ProtocolOptionAttribute Option)> Options =
         typeof(FigureProtocol).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.Name != nameof(MethodOptions))
             .OrderBy(p => p.MetadataToken)
