@@ -32,7 +32,12 @@ internal sealed record ProtocolSetting(PropertyInfo Property, Option Option, Fun
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         var (option, parse, format) = type switch
         {
-            _ when type == typeof(bool) => o.No is null || o.Yes is null ? Switch(o) : Choice(o, o.No, o.Yes),
+            _ when type == typeof(bool) => (o.No, o.Yes) switch
+            {
+                (null, null) => Switch(o),
+                ({ } no, { } yes) => Choice(o, no, yes),
+                _ => throw new InvalidOperationException($"{o.Name}: a choice of two words needs both No and Yes."),
+            },
             _ when type.IsEnum => Word(o, type),
             _ when type == typeof(float) => Number<float>(o),
             _ when type == typeof(int) => Number<int>(o),
@@ -83,6 +88,6 @@ internal sealed record ProtocolSetting(PropertyInfo Property, Option Option, Fun
     private static Parts Switch(ProtocolOptionAttribute o)
     {
         var option = new Option<bool>(o.Name) { Description = o.Description };
-        return (option, r => r.GetValue(option) ? true : null, v => (bool)v ? $" {o.Name}" : "");
+        return (option, r => r.GetValue(option) ? true : null, v => (bool)v ? $" {o.Name}" : null);
     }
 }
