@@ -7,73 +7,14 @@ namespace Aevb.Cli.Commands;
 
 /// <summary>
 /// <c>reproduce fig2|fig3</c> options that depart from the paper's protocol (for ablations); each left out keeps the
-/// paper's setting, or ours where the paper is silent (<see cref="FigurePlan"/>). Each setting is one entry of
-/// <see cref="Settings"/>: its option, how a value sets <see cref="FigureProtocol"/>, how it is written back.
+/// paper's setting, or ours where the paper is silent (<see cref="FigurePlan"/>). Each setting is one annotated
+/// property of <see cref="FigureProtocol"/> (<see cref="FigureProtocol.Options"/>); its option, check, reading and
+/// writing back are built from it (<see cref="ProtocolSetting.For"/>), so nothing here names a setting.
 /// </summary>
 internal sealed class ProtocolOptions
 {
     private static readonly ProtocolSetting[] Settings =
-    [
-        ProtocolSetting.Number<float>("--lr", "RATE",
-            "Force one Adagrad step size (default: chosen per run from 0.01,0.02,0.1 on the training set at the "
-            + "first evaluation point, Section 5).",
-            v => v > 0 && float.IsFinite(v), "a positive number",
-            (p, v) => p with { LearningRate = v }, p => p.LearningRate),
-        ProtocolSetting.Number<long>("--anneal", "TAU",
-            "Anneal the step size as rate·TAU/(TAU+t), t = samples seen (our reading of Appendix E's "
-            + "\"annealing schedule\"; default: off).",
-            v => v > 0, "a positive whole number of samples",
-            (p, v) => p with { AnnealSamples = v }, p => p.AnnealSamples),
-        ProtocolSetting.Number<float>("--init-std", "SIGMA",
-            "Standard deviation of the N(0, σ²) initialisation (default 0.01: we read Section 5's \"N(0, 0.01)\" "
-            + "as σ; 0.1 is the other reading, variance 0.01).",
-            v => v > 0 && float.IsFinite(v), "a positive number",
-            (p, v) => p with { InitStd = v }, p => p.InitStd),
-        ProtocolSetting.Number<int>("--marginal-points", "N",
-            "Figure 3: train and test points for the marginal likelihood (Appendix E: 1000).",
-            v => v > 0, "a positive integer", (p, v) => p with { MarginalPoints = v }, p => p.MarginalPoints),
-        ProtocolSetting.Number<int>("--hmc-samples", "L",
-            "Figure 3: posterior samples per point and stage of the Appendix D estimator (Appendix E: 50).",
-            v => v > 0, "a positive integer", (p, v) => p with { HmcSamples = v }, p => p.HmcSamples),
-        ProtocolSetting.Number<int>("--hmc-leapfrog", "K",
-            "Figure 3: leapfrog steps per HMC transition of the estimator (Appendix E: 4).",
-            v => v > 0, "a positive integer", (p, v) => p with { HmcLeapfrog = v }, p => p.HmcLeapfrog),
-        ProtocolSetting.Number<int>("--importance-samples", "K",
-            "Figure 3: importance samples per point for the cross-checks (ours; 0 skips them).",
-            null, "", (p, v) => p with { ImportanceSamples = v }, p => p.ImportanceSamples),
-        ProtocolSetting.Number<int>("--mcem-leapfrog", "K", "MCEM: leapfrog steps per E-step (Appendix E: 10).",
-            v => v > 0, "a positive integer", (p, v) => p with { McemLeapfrog = v }, p => p.McemLeapfrog),
-        ProtocolSetting.Number<int>("--mcem-updates", "K", "MCEM: weight updates per E-step (Appendix E: 5).",
-            v => v > 0, "a positive integer", (p, v) => p with { McemWeightUpdates = v }, p => p.McemWeightUpdates),
-        ProtocolSetting.Choice("--ws-dreams", "samples", "means",
-            "Wake-sleep: dream binary samples of the Bernoulli decoder (samples, default) or its grey-level means "
-            + "(means).",
-            (p, means) => p with { WakeSleepDreamMeans = means }, p => p.WakeSleepDreamMeans),
-        ProtocolSetting.Flag("--binarize",
-            "MNIST: binarize once, each pixel drawn from Bernoulli(intensity) with the run's seed (an ablation; "
-            + "default: the intensities are the targets, our choice).",
-            p => p with { BinarizeMnist = true }, p => p.BinarizeMnist == true),
-        ProtocolSetting.Choice("--mcem-chain-start", "persistent", "prior",
-            "MCEM: a point's chain starts where it stopped at its last visit (persistent, ours) or from a fresh "
-            + "prior draw (prior).",
-            (p, prior) => p with { McemChainStart = prior ? McemChainStart.Prior : McemChainStart.Persistent },
-            p => p.McemChainStart is { } start ? start == McemChainStart.Prior : null),
-        ProtocolSetting.Number<float>("--mcem-target-acceptance", "A",
-            "MCEM: the HMC acceptance rate the E-step's step size is tuned towards (Appendix E: 0.9).",
-            v => v is > 0 and < 1, "a number between 0 and 1",
-            (p, v) => p with { McemTargetAcceptance = v }, p => p.McemTargetAcceptance),
-        ProtocolSetting.Word<Models.GaussianMean>("--gaussian-mean",
-            "Frey Face: the Gaussian decoder's mean, sigmoid (Section 5, default) or linear (Appendix C.2's formula).",
-            (p, v) => p with { GaussianMean = v }, p => p.GaussianMean),
-        ProtocolSetting.Word<Models.GaussianVariance>("--gaussian-variance",
-            "Frey Face: the Gaussian decoder's variance layer outputs log σ² (logvar, Appendix C.2, default) or σ² "
-            + "through a softplus.",
-            (p, v) => p with { GaussianVariance = v }, p => p.GaussianVariance),
-        ProtocolSetting.Word<Data.FreySplit>("--frey-split",
-            "Frey Face: the 190 test frames are the last 10 of every 100 (blocks, ours), drawn at random with the "
-            + "seed (random), or the last 190 (tail).",
-            (p, v) => p with { FreySplit = v }, p => p.FreySplit),
-    ];
+        FigureProtocol.Options.Select(o => ProtocolSetting.For(o.Property, o.Option)).ToArray();
 
     /// <summary>Each registered method's own settings (e.g. IWAE's <c>--k</c>), one option per name.</summary>
     private readonly List<(MethodOption Option, Option<double?> Cli)> _methodOptions = MethodRegistry.All
@@ -103,11 +44,16 @@ internal sealed class ProtocolOptions
         foreach (var (_, option) in _methodOptions) command.Options.Add(option);
     }
 
-    public FigureProtocol Read(ParseResult r) => Settings.Aggregate(new FigureProtocol(), (p, s) => s.Read(r, p)) with
+    public FigureProtocol Read(ParseResult r)
     {
-        MethodOptions = _methodOptions.Where(o => r.GetValue(o.Cli) is not null)
-            .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
-    };
+        var protocol = new FigureProtocol
+        {
+            MethodOptions = _methodOptions.Where(o => r.GetValue(o.Cli) is not null)
+                .ToDictionary(o => o.Option.Name, o => r.GetValue(o.Cli)!.Value) is { Count: > 0 } given ? given : null,
+        };
+        foreach (var setting in Settings) setting.Read(r, protocol); // still ours alone: nothing else has seen it
+        return protocol;
+    }
 
     /// <summary>The options that reproduce <paramref name="p"/> on another command line (for <c>--list-runs</c>).</summary>
     public static string Arguments(FigureProtocol? p)
