@@ -59,19 +59,22 @@ public static class FigureReport
     {
         static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? "fig2" : "fig3";
         static bool Beside(RunSettings a, RunSettings b) => Figure(a) == Figure(b) && a.Dataset == b.Dataset
-            && a.Latent == b.Latent && a.Hidden == b.Hidden && a.TrainCount == b.TrainCount && a.BinarizeMnist == b.BinarizeMnist;
-        var others = runs.Where(r => !MethodRegistry.InPaper(Figure(r.Settings)).Any(m => m.Name == r.Settings.Method)).ToList();
+            && a.Latent == b.Latent && a.Hidden == b.Hidden && a.TrainCount == b.TrainCount
+            && a.BinarizeMnist == b.BinarizeMnist;
+        var others = runs
+            .Where(r => !MethodRegistry.InPaper(Figure(r.Settings)).Any(m => m.Name == r.Settings.Method)).ToList();
         if (others.Count == 0) return "";
         var text = new StringBuilder();
         text.AppendLine();
-        text.AppendLine("Beyond the paper: methods it does not draw, each against our AEVB run of the same family (generated; "
-            + "the later half of the axis both runs have logged):");
+        text.AppendLine("Beyond the paper: methods it does not draw, each against our AEVB run of the same family "
+            + "(generated; the later half of the axis both runs have logged):");
         text.AppendLine();
         foreach (var run in others)
         {
-            var aevb = runs.FirstOrDefault(r => r.Settings.Method == RunMethod.Aevb && Beside(r.Settings, run.Settings));
-            var family = $"Figure {Figure(run.Settings)[^1]} {DatasetRegistry.Find(run.Settings.Dataset)?.ShortLabel ?? run.Settings.Dataset} "
-                + $"N<sub>z</sub>={run.Settings.Latent}{(Figure(run.Settings) == "fig3" ? $" N={run.Settings.TrainCount}" : "")}";
+            var s = run.Settings;
+            var aevb = runs.FirstOrDefault(r => r.Settings.Method == RunMethod.Aevb && Beside(r.Settings, s));
+            var family = $"Figure {Figure(s)[^1]} {DatasetRegistry.Find(s.Dataset)?.ShortLabel ?? s.Dataset} "
+                + $"N<sub>z</sub>={s.Latent}{(Figure(s) == "fig3" ? $" N={s.TrainCount}" : "")}";
             var (train, test) = Columns(run.Settings);
             text.AppendLine($"- {MethodComparison.Reading(aevb, run, test, $"{family}, test")}");
             text.AppendLine($"- {MethodComparison.Reading(aevb, run, train, $"{family}, train")}");

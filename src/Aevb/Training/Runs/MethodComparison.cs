@@ -69,7 +69,8 @@ public static class MethodComparison
     }
 
     private static string Extent(FigureRunResult run)
-        => $"{MethodRegistry.Label(run.Settings.Method)} run to {run.Log.Samples.Last():N0} of {run.Settings.Samples:N0}";
+        => $"{MethodRegistry.Label(run.Settings.Method)} run to {run.Log.Samples.Last():N0} of "
+            + $"{run.Settings.Samples:N0}";
 
     private static Dictionary<long, double> Values(FigureRunResult run, string metric)
         => run.Log.Samples.Zip(run.Log.Column(metric)).Where(p => double.IsFinite(p.Second))
