@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using Aevb.Tensors;
 using Tensor = Aevb.Tensors.Tensor;
 
@@ -56,6 +57,33 @@ internal static class KernelBench
         {
             for (var i = 0; i < weights.Length; i++) TrafficOnly(weights[i].Value.Span, weights[i].Grad.Span, sums[i]);
         });
+        if (!System.Runtime.Intrinsics.X86.Avx.IsSupported) return;
+        Time("rsqrt + 1 Newton step", options, () =>
+        {
+            for (var i = 0; i < weights.Length; i++) RsqrtNewton(weights[i].Value.Span, weights[i].Grad.Span, sums[i]);
+        });
+    }
+
+    /// <summary>
+    /// Adagrad's update with √ and ÷ replaced by the hardware's approximate 1/√ and one Newton step: what that idea
+    /// could save at most (issue #18). Not the engine's: its last bits depend on the CPU vendor's rsqrt table.
+    /// </summary>
+    private static void RsqrtNewton(Span<float> value, ReadOnlySpan<float> grad, Span<float> sum)
+    {
+        var w = System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector256<float>>(value);
+        var g = System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector256<float>>(grad);
+        var s = System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector256<float>>(sum);
+        Vector256<float> lr = Vector256.Create(0.02f), wd = Vector256.Create(1e-6f), half = Vector256.Create(0.5f),
+            threeHalves = Vector256.Create(1.5f), floor = Vector256.Create(1e-4f);
+        for (var k = 0; k < w.Length; k++)
+        {
+            var gk = Vector256.FusedMultiplyAdd(wd, w[k], g[k]);
+            var sk = Vector256.FusedMultiplyAdd(gk, gk, s[k]) * half; // halved so the sums stay finite over many calls
+            s[k] = sk;
+            var r = System.Runtime.Intrinsics.X86.Avx.ReciprocalSqrt(Vector256.Max(sk, floor));
+            r *= Vector256.FusedMultiplyAdd(-(half * sk) * r, r, threeHalves);
+            w[k] = Vector256.FusedMultiplyAdd(-lr * gk, r, w[k]);
+        }
     }
 
     private static void TrafficOnly(Span<float> value, ReadOnlySpan<float> grad, Span<float> sum)

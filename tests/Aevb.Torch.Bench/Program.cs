@@ -2,7 +2,7 @@
 // (LibTorch 2.10, CPU) beside our engine, at 1 and 2 threads, on random data in [0, 1], interleaved round by round.
 //
 //   OMP_WAIT_POLICY=PASSIVE dotnet run -c Release --project tests/Aevb.Torch.Bench -- \
-//       [--model mnist|fig3|frey] [--latent N] [--threads 1,2] [--rounds 3] [--seconds 5]
+//       [--model mnist|fig3|frey] [--latent N] [--threads 1,2] [--rounds 3] [--seconds 5] [--warmup 1]
 //
 // Models: mnist 784-500-20 (Figure 2, Bernoulli), fig3 784-100-3 (Figure 3, Bernoulli), frey 560-200-10 (Figure 2
 // Frey Face, Gaussian); --latent changes the latent size. Rates are samples per wall-clock second and per CPU-second
@@ -26,6 +26,7 @@ string Arg(string name, string fallback)
 }
 var modelName = Arg("--model", "mnist");
 var seconds = double.Parse(Arg("--seconds", "5"), CultureInfo.InvariantCulture);
+var warmUpSeconds = double.Parse(Arg("--warmup", "1"), CultureInfo.InvariantCulture);
 var rounds = int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture);
 var threadCounts = Arg("--threads", "1,2").Split(',').Select(int.Parse).ToArray();
 var config = modelName switch
@@ -43,7 +44,7 @@ new Rng(1).FillUniform(data);
 
 Console.WriteLine($"model {modelName} {features}-{config.HiddenSize}-{config.LatentSize} {config.Decoder}; OMP_WAIT_POLICY=" +
     $"{Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"}; {Environment.ProcessorCount} cores; load average {LoadAverage()}; " +
-    $"{rounds} rounds of {seconds} s per engine and thread count");
+    $"{rounds} rounds of {seconds} s per engine and thread count, each after a warm-up of 20 steps and {warmUpSeconds} s");
 foreach (var threads in threadCounts)
 {
     var ours = new List<(double Wall, double Cpu)>();
@@ -104,7 +105,12 @@ Console.WriteLine($"load average after: {LoadAverage()}");
 
 (double Wall, double Cpu) Measure(Action step)
 {
-    for (var i = 0; i < 20; i++) step();   // warm up
+    // 20 steps and --warmup seconds (default 1; 0 was this harness's warm-up before issue #18's last session), so
+    // that the .NET tiered JIT has recompiled the hot managed code (ours all of it, TorchSharp its wrappers) before
+    // timing: its background compilations count as this process's CPU time, and a short step (fig3) reaches 20
+    // steps long before the JIT's tier-up.
+    var warmUp = Stopwatch.StartNew();
+    for (var i = 0; i < 20 || warmUp.Elapsed.TotalSeconds < warmUpSeconds; i++) step();
     var process = Process.GetCurrentProcess();
     var cpu0 = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();

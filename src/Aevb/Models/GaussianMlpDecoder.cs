@@ -16,8 +16,9 @@ public sealed class GaussianMlpDecoder : Decoder
 {
     private readonly Tanh _tanh = new();
     private readonly Sigmoid _sigmoid = new();
-    private Tensor? _h, _mean, _logVar, _diff, _invVar, _gradMean, _gradLogVar, _gradH, _gradA, _gradZ;
+    private Tensor? _h, _mean, _logVar, _diffRow, _squaresRow, _invVar, _gradMean, _gradLogVar, _gradH, _gradA, _gradZ;
     private Tensor? _varPre, _softplusLogVar;
+    private bool _invVarCurrent;
 
     public GaussianMlpDecoder(int latentSize, int hiddenSize, int outputSize)
     {
@@ -53,6 +54,7 @@ public sealed class GaussianMlpDecoder : Decoder
             _logVar = Tensor.Ensure(ref _softplusLogVar, _varPre.Rows, _varPre.Cols);
             SoftplusVariance.Forward(_varPre, _logVar);
         }
+        _invVarCurrent = false;
         return _mean;
     }
 
@@ -61,14 +63,15 @@ public sealed class GaussianMlpDecoder : Decoder
         var m = _mean ?? throw new InvalidOperationException("Forward has not run.");
         CheckData(x, m);
         if (result.Length < m.Rows) throw new ArgumentException($"Result has {result.Length} slots for {m.Rows} rows.", nameof(result));
-        var (diff, invVar) = Residuals(x);
-        // Reuse invVar's storage for (x − m)² / σ² row by row.
+        var invVar = InverseVariance();
+        // Row by row through two one-row buffers that stay in L1: x − m, then (x − m)/σ², dotted with x − m.
         var d = m.Cols;
+        var dr = Tensor.Ensure(ref _diffRow, 1, d).Span;
+        var sq = Tensor.Ensure(ref _squaresRow, 1, d).Span;
         for (var r = 0; r < m.Rows; r++)
         {
-            var dr = diff.Row(r);
-            var sq = invVar.Row(r);
-            TensorPrimitives.Multiply(sq, dr, sq);
+            TensorPrimitives.Subtract(x.Row(r), m.Row(r), dr);
+            TensorPrimitives.Multiply(invVar.Row(r), dr, sq);
             result[r] = -0.5f * (TensorPrimitives.Dot(sq, dr) + TensorPrimitives.Sum(_logVar!.Row(r))) - d * HalfLog2Pi;
         }
     }
@@ -97,15 +100,10 @@ public sealed class GaussianMlpDecoder : Decoder
     {
         var m = _mean ?? throw new InvalidOperationException("Backward called before Forward.");
         CheckData(x, m);
-        var (diff, invVar) = Residuals(x);
         // ∂/∂m = (x − m)/σ²;  ∂/∂log σ² = ½ [(x − m)²/σ² − 1].
         var gm = Tensor.Ensure(ref _gradMean, m.Rows, m.Cols);
         var glv = Tensor.Ensure(ref _gradLogVar, m.Rows, m.Cols);
-        TensorPrimitives.Multiply(diff.Data, invVar.Data, gm.Data);
-        TensorPrimitives.Multiply(gm.Data, diff.Data, glv.Data);
-        TensorPrimitives.Subtract(glv.Data, 1f, glv.Data);
-        TensorPrimitives.Multiply(glv.Data, 0.5f * scale, glv.Data);
-        TensorPrimitives.Multiply(gm.Data, scale, gm.Data);
+        GaussianKernels.OutputGrads(x.Data, m.Data, InverseVariance().Data, scale, gm.Data, glv.Data);
         if (!rowScales.IsEmpty)
         {
             ScaleRows(gm, rowScales);
@@ -123,15 +121,21 @@ public sealed class GaussianMlpDecoder : Decoder
         return Hidden.Backward(_tanh.Backward(gh));
     }
 
-    /// <summary><c>x − m</c> and <c>1/σ² = e^{−log σ²}</c> into reused buffers.</summary>
-    private (Tensor Diff, Tensor InvVar) Residuals(Tensor x)
+    /// <summary>
+    /// <c>1/σ² = e^{−log σ²}</c> of the last forward pass, computed once: the log-likelihood and the backward pass
+    /// of a training step both need it, and the exp is the dearest pass of the Gaussian output.
+    /// </summary>
+    private Tensor InverseVariance()
     {
-        var diff = Tensor.Ensure(ref _diff, x.Rows, x.Cols);
-        var invVar = Tensor.Ensure(ref _invVar, x.Rows, x.Cols);
-        TensorPrimitives.Subtract(x.Data, _mean!.Data, diff.Data);
-        TensorPrimitives.Negate(_logVar!.Data, invVar.Data);
-        TensorPrimitives.Exp(invVar.Data, invVar.Data);
-        return (diff, invVar);
+        var logVar = _logVar!;
+        var invVar = Tensor.Ensure(ref _invVar, logVar.Rows, logVar.Cols);
+        if (!_invVarCurrent)
+        {
+            TensorPrimitives.Negate(logVar.Data, invVar.Data);
+            TensorPrimitives.Exp(invVar.Data, invVar.Data);
+            _invVarCurrent = true;
+        }
+        return invVar;
     }
 
     protected override void FreezeLayers(bool frozen)
