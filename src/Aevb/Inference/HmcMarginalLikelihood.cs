@@ -5,7 +5,8 @@ namespace Aevb.Inference;
 /// <summary>
 /// The paper's marginal-likelihood estimator (Kingma &amp; Welling 2014, Appendix D), for low-dimensional z:
 /// <list type="number">
-/// <item>draw L samples from the posterior <c>p(z|x)</c> with HMC (gradient <c>∇z log p(z) + ∇z log p(x|z)</c>);</item>
+/// <item>draw L samples from the posterior <c>p(z|x)</c> with HMC
+/// (gradient <c>∇z log p(z) + ∇z log p(x|z)</c>);</item>
 /// <item>fit a density <c>q(z)</c> to them: here a mixture of Gaussians, one per chain at its sample mean, sharing
 /// the pooled within-chain covariance (one chain: the Gaussian with the samples' mean and covariance);</item>
 /// <item>draw L <em>new</em> posterior samples and use
@@ -16,7 +17,9 @@ namespace Aevb.Inference;
 /// estimator, well behaved only when q puts no mass where the posterior has little: q must sit inside the
 /// posterior). Why a per-chain mixture rather than one Gaussian: on a posterior with separated modes one Gaussian
 /// spreads its mass over the gap between them, where no posterior sample lands, and the estimate comes out nats too
-/// high (measured on a two-mode test posterior: +2 nats); a component per chain stays inside the mode its chain is in. (Drawing the step-3 samples from q instead would estimate <c>∫q²/p(x,z)</c>, not <c>1/p(x)</c>.) Computed in log space: <c>log p̂(x) = −log mean_l exp(log q(z_l) − log p(x, z_l))</c>.
+/// high (measured on a two-mode test posterior: +2 nats); a component per chain stays inside the mode its chain is
+/// in. (Drawing the step-3 samples from q instead would estimate <c>∫q²/p(x,z)</c>, not <c>1/p(x)</c>.) Computed in
+/// log space: <c>log p̂(x) = −log mean_l exp(log q(z_l) − log p(x, z_l))</c>.
 /// <para>
 /// Chains start by sampling-importance-resampling from <see cref="InitialCandidates"/> prior draws (see there):
 /// HMC does not cross between the modes of a sharp posterior, and chains spread over modes by basin rather than
@@ -32,7 +35,7 @@ namespace Aevb.Inference;
 /// state every <see cref="Thin"/> transitions.
 /// </para>
 /// </summary>
-public sealed class HmcMarginalLikelihood
+public sealed partial class HmcMarginalLikelihood
 {
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
 
@@ -62,9 +65,11 @@ public sealed class HmcMarginalLikelihood
 
     /// <summary>
     /// Estimates <c>log p(x_i)</c> for every row of <paramref name="x"/>. <paramref name="initial"/> (<c>[n, d]</c>,
-    /// e.g. the encoder's means) starts every chain of datapoint i at row i; otherwise chains start at <c>N(0, I)</c> draws.
+    /// e.g. the encoder's means) starts every chain of datapoint i at row i; otherwise chains start at
+    /// <c>N(0, I)</c> draws.
     /// </summary>
-    public MarginalLikelihoodEstimate Estimate(Tensor x, Rng rng, Tensor? initial = null) => EstimateWithCheck(x, rng, initial).AppendixD;
+    public MarginalLikelihoodEstimate Estimate(Tensor x, Rng rng, Tensor? initial = null) =>
+        EstimateWithCheck(x, rng, initial).AppendixD;
 
     /// <summary>
     /// Draws from the fitted q per datapoint for <see cref="EstimateWithCheck"/>'s cross-check (0: no check).
@@ -78,15 +83,22 @@ public sealed class HmcMarginalLikelihood
     /// high when the posterior has mass q misses (e.g. a mode its fit chains never visited), the forward one too
     /// low. Together they bracket <c>log p(x)</c> in practice; a wide gap says the estimate is not to be trusted.
     /// </summary>
-    public (MarginalLikelihoodEstimate AppendixD, MarginalLikelihoodEstimate? FittedProposal) EstimateWithCheck(Tensor x, Rng rng, Tensor? initial = null)
+    public (MarginalLikelihoodEstimate AppendixD, MarginalLikelihoodEstimate? FittedProposal) EstimateWithCheck(
+        Tensor x, Rng rng, Tensor? initial = null)
     {
         if (x.Cols != Model.InputDim)
-            throw new ArgumentException($"Datapoints have {x.Cols} features; the model expects {Model.InputDim}.", nameof(x));
+            throw new ArgumentException(
+                $"Datapoints have {x.Cols} features; the model expects {Model.InputDim}.", nameof(x));
         int d = Model.LatentDim, c = ChainsPerPoint;
         if (initial is not null && !initial.HasShape(x.Rows, d))
-            throw new ArgumentException($"Initial states must be [{x.Rows}, {d}], got [{initial.Rows}, {initial.Cols}].", nameof(initial));
-        if (Samples < d + 2) throw new ArgumentException($"Fitting a {d}-dimensional Gaussian needs more than {d + 1} samples; Samples is {Samples}.");
-        if (c < 2) throw new ArgumentException($"ChainsPerPoint must be at least 2 (one set fits q, another scores it); got {c}.");
+            throw new ArgumentException(
+                $"Initial states must be [{x.Rows}, {d}], got [{initial.Rows}, {initial.Cols}].", nameof(initial));
+        if (Samples < d + 2)
+            throw new ArgumentException(
+                $"Fitting a {d}-dimensional Gaussian needs more than {d + 1} samples; Samples is {Samples}.");
+        if (c < 2)
+            throw new ArgumentException(
+                $"ChainsPerPoint must be at least 2 (one set fits q, another scores it); got {c}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Thin);
         // The model is fixed throughout: a decoder keeps its weights packed for all the passes (same bits).
         using var frozen = Model is DecoderLatentModel m ? m.Decoder.FreezeWeights() : default;
@@ -109,7 +121,9 @@ public sealed class HmcMarginalLikelihood
                     (forward[first + p], forwardError[first + p]) = ImportanceWithFit(x.Row(first + p), fits[p], rng);
         }
         var appendixD = new MarginalLikelihoodEstimate(estimate, error, "hmc", Samples, acceptSum / acceptCount);
-        var check = FittedProposalSamples > 0 ? new MarginalLikelihoodEstimate(forward, forwardError, "hmc-fit-importance", FittedProposalSamples) : null;
+        var check = FittedProposalSamples > 0
+            ? new MarginalLikelihoodEstimate(forward, forwardError, "hmc-fit-importance", FittedProposalSamples)
+            : null;
         return (appendixD, check);
     }
 
@@ -125,7 +139,9 @@ public sealed class HmcMarginalLikelihood
     private float[]? _candidateLogJoint, _fitLogJoint;
     private double[]? _candidateLogW, _candidateCumulative, _fitLogQ;
 
-    /// <summary>A reused array of exactly <paramref name="length"/> elements (contents left from the last use).</summary>
+    /// <summary>
+    /// A reused array of exactly <paramref name="length"/> elements (contents left from the last use).
+    /// </summary>
     private static T[] Buffer<T>(ref T[]? buffer, int length)
     {
         if (buffer is null || buffer.Length != length) buffer = new T[length];
@@ -180,7 +196,9 @@ public sealed class HmcMarginalLikelihood
         Model.LogJoint(xs, z, logJoint, null);
     }
 
-    /// <summary><c>log mean_k p(x, z_k)/q(z_k)</c> with <c>z_k</c> drawn from the fitted Gaussian q, in chunks of rows.</summary>
+    /// <summary>
+    /// <c>log mean_k p(x, z_k)/q(z_k)</c> with <c>z_k</c> drawn from the fitted Gaussian q, in chunks of rows.
+    /// </summary>
     private (double Estimate, double Error) ImportanceWithFit(ReadOnlySpan<float> x, GaussianFit fit, Rng rng)
     {
         int d = Model.LatentDim, k = FittedProposalSamples, rows = Math.Min(k, MaxRows);
@@ -199,9 +217,32 @@ public sealed class HmcMarginalLikelihood
         return (acc.Value, acc.StandardError);
     }
 
-    private (double AcceptSum, long Count, GaussianFit[] Fits) EstimateGroup(Tensor x, int first, int points, Tensor? initial, Rng rng, double[] estimate, double[] error)
+    private (double AcceptSum, long Count, GaussianFit[] Fits) EstimateGroup(
+        Tensor x, int first, int points, Tensor? initial, Rng rng, double[] estimate, double[] error)
     {
-        int d = Model.LatentDim, c = ChainsPerPoint, rows = points * c, l = Samples;
+        var (xRep, z0) = StartingStates(x, first, points, initial, rng);
+        var hmc = WarmedUpSampler(xRep, z0, rng);
+        var draws = DrawPosteriorSamples(hmc, points, rng);
+
+        // Stage 2: a Gaussian fitted to each point's samples. Stage 3: log q(z) − log p(x, z) on the fresh ones.
+        var scoring = new ScoringBuffers(Model.LatentDim, Samples, draws.ScoreChains);
+        var fits = new GaussianFit[points];
+        for (var p = 0; p < points; p++)
+        {
+            fits[p] = GaussianFit.From(draws.Fit, p, Samples, Model.LatentDim, draws.FitChains);
+            (estimate[first + p], error[first + p]) = ScorePoint(fits[p], draws, p, scoring);
+        }
+        var rows = points * ChainsPerPoint;
+        return (draws.AcceptSum * rows, draws.AcceptCount * rows, fits);
+    }
+
+    /// <summary>
+    /// Every datapoint of the group repeated once per chain, and the chains' starting states: the given initial
+    /// states, or <c>N(0, I)</c> draws replaced (when <see cref="InitialCandidates"/> &gt; 0) by resampled prior draws.
+    /// </summary>
+    private (Tensor XRep, Tensor Z0) StartingStates(Tensor x, int first, int points, Tensor? initial, Rng rng)
+    {
+        int d = Model.LatentDim, c = ChainsPerPoint, rows = points * c;
         var xRep = new Tensor(rows, x.Cols);
         var z0 = new Tensor(rows, d);
         for (var p = 0; p < points; p++)
@@ -214,7 +255,15 @@ public sealed class HmcMarginalLikelihood
             }
         if (initial is null && InitialCandidates > 0)
             for (var p = 0; p < points; p++) ResampleStarts(x.Row(first + p), z0, p * c, c, rng);
+        return (xRep, z0);
+    }
 
+    /// <summary>
+    /// An HMC batch past its warm-up, its step sizes then frozen: only a chain with fixed step sizes leaves the
+    /// posterior invariant, so no sample is kept while they still adapt.
+    /// </summary>
+    private Hmc WarmedUpSampler(Tensor xRep, Tensor z0, Rng rng)
+    {
         var hmc = new Hmc(new LatentPosterior(Model, xRep), LeapfrogSteps, InitialStepSize)
         {
             TargetAcceptance = TargetAcceptance,
@@ -224,7 +273,20 @@ public sealed class HmcMarginalLikelihood
         hmc.FindReasonableStepSize(rng);
         for (var t = 0; t < WarmupSteps; t++) hmc.Step(rng);
         hmc.Adaptation = StepSizeAdaptation.None;
+        return hmc;
+    }
 
+    /// <summary>
+    /// The kept samples of one group: <c>Fit[p, s, :]</c> for fitting q, <c>Score[p, s, :]</c> with their
+    /// <c>log p(x, z)</c> in <c>ScoreLogJoint[p, s]</c> for scoring it; sample s came from chain s % chains of its set.
+    /// </summary>
+    private sealed record PosteriorDraws(
+        double[,,] Fit, double[,,] Score, double[,] ScoreLogJoint, int FitChains, int ScoreChains,
+        double AcceptSum, long AcceptCount);
+
+    private PosteriorDraws DrawPosteriorSamples(Hmc hmc, int points, Rng rng)
+    {
+        int d = Model.LatentDim, c = ChainsPerPoint, l = Samples;
         // Stages 1 and 3 run side by side on disjoint chains: the first half of each datapoint's chains gives
         // the L samples q is fitted to, the second half the L fresh samples it is scored on. Taking both from the
         // same chains one after the other lets autocorrelation make q fit the very points it scores, which
@@ -257,179 +319,71 @@ public sealed class HmcMarginalLikelihood
             fitTaken += fitChains;
             scoreTaken += scoreChains;
         }
+        return new PosteriorDraws(fitSamples, scoreSamples, scoreLogJoint, fitChains, scoreChains, acceptSum,
+            acceptCount);
+    }
 
-        // Stage 2: a Gaussian fitted to each point's samples. Stage 3: log q(z) − log p(x, z) on the fresh ones.
-        var work = new double[d];
-        var z = new float[d];
-        var ratio = new double[l];
-        var chainSum = new double[scoreChains];
-        var chainCount = new int[scoreChains];
-        var fits = new GaussianFit[points];
-        for (var p = 0; p < points; p++)
-        {
-            var fit = fits[p] = GaussianFit.From(fitSamples, p, l, d, fitChains);
-            var max = double.NegativeInfinity;
-            for (var s = 0; s < l; s++)
-            {
-                for (var j = 0; j < d; j++) z[j] = (float)scoreSamples[p, s, j];
-                ratio[s] = fit.LogDensity(z, work) - scoreLogJoint[p, s];
-                if (ratio[s] > max) max = ratio[s];
-            }
-            // The average of q/p(x, z) estimates 1/p(x). Its error comes from chain means (sample s is from score
-            // chain s % scoreChains): samples within a chain are correlated, and which mode each chain sits in is
-            // itself random, so iid samples would understate it.
-            Array.Clear(chainSum);
-            Array.Clear(chainCount);
-            double total = 0;
-            for (var s = 0; s < l; s++)
-            {
-                var w = Math.Exp(ratio[s] - max);
-                total += w;
-                chainSum[s % scoreChains] += w;
-                chainCount[s % scoreChains]++;
-            }
-            var mean = total / l;
-            estimate[first + p] = double.IsFinite(max) ? -(max + Math.Log(mean)) : double.NaN;
-            double spread = 0;
-            for (var k = 0; k < scoreChains; k++)
-            {
-                var diff = chainSum[k] / chainCount[k] - mean;
-                spread += diff * diff;
-            }
-            if (scoreChains > 1)
-            {
-                error[first + p] = Math.Sqrt(spread / (scoreChains - 1) / scoreChains) / mean;
-            }
-            else
-            {
-                // One scoring chain: only the (optimistic) error of independent samples is available.
-                double squares = 0;
-                for (var s = 0; s < l; s++) squares += Math.Exp(2 * (ratio[s] - max));
-                error[first + p] = Math.Sqrt(Math.Max(0, squares / l - mean * mean) / l) / mean;
-            }
-        }
-        return (acceptSum * rows, acceptCount * rows, fits);
+    /// <summary>Work arrays for <see cref="ScorePoint"/>, reused across the datapoints of a group.</summary>
+    private sealed class ScoringBuffers(int d, int l, int scoreChains)
+    {
+        public readonly double[] Work = new double[d];
+        public readonly float[] Z = new float[d];
+        public readonly double[] Ratio = new double[l];
+        public readonly double[] ChainSum = new double[scoreChains];
+        public readonly int[] ChainCount = new int[scoreChains];
     }
 
     /// <summary>
-    /// The fitted density q: an equal-weight mixture with one component per fit chain, at that chain's sample mean,
-    /// all with the pooled within-chain covariance (with one chain, the plain moment-matched Gaussian). Mean and
-    /// covariance in float64, the covariance kept as its Cholesky factor.
+    /// Stage 3 for datapoint p: <c>log p̂(x) = −log mean_s q(z_s)/p(x, z_s)</c> and its standard error.
     /// </summary>
-    private sealed class GaussianFit
+    private (double Estimate, double Error) ScorePoint(GaussianFit fit, PosteriorDraws draws, int p, ScoringBuffers b)
     {
-        private readonly double[][] _means;
-        private readonly double[,] _chol;
-        private readonly double _logNorm;
-
-        private GaussianFit(double[][] means, double[,] chol, double logDet)
+        int d = Model.LatentDim, l = Samples, scoreChains = draws.ScoreChains;
+        var ratio = b.Ratio;
+        var max = double.NegativeInfinity;
+        for (var s = 0; s < l; s++)
         {
-            _means = means;
-            _chol = chol;
-            _logNorm = -0.5 * (means[0].Length * Log2Pi + logDet) - Math.Log(means.Length);
+            for (var j = 0; j < d; j++) b.Z[j] = (float)draws.Score[p, s, j];
+            ratio[s] = fit.LogDensity(b.Z, b.Work) - draws.ScoreLogJoint[p, s];
+            if (ratio[s] > max) max = ratio[s];
         }
-
-        /// <summary>Fits to samples <c>[p, s, :]</c>, s &lt; l, where sample s came from chain <c>s % chains</c>.</summary>
-        public static GaussianFit From(double[,,] samples, int p, int l, int d, int chains)
+        // The average of q/p(x, z) estimates 1/p(x). Its error comes from chain means (sample s is from score
+        // chain s % scoreChains): samples within a chain are correlated, and which mode each chain sits in is
+        // itself random, so iid samples would understate it.
+        Array.Clear(b.ChainSum);
+        Array.Clear(b.ChainCount);
+        double total = 0;
+        for (var s = 0; s < l; s++)
         {
-            var means = new double[chains][];
-            var counts = new int[chains];
-            for (var k = 0; k < chains; k++) means[k] = new double[d];
-            for (var s = 0; s < l; s++)
-            {
-                counts[s % chains]++;
-                for (var j = 0; j < d; j++) means[s % chains][j] += samples[p, s, j];
-            }
-            for (var k = 0; k < chains; k++)
-                for (var j = 0; j < d; j++) means[k][j] /= counts[k];
-            var cov = new double[d, d];
-            for (var s = 0; s < l; s++)
-            {
-                var m = means[s % chains];
-                for (var a = 0; a < d; a++)
-                    for (var b = 0; b <= a; b++)
-                        cov[a, b] += (samples[p, s, a] - m[a]) * (samples[p, s, b] - m[b]);
-            }
-            for (var a = 0; a < d; a++)
-                for (var b = 0; b <= a; b++)
-                    cov[b, a] = cov[a, b] /= l - chains;
-            // A stuck chain gives a singular covariance; add the smallest jitter that makes it factorise.
-            var trace = 0.0;
-            for (var a = 0; a < d; a++) trace += cov[a, a];
-            var jitter = 0.0;
-            for (var attempt = 0; attempt < 12; attempt++)
-            {
-                if (TryCholesky(cov, jitter, out var chol, out var logDet)) return new GaussianFit(means, chol, logDet);
-                jitter = jitter == 0 ? Math.Max(1e-10, 1e-8 * trace / d) : jitter * 10;
-            }
-            throw new InvalidOperationException("The HMC samples' covariance is not positive definite even with jitter; the chains did not move (check the model for NaN).");
+            var w = Math.Exp(ratio[s] - max);
+            total += w;
+            b.ChainSum[s % scoreChains] += w;
+            b.ChainCount[s % scoreChains]++;
         }
+        var mean = total / l;
+        var estimate = double.IsFinite(max) ? -(max + Math.Log(mean)) : double.NaN;
+        return (estimate, ScoreError(ratio, max, mean, b));
+    }
 
-        /// <summary>Draws z from q (a uniformly chosen component, then <c>μ_k + L ε</c>) and returns <c>log q(z)</c>.</summary>
-        public double Sample(Span<float> z, Rng rng, double[] work)
+    /// <summary>
+    /// The standard error of <see cref="ScorePoint"/>'s estimate, from the spread of its chains' means.
+    /// </summary>
+    private double ScoreError(double[] ratio, double max, double mean, ScoringBuffers b)
+    {
+        int l = Samples, scoreChains = b.ChainSum.Length;
+        if (scoreChains > 1)
         {
-            var d = _chol.GetLength(0);
-            var mean = _means[rng.NextInt(_means.Length)];
-            Span<double> eps = stackalloc double[d];
-            for (var a = 0; a < d; a++) eps[a] = rng.NextGaussian();
-            for (var a = 0; a < d; a++)
+            double spread = 0;
+            for (var k = 0; k < scoreChains; k++)
             {
-                var v = mean[a];
-                for (var b = 0; b <= a; b++) v += _chol[a, b] * eps[b];
-                z[a] = (float)v;
+                var diff = b.ChainSum[k] / b.ChainCount[k] - mean;
+                spread += diff * diff;
             }
-            return LogDensity(z, work);
+            return Math.Sqrt(spread / (scoreChains - 1) / scoreChains) / mean;
         }
-
-        /// <summary><c>log q(z) = log (1/K) Σ_k N(z; μ_k, Σ)</c>, by forward substitution and log-sum-exp.</summary>
-        public double LogDensity(ReadOnlySpan<float> z, double[] work)
-        {
-            var d = _chol.GetLength(0);
-            double max = double.NegativeInfinity, sum = 0;
-            foreach (var mean in _means)
-            {
-                // Solve L y = z − μ_k; the component's log density is logNorm − ½|y|².
-                double quad = 0;
-                for (var a = 0; a < d; a++)
-                {
-                    var v = z[a] - mean[a];
-                    for (var b = 0; b < a; b++) v -= _chol[a, b] * work[b];
-                    work[a] = v / _chol[a, a];
-                    quad += work[a] * work[a];
-                }
-                var term = -0.5 * quad;
-                if (term > max)
-                {
-                    sum = sum * Math.Exp(max - term) + 1;
-                    max = term;
-                }
-                else
-                {
-                    sum += Math.Exp(term - max);
-                }
-            }
-            return _logNorm + max + Math.Log(sum);
-        }
-
-        private static bool TryCholesky(double[,] a, double jitter, out double[,] l, out double logDet)
-        {
-            var d = a.GetLength(0);
-            l = new double[d, d];
-            logDet = 0;
-            for (var i = 0; i < d; i++)
-                for (var j = 0; j <= i; j++)
-                {
-                    var s = a[i, j] + (i == j ? jitter : 0);
-                    for (var k = 0; k < j; k++) s -= l[i, k] * l[j, k];
-                    if (i == j)
-                    {
-                        if (!(s > 0)) return false;
-                        l[i, i] = Math.Sqrt(s);
-                        logDet += 2 * Math.Log(l[i, i]);
-                    }
-                    else l[i, j] = s / l[j, j];
-                }
-            return true;
-        }
+        // One scoring chain: only the (optimistic) error of independent samples is available.
+        double squares = 0;
+        for (var s = 0; s < l; s++) squares += Math.Exp(2 * (ratio[s] - max));
+        return Math.Sqrt(Math.Max(0, squares / l - mean * mean) / l) / mean;
     }
 }
