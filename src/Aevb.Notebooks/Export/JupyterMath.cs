@@ -40,7 +40,9 @@ internal static partial class JupyterMath
 
     private sealed record Formula(Kind Kind, string Tex, string Source);
 
-    /// <summary>Renders <paramref name="markdown"/> with <paramref name="pipeline"/>, the math typeset by KaTeX later.</summary>
+    /// <summary>
+    /// Renders <paramref name="markdown"/> with <paramref name="pipeline"/>, the math typeset by KaTeX later.
+    /// </summary>
     public static string ToHtml(string markdown, MarkdownPipeline pipeline)
     {
         markdown = markdown.Replace("\r\n", "\n").Replace('\r', '\n');
@@ -51,96 +53,138 @@ internal static partial class JupyterMath
 
     private static (string Text, List<Formula> Formulas) Extract(string text)
     {
-        var formulas = new List<Formula>();
-        if (text.IndexOf('$') < 0 && !text.Contains("\\begin{", StringComparison.Ordinal) && !text.Contains("\\\\(", StringComparison.Ordinal) && !text.Contains("\\\\[", StringComparison.Ordinal))
-            return (text, formulas);
+        if (text.IndexOf('$') < 0 && !text.Contains("\\begin{", StringComparison.Ordinal)
+            && !text.Contains("\\\\(", StringComparison.Ordinal) && !text.Contains("\\\\[", StringComparison.Ordinal))
+            return (text, []);
 
         var code = CodeRanges(text);
-        var output = new StringBuilder(text.Length);
-        var copied = 0;                       // text[..copied] is in output
-        int start = -1, braces = 0;           // the open formula's first delimiter, or -1
-        string? end = null;                   // the delimiter that closes it
+        var scanner = new Scanner(text);
         var nextCode = 0;
-
-        void Cancel() { start = -1; end = null; braces = 0; }
-
-        void Emit(int from, int to, Kind kind, string tex)
-        {
-            output.Append(text, copied, from - copied).Append(Open).Append(formulas.Count).Append(Close);
-            formulas.Add(new Formula(kind, tex, text[from..to]));
-            copied = to;
-            Cancel();
-        }
-
         for (var i = 0; i < text.Length;)
         {
             while (nextCode < code.Count && code[nextCode].End <= i) nextCode++;
             if (nextCode < code.Count && code[nextCode].Start <= i)
             {
-                Cancel();                     // code wins: math does not reach into or across it
+                scanner.Cancel();             // code wins: math does not reach into or across it
                 i = code[nextCode].End;
                 continue;
             }
-
-            var c = text[i];
-            var token = c switch
-            {
-                '$' => i + 1 < text.Length && text[i + 1] == '$' ? "$$" : "$",
-                '\\' => Backslash(text, i),
-                '{' or '}' => c.ToString(),
-                '\n' => BlankLine(text, i) ? "\n\n" : null,
-                _ => null,
-            };
+            var token = Token(text, i);
             if (token is null) { i++; continue; }
-            var after = i + token.Length;
-
-            if (start < 0)
-            {
-                if (token == "$$" || token == "\\\\[" || token == "\\\\(") { start = i; end = token == "$$" ? "$$" : token[..2] + (token[2] == '[' ? "]" : ")"); }
-                else if (token == "$" && after < text.Length && !char.IsWhiteSpace(text[after])) { start = i; end = "$"; }
-                else if (token.StartsWith("\\begin{", StringComparison.Ordinal)) { start = i; end = "\\end" + token[6..]; }
-            }
-            else if (token == "\n\n")
-            {
-                Cancel();
-            }
-            else if (token == end)
-            {
-                if (braces > 0) { i = after; continue; }
-                if (end == "$")
-                {
-                    var closes = !char.IsWhiteSpace(text[i - 1]) && i - 1 > start && (after >= text.Length || !char.IsAsciiDigit(text[after]));
-                    if (closes) Emit(start, after, Kind.Inline, text[(start + 1)..i]);
-                    else if (after < text.Length && !char.IsWhiteSpace(text[after])) { start = i; braces = 0; }   // "$5 and $x$": this one opens
-                    else Cancel();
-                }
-                else if (end == "$$")
-                {
-                    var tex = text[(start + 2)..i];
-                    if (string.IsNullOrWhiteSpace(tex)) Cancel();
-                    else Emit(start, after, Kind.Display, tex);
-                }
-                else if (end.StartsWith("\\end", StringComparison.Ordinal)) Emit(start, after, Kind.Display, text[start..after]);
-                else Emit(start, after, end[2] == ')' ? Kind.Inline : Kind.Display, text[(start + 3)..i]);
-            }
-            else if (token == "{") braces++;
-            else if (token == "}" && braces > 0) braces--;
-            i = after;
+            i = scanner.Read(token, i);
         }
-        output.Append(text, copied, text.Length - copied);
-        return (output.ToString(), formulas);
+        return scanner.Finish();
     }
 
-    /// <summary>The token a backslash starts: <c>\\(</c> and friends, <c>\begin{…}</c>, <c>\end{…}</c>, or the escape pair it skips (<c>\$</c>, <c>\{</c>, <c>\\</c>…).</summary>
+    /// <summary>The token at <paramref name="i"/> that can open, close or nest math; null for any other text.</summary>
+    private static string? Token(string text, int i) => text[i] switch
+    {
+        '$' => i + 1 < text.Length && text[i + 1] == '$' ? "$$" : "$",
+        '\\' => Backslash(text, i),
+        '{' or '}' => text[i].ToString(),
+        '\n' => BlankLine(text, i) ? "\n\n" : null,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The state of <see cref="Extract"/>'s one pass: the formula open so far (if any) and the text copied out, each
+    /// formula replaced by a placeholder.
+    /// </summary>
+    private sealed class Scanner(string text)
+    {
+        private readonly StringBuilder _output = new(text.Length);
+        private readonly List<Formula> _formulas = [];
+        private int _copied;                  // text[.._copied] is in _output
+        private int _start = -1, _braces;     // the open formula's first delimiter, or -1
+        private string? _end;                 // the delimiter that closes it
+
+        public void Cancel() { _start = -1; _end = null; _braces = 0; }
+
+        /// <summary>Reads <paramref name="token"/> at <paramref name="i"/>; returns where to read on.</summary>
+        public int Read(string token, int i)
+        {
+            var after = i + token.Length;
+            if (_start < 0) OpenAt(token, i, after);
+            else if (token == "\n\n") Cancel();
+            else if (token == _end)
+            {
+                if (_braces > 0) return after;
+                CloseAt(i, after);
+            }
+            else if (token == "{") _braces++;
+            else if (token == "}" && _braces > 0) _braces--;
+            return after;
+        }
+
+        public (string Text, List<Formula> Formulas) Finish()
+        {
+            _output.Append(text, _copied, text.Length - _copied);
+            return (_output.ToString(), _formulas);
+        }
+
+        private void OpenAt(string token, int i, int after)
+        {
+            if (token == "$$" || token == "\\\\[" || token == "\\\\(")
+            {
+                _start = i;
+                _end = token == "$$" ? "$$" : token[..2] + (token[2] == '[' ? "]" : ")");
+            }
+            else if (token == "$" && after < text.Length && !char.IsWhiteSpace(text[after])) { _start = i; _end = "$"; }
+            else if (token.StartsWith("\\begin{", StringComparison.Ordinal))
+            {
+                _start = i;
+                _end = "\\end" + token[6..];
+            }
+        }
+
+        /// <summary>The closing delimiter at <paramref name="i"/>, outside braces.</summary>
+        private void CloseAt(int i, int after)
+        {
+            if (_end == "$")
+            {
+                var closes = !char.IsWhiteSpace(text[i - 1]) && i - 1 > _start
+                    && (after >= text.Length || !char.IsAsciiDigit(text[after]));
+                if (closes) Emit(_start, after, Kind.Inline, text[(_start + 1)..i]);
+                // "$5 and $x$": this one opens.
+                else if (after < text.Length && !char.IsWhiteSpace(text[after])) { _start = i; _braces = 0; }
+                else Cancel();
+            }
+            else if (_end == "$$")
+            {
+                var tex = text[(_start + 2)..i];
+                if (string.IsNullOrWhiteSpace(tex)) Cancel();
+                else Emit(_start, after, Kind.Display, tex);
+            }
+            else if (_end!.StartsWith("\\end", StringComparison.Ordinal))
+                Emit(_start, after, Kind.Display, text[_start..after]);
+            else Emit(_start, after, _end[2] == ')' ? Kind.Inline : Kind.Display, text[(_start + 3)..i]);
+        }
+
+        private void Emit(int from, int to, Kind kind, string tex)
+        {
+            _output.Append(text, _copied, from - _copied).Append(Open).Append(_formulas.Count).Append(Close);
+            _formulas.Add(new Formula(kind, tex, text[from..to]));
+            _copied = to;
+            Cancel();
+        }
+    }
+
+    /// <summary>
+    /// The token a backslash starts: <c>\\(</c> and friends, <c>\begin{…}</c>, <c>\end{…}</c>, or the escape pair it
+    /// skips (<c>\$</c>, <c>\{</c>, <c>\\</c>…).
+    /// </summary>
     private static string Backslash(string text, int i)
     {
-        if (i + 2 < text.Length && text[i + 1] == '\\' && text[i + 2] is '(' or ')' or '[' or ']') return text.Substring(i, 3);
+        if (i + 2 < text.Length && text[i + 1] == '\\' && text[i + 2] is '(' or ')' or '[' or ']')
+            return text.Substring(i, 3);
         var env = Environment().Match(text, i);
         if (env.Success) return env.Value;
         return i + 1 < text.Length ? text.Substring(i, 2) : "\\";
     }
 
-    /// <summary>Whether the line break at <paramref name="i"/> is followed by a blank line (a paragraph break).</summary>
+    /// <summary>
+    /// Whether the line break at <paramref name="i"/> is followed by a blank line (a paragraph break).
+    /// </summary>
     private static bool BlankLine(string text, int i)
     {
         for (var j = i + 1; j < text.Length && char.IsWhiteSpace(text[j]); j++)
@@ -167,7 +211,8 @@ internal static partial class JupyterMath
         var merged = new List<(int Start, int End)>();
         foreach (var r in ranges)
         {
-            if (merged.Count > 0 && r.Start <= merged[^1].End) merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, r.End));
+            if (merged.Count > 0 && r.Start <= merged[^1].End)
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, r.End));
             else merged.Add(r);
         }
         return merged;
@@ -188,7 +233,8 @@ internal static partial class JupyterMath
             if (m.Groups["tag"].Success)
             {
                 var tag = m.Value;
-                if (TagName(tag) is "code" or "pre") codeDepth += tag.StartsWith("</", StringComparison.Ordinal) ? -1 : 1;
+                if (TagName(tag) is "code" or "pre")
+                    codeDepth += tag.StartsWith("</", StringComparison.Ordinal) ? -1 : 1;
                 return PlaceholderIn().Replace(tag, p => Html.Escape(formulas[Index(p)].Source));
             }
             var f = formulas[Index(m)];
@@ -199,7 +245,8 @@ internal static partial class JupyterMath
         });
     }
 
-    private static int Index(Match m) => int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
+    private static int Index(Match m) =>
+        int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static string TagName(string tag) => TagNamePattern().Match(tag).Groups[1].Value.ToLowerInvariant();
 
