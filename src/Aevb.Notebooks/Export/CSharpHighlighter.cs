@@ -33,8 +33,7 @@ public static class CSharpHighlighter
             var c = code[i];
             if (lineStart && c == '#')
             {
-                var end = code.IndexOf('\n', i);
-                if (end < 0) end = code.Length;
+                var end = LineEnd(code, i);
                 Span(sb, "pp", code[i..end]);
                 i = end;
                 continue;
@@ -43,59 +42,63 @@ public static class CSharpHighlighter
             if (c is ' ' or '\t' or '\r') { sb.Append(c); i++; continue; }
             lineStart = false;
 
-            if (c == '/' && i + 1 < code.Length && code[i + 1] == '/')
-            {
-                var end = code.IndexOf('\n', i);
-                if (end < 0) end = code.Length;
-                Span(sb, "com", code[i..end]);
-                i = end;
-            }
-            else if (c == '/' && i + 1 < code.Length && code[i + 1] == '*')
-            {
-                var end = code.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                end = end < 0 ? code.Length : end + 2;
-                Span(sb, "com", code[i..end]);
-                i = end;
-            }
-            else if (StringStart(code, i) is int quote)
-            {
-                var end = StringEnd(code, i, quote);
-                Span(sb, "str", code[i..end]);
-                i = end;
-            }
-            else if (c == '\'')
-            {
-                var j = i + 1;
-                while (j < code.Length && code[j] != '\'' && code[j] != '\n') j += code[j] == '\\' ? 2 : 1;
-                j = Math.Min(code.Length, j + 1);
-                Span(sb, "str", code[i..j]);
-                i = j;
-            }
-            else if (char.IsDigit(c) || (c == '.' && i + 1 < code.Length && char.IsDigit(code[i + 1])))
-            {
-                var j = i;
-                while (j < code.Length && (char.IsLetterOrDigit(code[j]) || code[j] is '.' or '_'
-                       || (code[j] is '+' or '-' && j > i && code[j - 1] is 'e' or 'E'))) j++;
-                Span(sb, "num", code[i..j]);
-                i = j;
-            }
-            else if (char.IsLetter(c) || c is '_' or '@')
-            {
-                var j = i + 1;
-                while (j < code.Length && (char.IsLetterOrDigit(code[j]) || code[j] == '_')) j++;
-                var word = code[i..j];
-                if (Keywords.Contains(word)) Span(sb, "kw", word);
-                else if (char.IsUpper(word[0]) && j < code.Length && code[j] != '(') Span(sb, "type", word);
-                else sb.Append(Html.Escape(word));
-                i = j;
-            }
-            else
-            {
-                sb.Append(Html.Escape(c.ToString()));
-                i++;
-            }
+            var (next, cls) = Token(code, i);
+            if (cls is null) sb.Append(Html.Escape(code[i..next]));
+            else Span(sb, cls, code[i..next]);
+            i = next;
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The end of the token at <paramref name="i"/> (not white space, not a directive) and its CSS class, null for
+    /// plain text (an identifier that is neither keyword nor type, an operator, punctuation).
+    /// </summary>
+    private static (int End, string? Class) Token(string code, int i)
+    {
+        var c = code[i];
+        if (c == '/' && i + 1 < code.Length && code[i + 1] == '/') return (LineEnd(code, i), "com");
+        if (c == '/' && i + 1 < code.Length && code[i + 1] == '*')
+        {
+            var end = code.IndexOf("*/", i + 2, StringComparison.Ordinal);
+            return (end < 0 ? code.Length : end + 2, "com");
+        }
+        if (StringStart(code, i) is int quote) return (StringEnd(code, i, quote), "str");
+        if (c == '\'')
+        {
+            var j = i + 1;
+            while (j < code.Length && code[j] != '\'' && code[j] != '\n') j += code[j] == '\\' ? 2 : 1;
+            return (Math.Min(code.Length, j + 1), "str");
+        }
+        if (char.IsDigit(c) || (c == '.' && i + 1 < code.Length && char.IsDigit(code[i + 1])))
+        {
+            var j = i;
+            while (j < code.Length && (char.IsLetterOrDigit(code[j]) || code[j] is '.' or '_'
+                   || (code[j] is '+' or '-' && j > i && code[j - 1] is 'e' or 'E'))) j++;
+            return (j, "num");
+        }
+        if (char.IsLetter(c) || c is '_' or '@') return Word(code, i);
+        return (i + 1, null);
+    }
+
+    /// <summary>
+    /// An identifier or keyword: a capitalised name not followed by <c>(</c> is taken for a type (a method call is
+    /// not), the guess a highlighter without a compiler can make.
+    /// </summary>
+    private static (int End, string? Class) Word(string code, int i)
+    {
+        var j = i + 1;
+        while (j < code.Length && (char.IsLetterOrDigit(code[j]) || code[j] == '_')) j++;
+        var word = code[i..j];
+        if (Keywords.Contains(word)) return (j, "kw");
+        if (char.IsUpper(word[0]) && j < code.Length && code[j] != '(') return (j, "type");
+        return (j, null);
+    }
+
+    private static int LineEnd(string code, int i)
+    {
+        var end = code.IndexOf('\n', i);
+        return end < 0 ? code.Length : end;
     }
 
     /// <summary>If a string literal starts at i, the index of its first quote character.</summary>
@@ -123,7 +126,11 @@ public static class CSharpHighlighter
         while (k < code.Length)
         {
             var ch = code[k];
-            if (interpolated && ch == '{') { if (k + 1 < code.Length && code[k + 1] == '{') { k += 2; continue; } depth++; }
+            if (interpolated && ch == '{')
+            {
+                if (k + 1 < code.Length && code[k + 1] == '{') { k += 2; continue; }
+                depth++;
+            }
             else if (interpolated && ch == '}' && depth > 0) depth--;
             else if (!verbatim && ch == '\\') { k += 2; continue; }
             else if (ch == '"' && depth == 0)
