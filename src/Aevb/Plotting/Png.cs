@@ -31,7 +31,8 @@ public sealed class PngImage
         int channels = Png.ChannelsOf(colorType);
         if ((long)width * height * channels != pixels.Length)
             throw new ArgumentException(
-                $"Pixel buffer holds {pixels.Length} bytes but a {width}x{height} {colorType} image needs {(long)width * height * channels}.",
+                $"Pixel buffer holds {pixels.Length} bytes but a {width}x{height} {colorType} image needs "
+                + $"{(long)width * height * channels}.",
                 nameof(pixels));
         Width = width;
         Height = height;
@@ -98,7 +99,9 @@ public static class Png
         int bpp = ChannelsOf(colorType);
         long expected = (long)width * height * bpp;
         if (pixels.Length != expected)
-            throw new ArgumentException($"Pixel buffer holds {pixels.Length} bytes but a {width}x{height} {colorType} image needs {expected}.", nameof(pixels));
+            throw new ArgumentException(
+                $"Pixel buffer holds {pixels.Length} bytes but a {width}x{height} {colorType} image needs {expected}.",
+                nameof(pixels));
 
         using var output = new MemoryStream();
         output.Write(Signature);
@@ -208,47 +211,51 @@ public static class Png
     {
         if (png.Length < Signature.Length || !png[..Signature.Length].SequenceEqual(Signature))
             throw new InvalidDataException("Not a PNG: the 8-byte PNG signature is missing.");
-
-        int pos = Signature.Length;
-        int width = 0, height = 0;
-        PngColorType colorType = PngColorType.Gray;
-        bool sawHeader = false, sawEnd = false;
         using var idat = new MemoryStream();
+        var (width, height, colorType) = ReadChunks(png, idat);
+        int bpp = ChannelsOf(colorType);
+        int stride = checked(width * bpp);
+        var raw = new byte[checked((long)(stride + 1) * height)];
+        idat.Position = 0;
+        Inflate(idat, raw, width, height);
+        return new PngImage(width, height, colorType, Unfilter(raw, stride, height, bpp));
+    }
 
+    /// <summary>
+    /// Walks the chunks after the signature up to IEND, checking each CRC: returns the IHDR's size and colour type
+    /// and appends the IDAT chunks' data to <paramref name="idat"/>.
+    /// </summary>
+    private static (int Width, int Height, PngColorType ColorType) ReadChunks(ReadOnlySpan<byte> png,
+        MemoryStream idat)
+    {
+        int pos = Signature.Length;
+        (int Width, int Height, PngColorType ColorType)? header = null;
+        bool sawEnd = false;
         while (pos < png.Length)
         {
             if (png.Length - pos < 12)
                 throw new InvalidDataException($"Truncated PNG: chunk header at byte {pos} is incomplete.");
             uint length = BinaryPrimitives.ReadUInt32BigEndian(png[pos..]);
             if (length > int.MaxValue || length > png.Length - pos - 12)
-                throw new InvalidDataException($"Truncated PNG: chunk at byte {pos} claims {length} bytes but the file ends first.");
+                throw new InvalidDataException(
+                    $"Truncated PNG: chunk at byte {pos} claims {length} bytes but the file ends first.");
             var type = png.Slice(pos + 4, 4);
             var data = png.Slice(pos + 8, (int)length);
             uint stored = BinaryPrimitives.ReadUInt32BigEndian(png[(pos + 8 + (int)length)..]);
             uint actual = Crc32.Append(Crc32.Compute(type), data);
             string typeName = System.Text.Encoding.ASCII.GetString(type);
             if (stored != actual)
-                throw new InvalidDataException($"Corrupt PNG: CRC mismatch in chunk '{typeName}' at byte {pos} (stored {stored:X8}, computed {actual:X8}).");
+                throw new InvalidDataException($"Corrupt PNG: CRC mismatch in chunk '{typeName}' at byte {pos} "
+                    + $"(stored {stored:X8}, computed {actual:X8}).");
             pos += 12 + (int)length;
 
             switch (typeName)
             {
                 case "IHDR":
-                    if (length != 13) throw new InvalidDataException("Corrupt PNG: IHDR chunk is not 13 bytes.");
-                    width = BinaryPrimitives.ReadInt32BigEndian(data);
-                    height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
-                    byte depth = data[8];
-                    colorType = (PngColorType)data[9];
-                    if (width <= 0 || height <= 0) throw new InvalidDataException($"Corrupt PNG: size {width}x{height}.");
-                    if (depth != 8) throw new InvalidDataException($"Unsupported PNG: bit depth {depth} (only 8 bits per sample are read).");
-                    if (colorType is not (PngColorType.Gray or PngColorType.Rgb or PngColorType.GrayAlpha or PngColorType.Rgba))
-                        throw new InvalidDataException($"Unsupported PNG: colour type {data[9]} (palette images are not read).");
-                    if (data[10] != 0 || data[11] != 0) throw new InvalidDataException("Corrupt PNG: unknown compression or filter method.");
-                    if (data[12] != 0) throw new InvalidDataException("Unsupported PNG: interlaced (Adam7) images are not read.");
-                    sawHeader = true;
+                    header = ReadHeader(data, length);
                     break;
                 case "IDAT":
-                    if (!sawHeader) throw new InvalidDataException("Corrupt PNG: IDAT before IHDR.");
+                    if (header is null) throw new InvalidDataException("Corrupt PNG: IDAT before IHDR.");
                     idat.Write(data);
                     break;
                 case "IEND":
@@ -257,33 +264,59 @@ public static class Png
             }
             if (sawEnd) break;
         }
-        if (!sawHeader) throw new InvalidDataException("Corrupt PNG: no IHDR chunk.");
+        if (header is null) throw new InvalidDataException("Corrupt PNG: no IHDR chunk.");
         if (!sawEnd) throw new InvalidDataException("Truncated PNG: no IEND chunk.");
+        return header.Value;
+    }
 
-        int bpp = ChannelsOf(colorType);
-        int stride = checked(width * bpp);
-        var raw = new byte[checked((long)(stride + 1) * height)];
-        idat.Position = 0;
-        using (var z = new ZLibStream(idat, CompressionMode.Decompress))
+    /// <summary>The IHDR chunk's size and colour type, refusing what <see cref="Decode"/> does not read.</summary>
+    private static (int Width, int Height, PngColorType ColorType) ReadHeader(ReadOnlySpan<byte> data, uint length)
+    {
+        if (length != 13) throw new InvalidDataException("Corrupt PNG: IHDR chunk is not 13 bytes.");
+        var width = BinaryPrimitives.ReadInt32BigEndian(data);
+        var height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
+        byte depth = data[8];
+        var colorType = (PngColorType)data[9];
+        if (width <= 0 || height <= 0) throw new InvalidDataException($"Corrupt PNG: size {width}x{height}.");
+        if (depth != 8)
+            throw new InvalidDataException($"Unsupported PNG: bit depth {depth} (only 8 bits per sample are read).");
+        if (colorType is not (PngColorType.Gray or PngColorType.Rgb or PngColorType.GrayAlpha or PngColorType.Rgba))
+            throw new InvalidDataException($"Unsupported PNG: colour type {data[9]} (palette images are not read).");
+        if (data[10] != 0 || data[11] != 0)
+            throw new InvalidDataException("Corrupt PNG: unknown compression or filter method.");
+        if (data[12] != 0) throw new InvalidDataException("Unsupported PNG: interlaced (Adam7) images are not read.");
+        return (width, height, colorType);
+    }
+
+    /// <summary>Inflates the IDAT data into <paramref name="raw"/>, which it must fill exactly.</summary>
+    private static void Inflate(MemoryStream idat, byte[] raw, int width, int height)
+    {
+        using var z = new ZLibStream(idat, CompressionMode.Decompress);
+        int read = 0;
+        try
         {
-            int read = 0;
-            try
+            while (read < raw.Length)
             {
-                while (read < raw.Length)
-                {
-                    int n = z.Read(raw, read, raw.Length - read);
-                    if (n == 0) break;
-                    read += n;
-                }
+                int n = z.Read(raw, read, raw.Length - read);
+                if (n == 0) break;
+                read += n;
             }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"Corrupt PNG: image data does not inflate ({e.Message}).", e);
-            }
-            if (read != raw.Length)
-                throw new InvalidDataException($"Truncated PNG: image data holds {read} bytes, a {width}x{height} image needs {raw.Length}.");
         }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Corrupt PNG: image data does not inflate ({e.Message}).", e);
+        }
+        if (read != raw.Length)
+            throw new InvalidDataException($"Truncated PNG: image data holds {read} bytes, a {width}x{height} image "
+                + $"needs {raw.Length}.");
+    }
 
+    /// <summary>
+    /// Undoes each row's filter (its first byte): the row's bytes are differences from a prediction made from the
+    /// pixel to the left (a), above (b) and above-left (c).
+    /// </summary>
+    private static byte[] Unfilter(byte[] raw, int stride, int height, int bpp)
+    {
         var pixels = new byte[(long)stride * height];
         for (int y = 0; y < height; y++)
         {
@@ -308,6 +341,6 @@ public static class Png
                 dst[i] = (byte)(src[i] + predictor);
             }
         }
-        return new PngImage(width, height, colorType, pixels);
+        return pixels;
     }
 }
