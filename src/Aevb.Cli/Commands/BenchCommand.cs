@@ -116,20 +116,8 @@ internal static partial class BenchCommand
         var m = parseResult.GetValue(inputs.Batch);
         var pointCount = parseResult.GetValue(inputs.Points);
         var asJson = parseResult.GetValue(inputs.Json);
-        if (nz <= 0 || h <= 0 || m <= 0 || pointCount <= 0 || parseResult.GetValue(inputs.Steps) <= 0)
-        {
-            error.WriteLine("aevb bench: --latent, --hidden, --batch, --points and --steps must be positive.");
-            return 1;
-        }
-        if (parseResult.GetValue(inputs.Threads) is { } t)
-        {
-            if (t < 1)
-            {
-                error.WriteLine("aevb bench: --threads must be positive.");
-                return 1;
-            }
-            Engine.NumThreads = t;
-        }
+        var steps = parseResult.GetValue(inputs.Steps);
+        if (!TryApplySizes(error, nz, h, m, pointCount, steps, parseResult.GetValue(inputs.Threads))) return 1;
 
         var frey = preset == "frey";
         var (data, source) = LoadData(frey, parseResult.GetValue(inputs.DataDir), asJson ? null : output);
@@ -144,7 +132,7 @@ internal static partial class BenchCommand
         if (!asJson) PrintHeader(output, workload, source, loadBefore, busy);
 
         var oneCallBlocks = preset == "hmc-eval";
-        var timing = Measure(workload, parseResult.GetValue(inputs.Steps), oneCallBlocks);
+        var timing = Measure(workload, steps, oneCallBlocks);
         var loadAfter = LoadAverage.Read();
         if (asJson)
         {
@@ -167,6 +155,29 @@ internal static partial class BenchCommand
         }
         else PrintSummary(output, workload, timing, oneCallBlocks, loadAfter);
         return 0;
+    }
+
+    /// <summary>
+    /// Sets <see cref="Engine.NumThreads"/> from --threads when given; false, with the reason on
+    /// <paramref name="error"/>, when a size or the thread count is not positive.
+    /// </summary>
+    private static bool TryApplySizes(TextWriter error, int nz, int h, int m, int pointCount, int steps, int? threads)
+    {
+        if (nz <= 0 || h <= 0 || m <= 0 || pointCount <= 0 || steps <= 0)
+        {
+            error.WriteLine("aevb bench: --latent, --hidden, --batch, --points and --steps must be positive.");
+            return false;
+        }
+        if (threads is { } t)
+        {
+            if (t < 1)
+            {
+                error.WriteLine("aevb bench: --threads must be positive.");
+                return false;
+            }
+            Engine.NumThreads = t;
+        }
+        return true;
     }
 
     private static void PrintHeader(TextWriter output, Workload workload, string source, double[]? loadBefore,
