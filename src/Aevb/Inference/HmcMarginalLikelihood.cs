@@ -217,6 +217,11 @@ public sealed partial class HmcMarginalLikelihood
         return (acc.Value, acc.StandardError);
     }
 
+    /// <summary>
+    /// The three stages for datapoints <c>first … first + points − 1</c>, their chains in one HMC batch. The
+    /// acceptance is returned weighted by the batch's rows, so that the overall mean is a mean over chains
+    /// whatever the groups' sizes.
+    /// </summary>
     private (double AcceptSum, long Count, GaussianFit[] Fits) EstimateGroup(
         Tensor x, int first, int points, Tensor? initial, Rng rng, double[] estimate, double[] error)
     {
@@ -336,47 +341,48 @@ public sealed partial class HmcMarginalLikelihood
     /// <summary>
     /// Stage 3 for datapoint p: <c>log p̂(x) = −log mean_s q(z_s)/p(x, z_s)</c> and its standard error.
     /// </summary>
-    private (double Estimate, double Error) ScorePoint(GaussianFit fit, PosteriorDraws draws, int p, ScoringBuffers b)
+    private (double Estimate, double Error) ScorePoint(
+        GaussianFit fit, PosteriorDraws draws, int p, ScoringBuffers buffers)
     {
         int d = Model.LatentDim, l = Samples, scoreChains = draws.ScoreChains;
-        var ratio = b.Ratio;
+        var ratio = buffers.Ratio;
         var max = double.NegativeInfinity;
         for (var s = 0; s < l; s++)
         {
-            for (var j = 0; j < d; j++) b.Z[j] = (float)draws.Score[p, s, j];
-            ratio[s] = fit.LogDensity(b.Z, b.Work) - draws.ScoreLogJoint[p, s];
+            for (var j = 0; j < d; j++) buffers.Z[j] = (float)draws.Score[p, s, j];
+            ratio[s] = fit.LogDensity(buffers.Z, buffers.Work) - draws.ScoreLogJoint[p, s];
             if (ratio[s] > max) max = ratio[s];
         }
         // The average of q/p(x, z) estimates 1/p(x). Its error comes from chain means (sample s is from score
         // chain s % scoreChains): samples within a chain are correlated, and which mode each chain sits in is
         // itself random, so iid samples would understate it.
-        Array.Clear(b.ChainSum);
-        Array.Clear(b.ChainCount);
+        Array.Clear(buffers.ChainSum);
+        Array.Clear(buffers.ChainCount);
         double total = 0;
         for (var s = 0; s < l; s++)
         {
             var w = Math.Exp(ratio[s] - max);
             total += w;
-            b.ChainSum[s % scoreChains] += w;
-            b.ChainCount[s % scoreChains]++;
+            buffers.ChainSum[s % scoreChains] += w;
+            buffers.ChainCount[s % scoreChains]++;
         }
         var mean = total / l;
         var estimate = double.IsFinite(max) ? -(max + Math.Log(mean)) : double.NaN;
-        return (estimate, ScoreError(ratio, max, mean, b));
+        return (estimate, ScoreError(ratio, max, mean, buffers));
     }
 
     /// <summary>
     /// The standard error of <see cref="ScorePoint"/>'s estimate, from the spread of its chains' means.
     /// </summary>
-    private double ScoreError(double[] ratio, double max, double mean, ScoringBuffers b)
+    private double ScoreError(double[] ratio, double max, double mean, ScoringBuffers buffers)
     {
-        int l = Samples, scoreChains = b.ChainSum.Length;
+        int l = Samples, scoreChains = buffers.ChainSum.Length;
         if (scoreChains > 1)
         {
             double spread = 0;
             for (var k = 0; k < scoreChains; k++)
             {
-                var diff = b.ChainSum[k] / b.ChainCount[k] - mean;
+                var diff = buffers.ChainSum[k] / buffers.ChainCount[k] - mean;
                 spread += diff * diff;
             }
             return Math.Sqrt(spread / (scoreChains - 1) / scoreChains) / mean;
