@@ -52,32 +52,30 @@ public static class FigureReport
     }
 
     /// <summary>
-    /// Runs of methods the paper does not draw (IWAE, …), each read against the AEVB run of the same figure, data set,
-    /// model and training-set size with <see cref="MethodComparison.Reading"/>; empty when there are none.
+    /// Runs of methods the paper does not draw (IWAE, …), each read with <see cref="MethodComparison.Reading"/> against
+    /// the AEVB run of the paper's family it would sit in (<see cref="FigureFamily.Matches"/> with its method swapped
+    /// in: same figure, data set, latent and training-set size); empty when there are none.
     /// </summary>
     private static string BeyondThePaperMarkdown(IReadOnlyList<FigureRunResult> runs)
     {
-        static string Figure(RunSettings s) => s.Evaluation == RunEvaluation.LowerBound ? "fig2" : "fig3";
-        static bool Beside(RunSettings a, RunSettings b) => Figure(a) == Figure(b) && a.Dataset == b.Dataset
-            && a.Latent == b.Latent && a.Hidden == b.Hidden && a.TrainCount == b.TrainCount
-            && a.BinarizeMnist == b.BinarizeMnist;
-        var others = runs
-            .Where(r => !MethodRegistry.InPaper(Figure(r.Settings)).Any(m => m.Name == r.Settings.Method)).ToList();
+        var others = runs.SelectMany(run => FigureFamilies.All
+            .Where(f => f.Method == RunMethod.Aevb && (f with { Method = run.Settings.Method }).Matches(run.Settings)
+                && !MethodRegistry.InPaper(f.Figure).Any(m => m.Name == run.Settings.Method))
+            .Select(f => (Family: f, Run: run))).ToList();
         if (others.Count == 0) return "";
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine("Beyond the paper: methods it does not draw, each against our AEVB run of the same family "
             + "(generated; the later half of the axis both runs have logged):");
         text.AppendLine();
-        foreach (var run in others)
+        foreach (var (family, run) in others)
         {
-            var s = run.Settings;
-            var aevb = runs.FirstOrDefault(r => r.Settings.Method == RunMethod.Aevb && Beside(r.Settings, s));
-            var family = $"Figure {Figure(s)[^1]} {DatasetRegistry.Find(s.Dataset)?.ShortLabel ?? s.Dataset} "
-                + $"N<sub>z</sub>={s.Latent}{(Figure(s) == "fig3" ? $" N={s.TrainCount}" : "")}";
+            var aevb = runs.FirstOrDefault(r => family.Matches(r.Settings));
+            var label = $"Figure {family.Figure[^1]} {DatasetRegistry.Get(family.Dataset).ShortLabel} "
+                + $"N<sub>z</sub>={family.Latent}{(family.TrainCount is { } n ? $" N={n}" : "")}";
             var (train, test) = Columns(run.Settings);
-            text.AppendLine($"- {MethodComparison.Reading(aevb, run, test, $"{family}, test")}");
-            text.AppendLine($"- {MethodComparison.Reading(aevb, run, train, $"{family}, train")}");
+            text.AppendLine($"- {MethodComparison.Reading(aevb, run, test, $"{label}, test")}");
+            text.AppendLine($"- {MethodComparison.Reading(aevb, run, train, $"{label}, train")}");
         }
         return text.ToString();
     }

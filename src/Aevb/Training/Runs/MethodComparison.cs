@@ -26,10 +26,9 @@ public static class MethodComparison
     {
         if (baseline is null || other is null)
             return new MarkdownTable(["samples"], [], $"{title}: {(baseline is null ? "the baseline" : "the other method")} has not run yet");
-        var a = Values(baseline, metric);
-        var b = Values(other, metric);
-        var rows = a.Keys.Intersect(b.Keys).Order().Select(s => (IReadOnlyList<string>)
-            [s.ToString("N0", CultureInfo.InvariantCulture), F(a[s]), F(b[s]), F(b[s] - a[s], signed: true)]);
+        var rows = Shared(baseline, other, metric).Select(r => (IReadOnlyList<string>)
+            [r.Samples.ToString("N0", CultureInfo.InvariantCulture), F(r.Baseline), F(r.Other),
+                F(r.Other - r.Baseline, signed: true)]);
         var (la, lb) = (MethodRegistry.Label(baseline.Settings.Method), MethodRegistry.Label(other.Settings.Method));
         return new MarkdownTable(["samples", la, lb, $"{lb} − {la}"], rows, title);
     }
@@ -54,16 +53,16 @@ public static class MethodComparison
     {
         if (baseline is null || other is null)
             return $"{what}: {(baseline is null ? "the baseline" : "the other method")} has not run yet.";
-        var (a, b) = (Values(baseline, metric), Values(other, metric));
-        var shared = a.Keys.Intersect(b.Keys).Order().ToList();
+        var shared = Shared(baseline, other, metric);
         var (la, lb) = (MethodRegistry.Label(baseline.Settings.Method), MethodRegistry.Label(other.Settings.Method));
         if (shared.Count == 0) return $"{what}: {la} and {lb} have no evaluation at the same sample count yet.";
-        var late = shared.Where(s => s >= shared[^1] / 2).ToList();
-        var gaps = late.Select(s => b[s] - a[s]).ToList();
+        var late = shared.Where(r => r.Samples >= shared[^1].Samples / 2).ToList();
+        var gaps = late.Select(r => r.Other - r.Baseline).ToList();
         var sign = gaps.Min() > 0 ? $"{lb} is above {la} at every one of them."
             : gaps.Max() < 0 ? $"{lb} is below {la} at every one of them."
             : "the sign changes, so the gap is within the curves' own ups and downs there.";
-        return $"{what}, {lb} − {la} at the {late.Count} evaluations both logged from {late[0]:N0} to {late[^1]:N0} "
+        return $"{what}, {lb} − {la} at the {late.Count} evaluations both logged from {late[0].Samples:N0} to "
+            + $"{late[^1].Samples:N0} "
             + $"samples ({Extent(baseline)}; {Extent(other)}): mean {F(gaps.Average(), signed: true)}, from "
             + $"{F(gaps.Min(), signed: true)} to {F(gaps.Max(), signed: true)}; {sign}";
     }
@@ -71,6 +70,14 @@ public static class MethodComparison
     private static string Extent(FigureRunResult run)
         => $"{MethodRegistry.Label(run.Settings.Method)} run to {run.Log.Samples.Last():N0} of "
             + $"{run.Settings.Samples:N0}";
+
+    /// <summary>Every sample count both runs logged <paramref name="metric"/> at, in order, with both values.</summary>
+    private static List<(long Samples, double Baseline, double Other)> Shared(
+        FigureRunResult baseline, FigureRunResult other, string metric)
+    {
+        var (a, b) = (Values(baseline, metric), Values(other, metric));
+        return a.Keys.Intersect(b.Keys).Order().Select(s => (s, a[s], b[s])).ToList();
+    }
 
     private static Dictionary<long, double> Values(FigureRunResult run, string metric)
         => run.Log.Samples.Zip(run.Log.Column(metric)).Where(p => double.IsFinite(p.Second))
