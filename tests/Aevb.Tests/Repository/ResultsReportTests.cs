@@ -45,9 +45,68 @@ public class ResultsReportTests
         var markdown = FigureReport.Markdown(Path.Combine(RepoRoot.Find(), "results"), ablations: false);
         var section = markdown[markdown.IndexOf("Beyond the paper", StringComparison.Ordinal)..].Split('\n')
             .Skip(2).TakeWhile(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
-        Assert.Contains(section, l => l.Contains("N=1000, test, IWAE − AEVB", StringComparison.Ordinal));
-        Assert.Contains(section, l => l.Contains("N=1000, train, IWAE − AEVB", StringComparison.Ordinal));
+        Assert.Contains(section, l => l.Contains("N=1000, test (step sizes: AEVB 0.1, IWAE 0.1), IWAE − AEVB", StringComparison.Ordinal));
+        Assert.Contains(section, l => l.Contains("N=1000, train (step sizes: AEVB 0.1, IWAE 0.1), IWAE − AEVB", StringComparison.Ordinal));
         Assert.DoesNotContain(section, l => l.Contains("Wake-Sleep", StringComparison.Ordinal) || l.Contains("MCEM", StringComparison.Ordinal));
+    }
+
+    private static void CopyRun(string from, string to, Action<JsonNode>? edit = null)
+    {
+        Directory.CreateDirectory(to);
+        File.Copy(Path.Combine(from, FigureRun.LogFile), Path.Combine(to, FigureRun.LogFile));
+        var info = JsonNode.Parse(File.ReadAllText(Path.Combine(from, FigureRun.InfoFile)))!;
+        edit?.Invoke(info);
+        File.WriteAllText(Path.Combine(to, FigureRun.InfoFile), info.ToJsonString());
+    }
+
+    /// <summary>A gap at a reading stays "unexplained" unless an ablation of the family agrees with the paper there:
+    /// AEVB N<sub>z</sub> = 20 at 10 M is 1.7 under the paper at the chosen step size (0.01); the committed run at 0.02
+    /// agrees. The same ablation with the protocol run's own curve does not, and is not named.</summary>
+    [Fact]
+    public void AGapIsAttributedToAnAblationOnlyWhereItAgreesWithThePaper()
+    {
+        var results = Path.Combine(RepoRoot.Find(), "results");
+        var run = "mnist-h500-z20-aevb";
+        string Verdict(string ablationSource)
+        {
+            using var dir = new TempDir();
+            CopyRun(Path.Combine(results, "fig2", run), Path.Combine(dir.Path, "fig2", run));
+            CopyRun(ablationSource, Path.Combine(dir.Path, "ablations", "step", "fig2", run));
+            var markdown = FigureReport.Markdown(dir.Path);
+            return markdown.Split('\n').Single(l => l.StartsWith("- 2 MNIST AEVB N<sub>z</sub>=20:", StringComparison.Ordinal));
+        }
+
+        var agrees = Verdict(Path.Combine(results, "ablations", "lr-0.02-1e7", "fig2", run));
+        Assert.Contains("at 10 M ours train below the paper's by 1.7; the ablation `step` (0.02) agrees with the paper there", agrees);
+        var same = Verdict(Path.Combine(results, "fig2", run));
+        Assert.Contains("at 10 M ours train below the paper's by 1.7 (unexplained)", same);
+        Assert.DoesNotContain("`step`", same);
+    }
+
+    /// <summary>IWAE chose another step size than AEVB at N<sub>z</sub> = 20: it is read against AEVB's protocol run and
+    /// against the AEVB ablation at its own step size, but not against an ablation that changes anything else.</summary>
+    [Fact]
+    public void AMethodBeyondThePaperIsAlsoReadAgainstAevbAtItsOwnStepSize()
+    {
+        var results = Path.Combine(RepoRoot.Find(), "results");
+        List<string> Section(Action<JsonNode>? edit)
+        {
+            using var dir = new TempDir();
+            foreach (var run in new[] { "mnist-h500-z20-aevb", "mnist-h500-z20-iwae-k5" })
+                CopyRun(Path.Combine(results, "fig2", run), Path.Combine(dir.Path, "fig2", run));
+            CopyRun(Path.Combine(results, "ablations", "lr-0.02-1e7", "fig2", "mnist-h500-z20-aevb"),
+                Path.Combine(dir.Path, "ablations", "step", "fig2", "mnist-h500-z20-aevb"), edit);
+            var markdown = FigureReport.Markdown(dir.Path);
+            return markdown[markdown.IndexOf("Beyond the paper", StringComparison.Ordinal)..].Split('\n')
+                .Skip(2).TakeWhile(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
+        }
+
+        var section = Section(null);
+        Assert.Equal(4, section.Count);
+        Assert.All(section.Take(2), l => Assert.Contains("(step sizes: AEVB 0.01, IWAE 0.02)", l));
+        Assert.Contains(section, l => l.StartsWith("- Figure 2 MNIST N<sub>z</sub>=20, against AEVB at the same step size 0.02 (`ablations/step`), test, IWAE − AEVB", StringComparison.Ordinal));
+        Assert.Contains(section, l => l.StartsWith("- Figure 2 MNIST N<sub>z</sub>=20, against AEVB at the same step size 0.02 (`ablations/step`), train, IWAE − AEVB", StringComparison.Ordinal));
+        Assert.Equal(2, Section(info => info["settings"]!["init_std"] = 0.1).Count);
     }
 
     /// <summary>An ablation's row: what it changes, and its bounds at 0.1 M (where the Frey Face curves part from the
@@ -58,11 +117,7 @@ public class ResultsReportTests
         using var dir = new TempDir();
         var source = Path.Combine(RepoRoot.Find(), "results", "fig2", "frey-h200-z20-aevb");
         var run = Path.Combine(dir.Path, "ablations", "frey-variance-softplus", "fig2", "frey-h200-z20-aevb");
-        Directory.CreateDirectory(run);
-        File.Copy(Path.Combine(source, FigureRun.LogFile), Path.Combine(run, FigureRun.LogFile));
-        var info = JsonNode.Parse(File.ReadAllText(Path.Combine(source, FigureRun.InfoFile)))!;
-        info["settings"]!["gaussian_variance"] = "softplus";
-        File.WriteAllText(Path.Combine(run, FigureRun.InfoFile), info.ToJsonString());
+        CopyRun(source, run, info => info["settings"]!["gaussian_variance"] = "softplus");
         var log = RunLog.ReadCsv(Path.Combine(run, FigureRun.LogFile));
         string At(long samples)
         {

@@ -66,11 +66,17 @@ public static class FigureNotebook
         => header.Contains(" h", StringComparison.Ordinal) || header.StartsWith("h,", StringComparison.Ordinal)
            || header.Contains("min /", StringComparison.Ordinal) || header.Contains("load", StringComparison.Ordinal);
 
-    /// <summary>The verdicts generated from the comparison, one paragraph per family.</summary>
+    /// <summary>
+    /// The verdicts generated from the comparison, one paragraph per family, naming an ablation of the runs' results
+    /// folder (<c>results/ablations</c> beside <c>results/fig2</c>) that agrees with the paper where ours does not.
+    /// </summary>
     public static string Verdicts(IEnumerable<FigureRunResult> runs, string figure)
     {
-        var families = FigureFamilies.Match(runs).Where(f => f.Family.Figure == figure).ToList();
-        return string.Join("\n", FigureReport.Verdicts(families).Select(v => "- " + v.Replace("<sub>", "").Replace("</sub>", "")));
+        var list = runs.ToList();
+        var families = FigureFamilies.Match(list).Where(f => f.Family.Figure == figure).ToList();
+        var resultsDirectory = list.Count == 0 ? null : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(list[0].Directory)));
+        var ablations = resultsDirectory is null ? [] : FigureReport.LoadAblations(resultsDirectory, [figure]);
+        return string.Join("\n", FigureReport.Verdicts(families, ablations).Select(v => "- " + v.Replace("<sub>", "").Replace("</sub>", "")));
     }
 
     /// <summary>The ablation runs of <paramref name="figure"/> under <c>results/ablations</c>, a row each; null where there are none.</summary>
