@@ -5,9 +5,10 @@ ratios measured in one run, alternating the two programs round by round, mean an
   compare.py torch --model fig3 --threads 1 [--rounds 5] [--steps 300] [--latent N]
       `aevb bench --model fig3` against bench/torch_vae.py (PyTorch on the CPU: OPENBLAS_NUM_THREADS set to
       --threads, torch.set_num_threads(1) and OMP_NUM_THREADS=1 so that the two thread pools do not oversubscribe).
-  compare.py rev BASE --model mcem --threads 1 [--rounds 5]
+  compare.py rev BASE --model mcem --threads 1 [--rounds 5] [--own-cli]
       this checkout's engine against git revision BASE's (src/Aevb of BASE built with this checkout's CLI, so
-      the same measurement code times both engines).
+      the same measurement code times both engines; with --own-cli, BASE's own CLI, where this checkout's no longer
+      builds against BASE's engine).
 
 Prints each round's rates, the load average before every run, and the ratio (median over rounds of the
 per-round ratio) of wall-clock rates and of rates per CPU-second of the process (which waiting for a core
@@ -33,18 +34,19 @@ def aevb_cmd(root, a):
     return cmd
 
 
-def build_revision(rev):
+def build_revision(rev, own_cli=False):
     sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    dest = os.path.join(tempfile.gettempdir(), f"aevb-rev-{sha}")
+    dest = os.path.join(tempfile.gettempdir(), f"aevb-rev-{sha}{'-own-cli' if own_cli else ''}")
     if not os.path.exists(os.path.join(dest, CLI)):
         shutil.rmtree(dest, ignore_errors=True)
         os.makedirs(dest)
         archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
-        # This checkout's CLI (the measurement code) on the revision's engine.
-        shutil.rmtree(os.path.join(dest, "src", "Aevb.Cli"))
-        shutil.copytree(os.path.join(ROOT, "src", "Aevb.Cli"), os.path.join(dest, "src", "Aevb.Cli"),
-                        ignore=shutil.ignore_patterns("bin", "obj"))
+        if not own_cli:
+            # This checkout's CLI (the measurement code) on the revision's engine.
+            shutil.rmtree(os.path.join(dest, "src", "Aevb.Cli"))
+            shutil.copytree(os.path.join(ROOT, "src", "Aevb.Cli"), os.path.join(dest, "src", "Aevb.Cli"),
+                            ignore=shutil.ignore_patterns("bin", "obj"))
         subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", os.path.join(dest, "src", "Aevb.Cli")], check=True,
                        stdout=subprocess.DEVNULL)
     return dest, sha
@@ -61,6 +63,8 @@ def main():
     ap.add_argument("--latent", type=int)
     ap.add_argument("--hidden", type=int)
     ap.add_argument("--points", type=int)
+    ap.add_argument("--own-cli", action="store_true",
+                    help="rev: time BASE with its own CLI (for a BASE whose engine API this checkout's CLI no longer builds against)")
     a = ap.parse_args()
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(a.threads), OMP_NUM_THREADS=str(a.threads), MKL_NUM_THREADS=str(a.threads))
     ours = aevb_cmd(ROOT, a)
@@ -74,7 +78,7 @@ def main():
         names = ("aevb", "torch")
     else:
         if not a.base: ap.error("rev needs the base revision")
-        dest, sha = build_revision(a.base)
+        dest, sha = build_revision(a.base, a.own_cli)
         other = aevb_cmd(dest, a)
         names = ("aevb", f"aevb@{sha}")
     rate_key = "points_per_s" if a.model == "hmc-eval" else "samples_per_s"

@@ -245,8 +245,10 @@ internal static class ReproduceCommand
                         : $"{verb}: interrupted at {result.Samples:N0} samples; checkpoint saved in {run.Directory}. Run the same command again to resume.");
                     return 130;
                 }
-                var perMillion = result.TrainSeconds > 0 ? result.TrainSeconds / (result.Samples - result.ResumedFrom) * 1e6 / 60 : double.NaN;
-                Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s; {perMillion:F2} min per million samples)");
+                // The training and evaluation seconds are the whole run's (over every resume), so the rate is too.
+                var perMillion = result.TrainSeconds > 0 && result.Samples > 0 ? result.TrainSeconds / result.Samples * 1e6 / 60 : double.NaN;
+                var inAll = result.ResumedFrom > 0 ? " in all" : "";
+                Console.WriteLine($"    done in {Format(result.Wall)} (training {result.TrainSeconds:F1} s, evaluation {result.EvalSeconds:F1} s{inAll}; {perMillion:F2} min per million samples)");
             }
 
             if (mode.NoCharts) return 0;

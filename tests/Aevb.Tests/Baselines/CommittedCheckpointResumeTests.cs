@@ -45,8 +45,10 @@ public class CommittedCheckpointResumeTests
         var expected = Reference[run];
         AssertClose(expected["model.update_norm"], UpdateNorm(from, to, "model."), 1e-3, "model.update_norm");
         AssertClose(expected["state.update_norm"], UpdateNorm(from, to, "state."), 1e-3, "state.update_norm");
+        // A standard error over 10 HMC-estimated points moves most between ISAs (one accept/reject decision flips with
+        // the last bits: 0.2-0.4% on AVX-512 against these AVX2 references), the estimates themselves within 1e-4.
         foreach (var metric in log.Metrics)
-            AssertClose(expected[metric], log.Column(metric)[^1], 1e-4, metric);
+            AssertClose(expected[metric], log.Column(metric)[^1], metric.EndsWith("_se", StringComparison.Ordinal) ? 2e-2 : 1e-4, metric);
     }
 
     /// <summary>Writes the file at <paramref name="path"/> as of <see cref="Revision"/> to

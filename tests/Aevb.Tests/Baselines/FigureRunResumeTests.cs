@@ -90,11 +90,14 @@ public class FigureRunResumeTests
         Assert.Equal(before.Samples.Append(stored.Samples + 100_000), after.Samples);
         foreach (var metric in before.Metrics)
             Assert.Equal(before.Column(metric), after.Column(metric)[..before.Count]);
-        Assert.Equal(ExpectedTrainBoundAfterExtension, after.Column("train_bound")[^1]);
-        Assert.Equal(ExpectedTestBoundAfterExtension, after.Column("test_bound")[^1]);
+        // Relative 1e-5 (0.008 nats here): AVX-512 sums in another order than the AVX2 engine that computed the
+        // references and lands within 3e-9 of them; a state read back wrong (Adagrad's sums, the permutation) moves
+        // the bound by nats.
+        Assert.Equal(ExpectedTrainBoundAfterExtension, after.Column("train_bound")[^1], ExpectedTrainBoundAfterExtension * 1e-5);
+        Assert.Equal(ExpectedTestBoundAfterExtension, after.Column("test_bound")[^1], ExpectedTestBoundAfterExtension * 1e-5);
     }
 
-    // From `ResumesACheckpointCommittedUnderResults` run against the code before this change (git f8afaec).
+    // From `ResumesACheckpointCommittedUnderResults` run against the code before this change (git f8afaec, AVX2).
     private const double ExpectedTrainBoundAfterExtension = 832.0578874614877;
     private const double ExpectedTestBoundAfterExtension = 825.3503771330181;
 

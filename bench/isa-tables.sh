@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# README "Performance": every ratio of its two tables in one run, side by side, on this machine's AVX-512 path and on
+# its AVX2 path (ours: DOTNET_EnableAVX512=0; LibTorch and PyTorch: ATEN_CPU_CAPABILITY=avx2,
+# MKL_ENABLE_INSTRUCTIONS=AVX2, DNNL_MAX_CPU_ISA=AVX2, OPENBLAS_CORETYPE=Haswell), so that both sides run the code an
+# AVX2 machine would. On a machine without AVX-512 the two passes measure the same thing.
+#
+#   export AEVB_DATA_DIR=…/data   # MNIST and Frey Face
+#   dotnet build -c Release src/Aevb.Cli && dotnet build -c Release tests/Aevb.Torch.Bench && dotnet build -c Release tests/Aevb.Benchmarks
+#   apt-get install -y python3-torch libopenblas0-pthread   # PyTorch 1.13
+#   bash bench/isa-tables.sh 2>&1 | tee isa-tables.log        # about 30 minutes; stop the figure runs first
+set -uo pipefail
+cd "$(dirname "$0")/.."
+: "${AEVB_DATA_DIR:?set AEVB_DATA_DIR to the folder with the MNIST and Frey Face files}"
+export OMP_WAIT_POLICY=PASSIVE
+CLI=src/Aevb.Cli/bin/Release/net10.0/Aevb.Cli.dll
+TORCH_BENCH=tests/Aevb.Torch.Bench/bin/Release/net10.0/Aevb.Torch.Bench.dll
+BENCH=tests/Aevb.Benchmarks/bin/Release/net10.0/Aevb.Benchmarks.dll
+BASE=${BASE:-f8afaec}   # the engine before issue 18, for the MCEM and Appendix D ratios
+avx2() { env DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell "$@"; }
+avx512() { "$@"; }
+date -u; uptime
+echo "== engine"; dotnet $CLI info | head -n 1; avx2 dotnet $CLI info | head -n 1
+echo "== FMA peak"; dotnet $BENCH peak; avx2 dotnet $BENCH peak
+for isa in avx512 avx2; do
+  for model in mnist frey fig3; do
+    echo "== $isa: ours / TorchSharp, $model"; uptime
+    $isa dotnet $TORCH_BENCH --model $model --threads 1,2 --rounds 3 --seconds 4
+  done
+  for model in mnist fig3; do
+    echo "== $isa: ours / PyTorch, $model"; uptime
+    $isa /usr/bin/python3 bench/compare.py torch --model $model --threads 1 --rounds 3
+  done
+  echo "== $isa: MCEM step, this engine / $BASE"; uptime
+  $isa /usr/bin/python3 bench/compare.py rev $BASE --own-cli --model mcem --threads 1 --rounds 5
+  echo "== $isa: Appendix D evaluation, this engine / $BASE"; uptime
+  $isa /usr/bin/python3 bench/compare.py rev $BASE --own-cli --model hmc-eval --threads 1 --rounds 3 --steps 1 --points 10
+done
+date -u; uptime
