@@ -132,6 +132,19 @@ public class ResultsReportTests
                      $"| 10 M | {At(100_000)} | {At(1_000_000)} | {At(10_000_000)} |", row);
     }
 
+    /// <summary>A run of the protocol with another seed is an ablation like any other, and its row says so.</summary>
+    [Fact]
+    public void AnAblationWithAnotherSeedSaysSo()
+    {
+        using var dir = new TempDir();
+        var source = Path.Combine(RepoRoot.Find(), "results", "fig2", "frey-h200-z2-aevb");
+        CopyRun(source, Path.Combine(dir.Path, "ablations", "seed-2", "fig2", "frey-h200-z2-aevb"), info => info["settings"]!["seed"] = 2);
+        CopyRun(source, Path.Combine(dir.Path, "ablations", "same", "fig2", "frey-h200-z2-aevb"));
+        var rows = FigureReport.AblationsMarkdown(dir.Path).Split('\n');
+        Assert.Contains(", seed 2 |", Assert.Single(rows, l => l.StartsWith("| seed-2 |", StringComparison.Ordinal)));
+        Assert.DoesNotContain("seed", Assert.Single(rows, l => l.StartsWith("| same |", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void OursIsInterpolatedOnTheFiguresOwnXScaleAndNotReachedOnlyBeyondTheRun()
     {

@@ -362,14 +362,15 @@ public static class FigureReport
         var text = run.Info["learning_rate_selection"]?["chosen"] is { } chosen
             ? $"{chosen.GetValue<float>().ToString(CultureInfo.InvariantCulture)} (chosen)"
             : s.LearningRate.ToString(CultureInfo.InvariantCulture);
+        // Every run carries the protocol's settings (the seed, MCEM's) unless an ablation changed them.
+        var protocol = new RunSettings { Method = s.Method, Dataset = s.Dataset, Hidden = 0, Latent = 0, Samples = 0 };
+        if (s.Seed != protocol.Seed) text += $", seed {s.Seed}";
         if (s.AnnealSamples is { } tau) text += $", annealed τ = {Count(tau)}";
         if (s.InitStd != RunSettings.DefaultInitStd)
             text += $", init σ = {s.InitStd.ToString(CultureInfo.InvariantCulture)}";
         if (s.GaussianMean != default) text += $", mean {s.GaussianMean.ToString().ToLowerInvariant()}";
         if (s.GaussianVariance != default) text += $", variance {s.GaussianVariance.ToString().ToLowerInvariant()}";
         if (s.FreySplit != default) text += $", split {s.FreySplit.ToString().ToLowerInvariant()}";
-        // Every run carries MCEM's settings at the protocol's values unless an ablation changed them.
-        var protocol = new RunSettings { Method = s.Method, Dataset = s.Dataset, Hidden = 0, Latent = 0, Samples = 0 };
         if (s.McemChainStart != protocol.McemChainStart) text += $", chains from the {s.McemChainStart.ToString().ToLowerInvariant()}";
         if (s.McemWeightUpdates != protocol.McemWeightUpdates) text += $", {s.McemWeightUpdates} weight update(s)";
         if (s.McemLeapfrog != protocol.McemLeapfrog) text += $", {s.McemLeapfrog} leapfrog steps";
