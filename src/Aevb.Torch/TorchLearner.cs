@@ -12,7 +12,7 @@ namespace Aevb.Torch;
 /// AEVB trained by TorchSharp inside the figure runs: a model from outside the library, plugged in through
 /// <see cref="MethodRegistry"/> as any researcher's method would be (<see cref="Register"/>, then
 /// <c>--method torch</c>). Estimator B with L = 1 on a <see cref="TorchVae"/> of the run's sizes, differentiated by
-/// autograd, and TorchSharp's Adagrad at the run's step size.
+/// autograd, and Adagrad at the run's step size in TorchSharp operations (<see cref="AdagradStep"/>).
 /// <para>
 /// The loss is our engine's: <c>−(N/M) Σ_i L̃(x_i)</c> with weight decay λ (the N(0, I/λ) prior on the parameters),
 /// the same update as the built-in <c>aevb</c> method's. (<see cref="TorchTraining.Train"/> descends the mean −L̃ with decay
@@ -40,20 +40,26 @@ public sealed class TorchLearner : RunLearner
     });
 
     private readonly TorchVae _torch;
-    private readonly TorchSharp.Modules.Adagrad _optimizer;
-    private readonly TorchSharp.Modules.Adagrad.State[] _states;
-    private readonly float[][] _sums;   // Adagrad's sums as checkpoints read and write them
+    private readonly Tensor[] _parameters;
+    private readonly Tensor[] _sumSquares;   // Adagrad's Σg², one per parameter, in TorchSharp
+    private readonly float[][] _sums;        // the same as checkpoints read and write them
+    // Every Scalar an update uses is made once and held here. TorchSharp 0.107 turns a double argument into a
+    // temporary Scalar that nothing keeps alive, and the garbage collector can finalize it while the native call
+    // still reads it: its own Adagrad (`grad.add(param, alpha: weight_decay)`) failed that way, now and then, in
+    // LibTorch's Scalar::toFloat ("Expected false to be true").
+    private readonly Scalar _one = 1f.ToScalar(), _epsilon = 1e-10f.ToScalar(), _weightDecay;
+    private Scalar _minusLearningRate;
     private float[] _noise = [];
 
     public TorchLearner(LearnerContext context) : base(context.Model)
     {
         ArgumentNullException.ThrowIfNull(context);
         _torch = TorchVae.FromVae(context.Model);
-        _optimizer = optim.Adagrad(_torch.parameters(), lr: context.Settings.LearningRate,
-            weight_decay: context.Settings.WeightDecay);
-        // TorchSharp's state_dict lists the live per-parameter states, in parameter order.
-        _states = _optimizer.state_dict().State.Cast<TorchSharp.Modules.Adagrad.State>().ToArray();
-        _sums = _states.Select(s => new float[s.sum.numel()]).ToArray();
+        _parameters = _torch.parameters().Select(p => (Tensor)p).ToArray();
+        _sumSquares = _parameters.Select(p => zeros_like(p)).ToArray();
+        _sums = _parameters.Select(p => new float[p.numel()]).ToArray();
+        _weightDecay = context.Settings.WeightDecay.ToScalar();
+        _minusLearningRate = (-context.Settings.LearningRate).ToScalar();
     }
 
     /// <summary>The TorchSharp model being trained.</summary>
@@ -73,16 +79,36 @@ public sealed class TorchLearner : RunLearner
         var bounds = _torch.Bound(x, tensor(_noise, [batch.Rows, latent]), Estimator.B);
         var bound = bounds.mean().item<float>();
         if (!float.IsFinite(bound)) return bound;   // the run reports divergence; parameters stay untouched
-        _optimizer.zero_grad();
-        (-scale * bounds.sum()).backward();
-        _optimizer.step();
+        _torch.zero_grad();
+        using (var minusScale = (-scale).ToScalar()) bounds.sum().mul(minusScale).backward();
+        AdagradStep();
         _torch.CopyTo(Model);
         return bound;
     }
 
+    /// <summary>
+    /// TorchSharp's <c>Adagrad.step</c> with no step-size decay, operation for operation (so the same numbers):
+    /// <c>g = ∇ + λθ</c>, <c>Σ += g·g</c>, <c>θ −= lr · g / (√Σ + 1e-10)</c>, with the Scalars held above.
+    /// </summary>
+    private void AdagradStep()
+    {
+        using var noGrad = no_grad();
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            var parameter = _parameters[i];
+            if (parameter.grad is not { } gradient) continue;
+            using var g = gradient.add(parameter, alpha: _weightDecay);
+            _sumSquares[i].addcmul_(g, g, value: _one);
+            using var std = _sumSquares[i].sqrt().add_(_epsilon);
+            parameter.addcdiv_(g, std, value: _minusLearningRate);
+        }
+    }
+
     public override void SetLearningRate(float rate)
     {
-        foreach (var group in _optimizer.ParamGroups) group.LearningRate = rate;
+        var old = _minusLearningRate;
+        _minusLearningRate = (-rate).ToScalar();
+        old.Dispose();
     }
 
     /// <summary>Adagrad's sums of squares, one per TorchSharp parameter. Each buffer is a managed copy taken when
@@ -90,12 +116,12 @@ public sealed class TorchLearner : RunLearner
     /// the checkpoint calls last, carries them back into TorchSharp.</summary>
     public override IEnumerable<(string Name, StateBuffer Buffer)> StateBuffers()
     {
-        for (var i = 0; i < _states.Length; i++)
+        for (var i = 0; i < _sumSquares.Length; i++)
         {
             var index = i;
             yield return ($"optimizer.{i}", () =>
             {
-                _states[index].sum.data<float>().CopyTo(_sums[index]);
+                _sumSquares[index].data<float>().CopyTo(_sums[index]);
                 return _sums[index];
             });
         }
@@ -106,10 +132,10 @@ public sealed class TorchLearner : RunLearner
     {
         _torch.CopyFrom(Model);
         using var noGrad = no_grad();
-        for (var i = 0; i < _states.Length; i++)
+        for (var i = 0; i < _sumSquares.Length; i++)
         {
-            using var source = tensor(_sums[i], _states[i].sum.shape);
-            _states[i].sum.copy_(source);
+            using var source = tensor(_sums[i], _sumSquares[i].shape);
+            _sumSquares[i].copy_(source);
         }
     }
 }
