@@ -23,11 +23,12 @@ public static class FigureReport
     /// <param name="status">Include the table of where each family stands (with its timings and machine load, which differ run to run).</param>
     public static string Markdown(string resultsDirectory, IReadOnlyList<string>? figures = null, bool ablations = true, bool status = true)
     {
-        if (!ablations) return Markdown(LoadRuns(resultsDirectory, figures), figures ?? ["fig2", "fig3"], status);
-        var text = Markdown(LoadRuns(resultsDirectory, figures), figures ?? ["fig2", "fig3"], status,
-            LoadAblations(resultsDirectory, figures));
+        var runs = LoadRuns(resultsDirectory, figures);
+        if (!ablations) return Markdown(runs, figures ?? ["fig2", "fig3"], status);
+        var loaded = LoadAblations(resultsDirectory, figures);   // read once: the verdicts and the table both use them
+        var text = Markdown(runs, figures ?? ["fig2", "fig3"], status, loaded);
         var second = figures is null || figures.Contains("fig2") ? SecondImplementation.Markdown(resultsDirectory) : "";
-        return text + AblationsMarkdown(resultsDirectory, figures) + second;
+        return text + AblationsMarkdown(resultsDirectory, loaded) + second;
     }
 
     /// <summary>
@@ -90,7 +91,7 @@ public static class FigureReport
             text.AppendLine($"- {MethodComparison.Reading(aevb, run, test, $"{label}, test{steps}")}");
             text.AppendLine($"- {MethodComparison.Reading(aevb, run, train, $"{label}, train{steps}")}");
             if (aevb is null || aevb.Settings.LearningRate == run.Settings.LearningRate) continue;
-            foreach (var (name, same) in ablations.Where(a => OnlyStepSizeDiffers(a.Run.Settings, aevb.Settings)
+            foreach (var (name, same) in ablations.Where(a => a.Run.Settings.DiffersOnlyInStepSize(aevb.Settings)
                          && a.Run.Settings.LearningRate == run.Settings.LearningRate && a.Run.Log.LastSamples >= run.Log.LastSamples))
             {
                 var what = $"{label}, against AEVB at the same step size {Rate(run.Settings)} (`ablations/{name}`)";
@@ -100,12 +101,6 @@ public static class FigureReport
         }
         return text.ToString();
     }
-
-    /// <summary>Whether <paramref name="a"/> is <paramref name="b"/>'s run (method, model, data, seed, every setting)
-    /// with another step size, however chosen, and any length.</summary>
-    private static bool OnlyStepSizeDiffers(RunSettings a, RunSettings b)
-        => a with { LearningRate = 0, LearningRateCandidates = null, Samples = 0 }
-            == b with { LearningRate = 0, LearningRateCandidates = null, Samples = 0 };
 
     private static string Rate(RunSettings s) => s.LearningRate.ToString(CultureInfo.InvariantCulture);
 
@@ -332,16 +327,20 @@ public static class FigureReport
 
     /// <summary>The ablation runs under <paramref name="resultsDirectory"/>/ablations/*/fig2|fig3 (or only <paramref name="figures"/>), a row each.</summary>
     public static string AblationsMarkdown(string resultsDirectory, IReadOnlyList<string>? figures = null)
+        => AblationsMarkdown(resultsDirectory, LoadAblations(resultsDirectory, figures));
+
+    /// <summary>The table for <paramref name="ablations"/> as <see cref="LoadAblations"/> read them; no table where
+    /// <paramref name="resultsDirectory"/> has no ablations folder.</summary>
+    private static string AblationsMarkdown(string resultsDirectory, IReadOnlyList<(string Ablation, FigureRunResult Run)> ablations)
     {
         var text = new StringBuilder();
-        var ablationsDirectory = Path.Combine(resultsDirectory, "ablations");
-        if (Directory.Exists(ablationsDirectory))
+        if (Directory.Exists(Path.Combine(resultsDirectory, "ablations")))
         {
             text.AppendLine();
             text.AppendLine("| ablation (results/ablations/…) | run | step size, change | samples " +
                             "| train / test at 0.1 M | train / test at 1 M | train / test at the end |");
             text.AppendLine("|---|---|---|---|---|---|---|");
-            foreach (var (ablation, run) in LoadAblations(resultsDirectory, figures))
+            foreach (var (ablation, run) in ablations)
             {
                 var samples = run.Log.Samples.ToList();
                 var early = TrainTest(run, samples.IndexOf(100_000));

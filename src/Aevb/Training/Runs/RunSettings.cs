@@ -171,6 +171,15 @@ public sealed record RunSettings
     [JsonConverter(typeof(MethodOptionsConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? MethodOptions { get; init; }
 
+    /// <summary>Whether this is <paramref name="other"/>'s run (method, model, data, seed, every setting) with another
+    /// step size, however chosen, and of any length: an ablation of the step size alone.</summary>
+    public bool DiffersOnlyInStepSize(RunSettings other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with { LearningRate = 0, LearningRateCandidates = null, Samples = 0 }
+            == other with { LearningRate = 0, LearningRateCandidates = null, Samples = 0 };
+    }
+
     /// <summary>Folder-friendly name, e.g. <c>mnist-n1000-h100-z3-mcem</c>.</summary>
     [JsonIgnore]
     public string Name => $"{Dataset}{(TrainCount is { } n ? $"-n{n}" : "")}-h{Hidden}-z{Latent}-{Method}"
