@@ -67,15 +67,14 @@ public static class FigureNotebook
            || header.Contains("min /", StringComparison.Ordinal) || header.Contains("load", StringComparison.Ordinal);
 
     /// <summary>
-    /// The verdicts generated from the comparison, one paragraph per family, naming an ablation of the runs' results
-    /// folder (<c>results/ablations</c> beside <c>results/fig2</c>) that agrees with the paper where ours does not.
+    /// The verdicts generated from the comparison, one paragraph per family, naming an ablation under
+    /// <c><paramref name="resultsDirectory"/>/ablations</c> that agrees with the paper where ours does not (a quick
+    /// run's temporary folder has none).
     /// </summary>
-    public static string Verdicts(IEnumerable<FigureRunResult> runs, string figure)
+    public static string Verdicts(IEnumerable<FigureRunResult> runs, string figure, string resultsDirectory)
     {
-        var list = runs.ToList();
-        var families = FigureFamilies.Match(list).Where(f => f.Family.Figure == figure).ToList();
-        var resultsDirectory = list.Count == 0 ? null : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(list[0].Directory)));
-        var ablations = resultsDirectory is null ? [] : FigureReport.LoadAblations(resultsDirectory, [figure]);
+        var families = FigureFamilies.Match(runs.ToList()).Where(f => f.Family.Figure == figure).ToList();
+        var ablations = FigureReport.LoadAblations(resultsDirectory, [figure]);
         return string.Join("\n", FigureReport.Verdicts(families, ablations).Select(v => "- " + v.Replace("<sub>", "").Replace("</sub>", "")));
     }
 
