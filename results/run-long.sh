@@ -69,3 +69,8 @@ esac
 # with --lr 0.001|0.02|0.1, --gaussian-mean linear, --gaussian-variance softplus, --frey-split random|tail;
 # frey-trial-1e3 / -1e4: the step-size trial judged after 1e3 / 1e4 samples (--quick --samples 1000 / 10000);
 # frey-train-running-average: `aevb train --dataset frey --latent 20 --samples 1e6 --lr 0.01` (its log.csv and config).
+# The step size at 1e7 (Figure 2 MNIST; issue 16's 10^6 -> 10^7 turn): lr-0.02-1e7 (AEVB Nz = 10, 20, 200; wake-sleep
+# Nz = 5, 10, 20) and lr-0.1-1e7 (AEVB Nz = 3; wake-sleep Nz = 20), e.g.
+#   aevb reproduce fig2 --latent 20 --method wakesleep --samples 1e7 --lr 0.1 --out results/ablations/lr-0.1-1e7
+# seed-2, seed-3: AEVB Nz = 3, the protocol with --seed 2 / 3, to 1e7. init-std-0.1 also holds Frey Face AEVB Nz = 20
+# to 1e6 (`--dataset frey --latent 20 --method aevb --samples 1e6 --init-std 0.1`).
