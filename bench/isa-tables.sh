@@ -7,7 +7,14 @@
 #   export AEVB_DATA_DIR=…/data   # MNIST and Frey Face
 #   dotnet build -c Release src/Aevb.Cli && dotnet build -c Release tests/Aevb.Torch.Bench && dotnet build -c Release tests/Aevb.Benchmarks
 #   apt-get install -y python3-torch libopenblas0-pthread   # PyTorch 1.13
-#   bash bench/isa-tables.sh 2>&1 | tee isa-tables.log        # about 30 minutes; stop the figure runs first
+#   bash bench/isa-tables.sh 2>&1 | tee isa-tables.log        # about 15 minutes
+#
+# Figure runs in progress (`aevb reproduce`, e.g. results/run-long.sh) are paused (SIGSTOP) while it measures and
+# resumed (SIGCONT) when it ends, however it ends: even at the lowest scheduling priority (`chrt -i 0`) two runs
+# beside it took the second core from a 2-thread benchmark (on 2 cores, `tests/Aevb.Benchmarks -- peak` gave 107
+# GFLOP/s at 2 threads with 256-bit FMAs, the same as at 1; 217 with the runs paused). A paused run's logged
+# training time includes the pause; to keep it out, stop the runs with SIGTERM before and start them again after.
+# KEEP_RUNS=1 leaves them running.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 : "${AEVB_DATA_DIR:?set AEVB_DATA_DIR to the folder with the MNIST and Frey Face files}"
@@ -18,6 +25,11 @@ BENCH=tests/Aevb.Benchmarks/bin/Release/net10.0/Aevb.Benchmarks.dll
 BASE=${BASE:-f8afaec}   # the engine before issue 18, for the MCEM and Appendix D ratios
 avx2() { env DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell "$@"; }
 avx512() { "$@"; }
+if [ "${KEEP_RUNS:-0}" != 1 ] && pgrep -f "Aevb.Cli.dll reproduce" > /dev/null; then
+  trap 'pkill -CONT -f "Aevb.Cli.dll reproduce"' EXIT
+  trap 'exit 130' INT TERM
+  pkill -STOP -f "Aevb.Cli.dll reproduce" && echo "figure runs paused while measuring (resumed at the end)"
+fi
 date -u; uptime
 echo "== engine"; dotnet $CLI info | head -n 1; avx2 dotnet $CLI info | head -n 1
 echo "== FMA peak"; dotnet $BENCH peak; avx2 dotnet $BENCH peak
