@@ -3,6 +3,7 @@ using Aevb.Models;
 using Aevb.Tensors;
 using Aevb.Training;
 using Aevb.Training.Runs;
+using TorchSharp;
 using static TorchSharp.torch;
 using EngineTensor = Aevb.Tensors.Tensor;
 
@@ -106,7 +107,7 @@ public sealed class TorchLearnerTests
             referenceNoise.FillNormal(eps);   // what the learner drew for this step
             var bounds = reference.Bound(tensor(batch.Data, [Rows, batch.Cols]), tensor(eps, [Rows, s_config.LatentSize]));
             optimizer.zero_grad();
-            bounds.sum().mul(-scale).backward();
+            using (var minusScale = (-scale).ToScalar()) bounds.sum().mul(minusScale).backward();   // a held Scalar, as the learner does
             Assert.True(GC.TryStartNoGCRegion(16 << 20));
             try { optimizer.step(); }
             finally { GC.EndNoGCRegion(); }
