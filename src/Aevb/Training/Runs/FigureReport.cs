@@ -312,13 +312,21 @@ public static class FigureReport
     /// The first of <paramref name="ablations"/> of <paramref name="row"/>'s family whose curve agrees with the paper's
     /// reading at the row's number of samples (the same test as our protocol run's), as a clause naming it; else null.
     /// </summary>
+    /// <summary>
+    /// The ablation's value, judged with the smaller of its own wiggle and the protocol run's: a curve far from
+    /// settled (one that diverged and is climbing back, say, by millions of nats) must not agree with the paper
+    /// through its own unsteadiness.
+    /// </summary>
+    private static CurveValue? Steadier(CurveValue? ablation, CurveValue? protocol)
+        => ablation is { } a && protocol is { } p ? a with { Wiggle = Math.Min(a.Wiggle, p.Wiggle) } : ablation;
+
     private static string? AblationThatAgrees(PaperComparison row, IReadOnlyList<(string Ablation, FigureRunResult Run)> ablations)
     {
         foreach (var (name, run) in ablations.Where(a => row.Family.Matches(a.Run.Settings)))
         {
             var (trainColumn, testColumn) = Columns(run.Settings);
-            var at = row with { Run = run, OursTrain = CurveInterpolation.At(run, trainColumn, row.Samples),
-                OursTest = CurveInterpolation.At(run, testColumn, row.Samples) };
+            var at = row with { Run = run, OursTrain = Steadier(CurveInterpolation.At(run, trainColumn, row.Samples), row.OursTrain),
+                OursTest = Steadier(CurveInterpolation.At(run, testColumn, row.Samples), row.OursTest) };
             if (at.OursTrain is { } train && at.OursTest is { } test && at.Agrees)
                 return $"the ablation `{name}` ({AblationChange(run)}) agrees with the paper there ({F(train.Value)} / {F(test.Value)})";
         }
