@@ -312,14 +312,6 @@ public static class FigureReport
     /// The first of <paramref name="ablations"/> of <paramref name="row"/>'s family whose curve agrees with the paper's
     /// reading at the row's number of samples (the same test as our protocol run's), as a clause naming it; else null.
     /// </summary>
-    /// <summary>
-    /// The ablation's value, judged with the smaller of its own wiggle and the protocol run's: a curve far from
-    /// settled (one that diverged and is climbing back, say, by millions of nats) must not agree with the paper
-    /// through its own unsteadiness.
-    /// </summary>
-    private static CurveValue? Steadier(CurveValue? ablation, CurveValue? protocol)
-        => ablation is { } a && protocol is { } p ? a with { Wiggle = Math.Min(a.Wiggle, p.Wiggle) } : ablation;
-
     private static string? AblationThatAgrees(PaperComparison row, IReadOnlyList<(string Ablation, FigureRunResult Run)> ablations)
     {
         foreach (var (name, run) in ablations.Where(a => row.Family.Matches(a.Run.Settings)))
@@ -332,6 +324,14 @@ public static class FigureReport
         }
         return null;
     }
+
+    /// <summary>
+    /// The ablation's value, judged with the smaller of its own wiggle and the protocol run's: a curve far from
+    /// settled (one that diverged and is climbing back, say, by millions of nats) must not agree with the paper
+    /// through its own unsteadiness.
+    /// </summary>
+    private static CurveValue? Steadier(CurveValue? ablation, CurveValue? protocol)
+        => ablation is { } a && protocol is { } p ? a with { Wiggle = Math.Min(a.Wiggle, p.Wiggle) } : ablation;
 
     /// <summary>The ablation runs under <paramref name="resultsDirectory"/>/ablations/*/fig2|fig3 (or only <paramref name="figures"/>), a row each.</summary>
     public static string AblationsMarkdown(string resultsDirectory, IReadOnlyList<string>? figures = null)
