@@ -44,6 +44,21 @@ public class Figure2ComparisonTests
     }
 
     [Fact]
+    public void ReachGivesEachPaperValueAsAMultipleOfThePaperSamplesOrNotYet()
+    {
+        // The paper's wake-sleep at MNIST Nz = 200: 10⁶ −133.8 train / −130.7 test, 10⁷ −109 both, 10⁸ −104.2 both.
+        var run = Run("mnist", 200, RunMethod.WakeSleep, (1_000_000, -140, -140), (10_000_000, -130, -125), (100_000_000, -108, -108));
+        var text = Figure2Claims.Reach(run);
+        // −133.8 lies 62% of the way from −140 to −130 (train) and −130.7 62% from −140 to −125 (test): 10^6.62 samples.
+        Assert.Contains("its 10⁶ train value (−133.8) at 4,168,694 samples (4.2×)", text);
+        Assert.Contains("its 10⁶ test value (−130.7) at 4,168,694 samples (4.2×)", text);
+        Assert.Contains("its 10⁷ train value (−109.0) at 90,", text);   // 21/22 of the way on log samples: 10^7.95
+        Assert.Contains("not yet its 10⁸ test value (−104.2)", text);
+        Assert.StartsWith("The paper-protocol Wake-Sleep run at Nz = 200 reaches", text);
+        Assert.EndsWith("It ends at 100,000,000 samples with −108.0 / −108.0.", text);
+    }
+
+    [Fact]
     public void APanelWithoutWakeSleepHasNoRowAndIsNamedWithItsCommand()
     {
         var runs = new[] { Run("frey", 5, RunMethod.Aevb, (100, 1, 2)) };
