@@ -29,7 +29,7 @@ public class CommittedCheckpointResumeTests
     {
         using var dir = new TempDir();
         foreach (var f in new[] { FigureRun.InfoFile, FigureRun.LogFile, FigureRun.CheckpointFile })
-            Skip.IfNot(CopyFromHistory($"results/{run}/{f}", dir.File(f)),
+            Skip.IfNot(RepoRoot.CopyFromHistory(Revision, $"results/{run}/{f}", dir.File(f)),
                 $"git history with {Revision[..7]} is not available here (a shallow clone or an archive)");
         var from = SafeTensors.Read(dir.File(FigureRun.CheckpointFile));
         var settings = CheapContinuation(dir.File(FigureRun.InfoFile), from.Integer("samples_seen") + 1000);
@@ -49,29 +49,6 @@ public class CommittedCheckpointResumeTests
         // the last bits: 0.2-0.4% on AVX-512 against these AVX2 references), the estimates themselves within 1e-4.
         foreach (var metric in log.Metrics)
             AssertClose(expected[metric], log.Column(metric)[^1], metric.EndsWith("_se", StringComparison.Ordinal) ? 2e-2 : 1e-4, metric);
-    }
-
-    /// <summary>Writes the file at <paramref name="path"/> as of <see cref="Revision"/> to
-    /// <paramref name="destination"/>; false where git or that revision is not available.</summary>
-    private static bool CopyFromHistory(string path, string destination)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("git", ["-C", RepoRoot.Find(), "show", $"{Revision}:{path}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        try
-        {
-            using var git = System.Diagnostics.Process.Start(start)!;
-            using (var file = File.Create(destination)) git.StandardOutput.BaseStream.CopyTo(file);
-            git.StandardError.ReadToEnd();
-            git.WaitForExit();
-            return git.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no git on this machine
-        }
     }
 
     /// <summary>

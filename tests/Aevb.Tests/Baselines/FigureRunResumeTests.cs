@@ -70,15 +70,17 @@ public class FigureRunResumeTests
     /// <summary>
     /// The folders committed under results/ were written before checkpoints became one unit: this code resumes them.
     /// A completed Frey Face run (the smallest) is carried 100,000 samples further; the value it reaches was computed
-    /// with the code before the change (git f8afaec), so the checkpoint reads back to the same state.
+    /// with the code before the change (git f8afaec), so the checkpoint reads back to the same state. The folder is read
+    /// as it was committed at 10 M (<see cref="AtTenMillion"/>): the figure runs carry it on to 10⁸, which the reference
+    /// values do not follow.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void ResumesACheckpointCommittedUnderResults()
     {
-        var source = Path.Combine(RepoRoot.Find(), "results", "fig2", "frey-h200-z2-aevb");
         using var dir = new TempDir();
         foreach (var f in new[] { FigureRun.InfoFile, FigureRun.LogFile, FigureRun.CheckpointFile })
-            File.Copy(Path.Combine(source, f), dir.File(f));
+            Skip.IfNot(RepoRoot.CopyFromHistory(AtTenMillion, $"results/fig2/frey-h200-z2-aevb/{f}", dir.File(f)),
+                $"git history with {AtTenMillion[..7]} is not available here (a shallow clone or an archive)");
         var info = FigureRun.ReadInfo(dir.File(FigureRun.InfoFile));
         var stored = RunSettings.FromJson((JsonObject)info["settings"]!, dir.File(FigureRun.InfoFile));
         var before = RunLog.ReadCsv(dir.File(FigureRun.LogFile));
@@ -96,6 +98,9 @@ public class FigureRunResumeTests
         Assert.Equal(ExpectedTrainBoundAfterExtension, after.Column("train_bound")[^1], ExpectedTrainBoundAfterExtension * 1e-5);
         Assert.Equal(ExpectedTestBoundAfterExtension, after.Column("test_bound")[^1], ExpectedTestBoundAfterExtension * 1e-5);
     }
+
+    /// <summary>A revision where results/fig2/frey-h200-z2-aevb was complete at 10 M samples.</summary>
+    private const string AtTenMillion = "0ab1dc3d98bf240d00e3966c4a8a99d783526558";
 
     // From `ResumesACheckpointCommittedUnderResults` run against the code before this change (git f8afaec, AVX2).
     private const double ExpectedTrainBoundAfterExtension = 832.0578874614877;

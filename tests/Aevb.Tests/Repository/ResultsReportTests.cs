@@ -146,7 +146,7 @@ public class ResultsReportTests
         Assert.Contains("| train / test at 0.1 M | train / test at 1 M | train / test at the end |", table[1]);
         var row = Assert.Single(table, l => l.StartsWith("| frey-variance-softplus", StringComparison.Ordinal));
         Assert.Equal("| frey-variance-softplus | 2 Frey AEVB N<sub>z</sub>=20 | 0.01 (chosen), variance softplus " +
-                     $"| 10 M | {At(100_000)} | {At(1_000_000)} | {At(10_000_000)} |", row);
+                     $"| {FigureReport.Count(log.LastSamples)} | {At(100_000)} | {At(1_000_000)} | {At(log.LastSamples)} |", row);
     }
 
     /// <summary>A run of the protocol with another seed is an ablation like any other, and its row says so.</summary>
