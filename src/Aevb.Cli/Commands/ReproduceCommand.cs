@@ -235,8 +235,9 @@ internal static class ReproduceCommand
                 var dataKey = RunData.Key(settings);
                 if (!data.TryGetValue(dataKey, out var runData))
                     data[dataKey] = runData = RunData.Load(settings, dataDirectory);
-                Console.WriteLine($"{header}: {settings.Samples:N0} samples{(File.Exists(run.CheckpointPath) ? " (resuming from its checkpoint)" : "")}");
-                var result = run.Run(runData, new ConsoleProgress(), cancellationToken);
+                // Said once the run holds its folder: a folder another process trains in is refused before any "resuming".
+                var result = run.Run(runData, new ConsoleProgress(), cancellationToken, started: from =>
+                    Console.WriteLine($"{header}: {settings.Samples:N0} samples{(from > 0 ? $" (resuming from its checkpoint at {from:N0})" : "")}"));
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
                     // Interrupted before the first checkpoint (e.g. during the step-size trials) nothing was saved: say so.

@@ -176,6 +176,32 @@ public class HangsAndSilentInputTests
     }
 
     [Fact]
+    public void AReproduceRunRefusedByItsLockSaysNothingOfResuming()
+    {
+        using var dir = new TempDir();
+        string[] Args(string samples) => ["reproduce", "fig2", "--dataset", "frey", "--latent", "2", "--method", "aevb", "--quick", "--samples", samples,
+            "--lr", "0.05", "--no-charts", "--data-dir", TestData.Directory, "--out", dir.Path];
+        var (code, output) = CliProcess.Run(Args("1000"), timeout: Quickly);
+        Assert.True(code == 0, output);
+        var folder = Path.Combine(dir.Path, "fig2", "frey-h200-z2-aevb");
+        Assert.True(File.Exists(Path.Combine(folder, FigureRun.CheckpointFile)), "the completed run keeps its final checkpoint to extend from");
+
+        // Asked for more while another process holds the folder: refused, and no line says it resumes (the queue of
+        // results/run-long.sh meets this for every run the other lane holds).
+        using (Aevb.IO.DirectoryLock.Acquire(folder, "this test"))
+        {
+            (code, output) = CliProcess.Run(Args("2000"), timeout: Quickly);
+            Assert.True(code == 1, output);
+            Assert.Contains($"is in use by another run of frey-h200-z2-aevb (process {Environment.ProcessId})", output);
+            Assert.DoesNotContain("resuming", output);
+        }
+
+        (code, output) = CliProcess.Run(Args("2000"), timeout: Quickly);
+        Assert.True(code == 0, output);
+        Assert.Contains("[1/1] frey-h200-z2-aevb: 2,000 samples (resuming from its checkpoint at 1,000)", output);
+    }
+
+    [Fact]
     public void StaleWorkerProgressFilesAreRemovedOnTheNextRun()
     {
         using var dir = new TempDir();

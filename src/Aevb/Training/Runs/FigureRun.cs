@@ -99,7 +99,10 @@ public sealed class FigureRun
     internal JsonObject? Selection { get; set; }
 
     /// <summary>Trains (or resumes, or skips) the run on <paramref name="data"/> (the full data set; the run takes its subset).</summary>
-    public RunResult Run(RunData data, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="started">Called once this call holds the folder and will train, with the samples of the checkpoint
+    /// it resumes from (0 for a fresh start): only then is "resuming" true (a folder locked by another process is refused first).</param>
+    public RunResult Run(RunData data, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default,
+        Action<long>? started = null)
     {
         if (data.Dataset != Settings.Dataset) throw new ArgumentException($"The run is for {Settings.Dataset} but got {data.Dataset} data.");
         data = data.WithTrainCount(Settings.TrainCount);
@@ -108,7 +111,7 @@ public sealed class FigureRun
         FolderCommit.Recover(Directory); // a crash mid-checkpoint: finish it, or fall back to the one before
         var info = File.Exists(InfoPath) ? ReadInfo(InfoPath) : null;
         if (info is not null && Skip(info) is { } skipped) return skipped;
-        return new RunSession(this, data, info, progress, cancellationToken).Run();
+        return new RunSession(this, data, info, progress, cancellationToken).Run(started);
     }
 
     /// <summary>

@@ -48,10 +48,11 @@ internal sealed class RunSession : ITrainingCallbacks
         run.Selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
     }
 
-    public RunResult Run()
+    public RunResult Run(Action<long>? started)
     {
         var resumedStream = Resume();
         var resumedFrom = _samples;
+        started?.Invoke(resumedFrom);
         // Before a step-size trial too: the folder says a run is under way (a trial interrupted is started again).
         _run.WriteInfo(_run.InfoPath, "running", _started, _resumes, Counters);
         if (_learner is null && !SelectStepSize(out _learner))
