@@ -59,6 +59,28 @@ public class Figure2ComparisonTests
     }
 
     [Fact]
+    public void TheOverfittingSentenceSetsTheGapBesideThePapersWhereBothRunsStopAtAReading()
+    {
+        // The paper's Frey Face AEVB at 10⁸: Nz = 2 930 / 880 (gap 50), Nz = 20 1480 / 1300 (gap 180), ±20 each.
+        var rows = Figure2Comparison.FinalValues([
+            Run("frey", 2, RunMethod.Aevb, (100_000_000, 990, 822)), Run("frey", 2, RunMethod.WakeSleep, (100_000_000, 823, 805)),
+            Run("frey", 20, RunMethod.Aevb, (100_000_000, 1539, 1233)), Run("frey", 20, RunMethod.WakeSleep, (100_000_000, 823, 805)),
+        ]);
+        var text = Figure2Claims.Sentences(rows);
+        Assert.Contains("frey: AEVB's train − test gap is 168.00 at Nz = 2 (100,000,000 samples) and 306.00 at Nz = 20 (100,000,000): it grows by 138.0 nats.", text);
+        Assert.Contains("The paper's, read off its figure there: 50 and 180 (each reading ±20), so it grows in the paper's curves too.", text);
+
+        // Where the two runs stop at different counts there is no one point of the paper's to set beside them.
+        rows = Figure2Comparison.FinalValues([
+            Run("frey", 2, RunMethod.Aevb, (10_000_000, 832, 824)), Run("frey", 2, RunMethod.WakeSleep, (10_000_000, 575, 563)),
+            Run("frey", 20, RunMethod.Aevb, (100_000_000, 1539, 1233)), Run("frey", 20, RunMethod.WakeSleep, (100_000_000, 823, 805)),
+        ]);
+        text = Figure2Claims.Sentences(rows);
+        Assert.Contains("compares unlike points", text);
+        Assert.DoesNotContain("The paper's, read", text);
+    }
+
+    [Fact]
     public void APanelWithoutWakeSleepHasNoRowAndIsNamedWithItsCommand()
     {
         var runs = new[] { Run("frey", 5, RunMethod.Aevb, (100, 1, 2)) };
