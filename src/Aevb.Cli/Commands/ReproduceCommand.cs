@@ -238,6 +238,11 @@ internal static class ReproduceCommand
                 // Said once the run holds its folder: a folder another process trains in is refused before any "resuming".
                 var result = run.Run(runData, new ConsoleProgress(), cancellationToken, started: from =>
                     Console.WriteLine($"{header}: {settings.Samples:N0} samples{(from > 0 ? $" (resuming from its checkpoint at {from:N0})" : "")}"));
+                if (result.Outcome == RunOutcome.Skipped) // an unfinished longer run whose log has passed what was asked
+                {
+                    Console.WriteLine($"{header}: its log already reaches {result.Samples:N0} samples (an unfinished, longer run holds the folder), skipped");
+                    continue;
+                }
                 if (result.Outcome == RunOutcome.Interrupted)
                 {
                     // Interrupted before the first checkpoint (e.g. during the step-size trials) nothing was saved: say so.

@@ -155,6 +155,35 @@ public class FigureRunTests
     }
 
     [Fact]
+    public void AnUnfinishedLongerRunAnswersForFewerSamplesOnceItsLogHasPassedThem()
+    {
+        // A run to 3000 samples stopped at its first evaluation after 1000 (four evaluations per decade from 300).
+        var settings = Tiny(RunMethod.Aevb, RunEvaluation.LowerBound);
+        using var dir = new TempDir();
+        using var cancel = new CancellationTokenSource();
+        var first = new FigureRun(settings, dir.Path).Run(s_mnist.Value, new Callback(p => { if (p.IsEvaluation && p.Samples >= 1000) cancel.Cancel(); }), cancel.Token);
+        Assert.Equal(RunOutcome.Interrupted, first.Outcome);
+        var reached = RunLog.ReadCsv(Path.Combine(dir.Path, FigureRun.LogFile)).LastSamples;
+        Assert.InRange(reached, 1000, 2999);
+
+        // Asked for less than its log holds: answered by it, and nothing in the folder changes.
+        var before = File.ReadAllBytes(Path.Combine(dir.Path, FigureRun.CheckpointFile));
+        var fewer = new FigureRun(settings with { Samples = 1000 }, dir.Path).Run(s_mnist.Value);
+        Assert.Equal((RunOutcome.Skipped, reached), (fewer.Outcome, fewer.Samples));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir.Path, FigureRun.CheckpointFile)));
+        Assert.Equal("running", FigureRun.ReadInfo(Path.Combine(dir.Path, FigureRun.InfoFile))["status"]!.GetValue<string>());
+
+        // Asked for more than its log holds but less than its target: refused with the way to resume, not "delete it".
+        var e = Assert.Throws<InvalidOperationException>(() => new FigureRun(settings with { Samples = 2999 }, dir.Path).Run(s_mnist.Value));
+        Assert.Contains("holds an unfinished run to 3,000 samples", e.Message);
+        Assert.Contains("--samples 3000", e.Message);
+        Assert.DoesNotContain("delete", e.Message);
+
+        // And the run itself resumes to its end.
+        Assert.Equal(RunOutcome.Completed, new FigureRun(settings, dir.Path).Run(s_mnist.Value).Outcome);
+    }
+
+    [Fact]
     public void RefusesAFolderHoldingOtherSettings()
     {
         using var dir = new TempDir();

@@ -126,6 +126,7 @@ public sealed class FigureRun
         var extending = diff.Count > 0 && stored with { Samples = s.Samples } == s && s.Samples > stored.Samples;
         var completed = info["status"]?.GetValue<string>() == "completed";
         var covered = completed && CoversSettings(stored); // e.g. a run carried to 1e7 samples asked for 1e6: done, not redone
+        if (!completed && CoversSettings(stored) && stored.Samples > s.Samples) return Behind(stored);
         if (diff.Count > 0 && !extending && !covered)
             throw new InvalidOperationException($"{Directory} holds a run with other settings ({string.Join("; ", diff)}). Use another --out folder, or delete this one to start over.");
         if (extending && !File.Exists(CheckpointPath))
@@ -136,6 +137,20 @@ public sealed class FigureRun
             throw new InvalidDataException($"{InfoPath} says the run completed {stored.Samples} samples, but {LogPath} ends at {log.LastSamples}; restore that log.csv, or delete {Directory} to start over.");
         return new RunResult(RunOutcome.Skipped, Directory, log.LastSamples, log.LastSamples,
             info["training_seconds"]?.GetValue<double>() ?? double.NaN, info["evaluation_seconds"]?.GetValue<double>() ?? double.NaN, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// The folder's run is unfinished and goes further than asked (a run to 1e8 asked for 1e7): its log answers for the
+    /// request once it has passed it (skipped); before that it is refused, without the advice to delete that would
+    /// throw its samples away.
+    /// </summary>
+    private RunResult Behind(RunSettings stored)
+    {
+        var reached = File.Exists(LogPath) ? RunLog.ReadCsv(LogPath).LastSamples : 0;
+        if (reached >= Settings.Samples)
+            return new RunResult(RunOutcome.Skipped, Directory, reached, reached, double.NaN, double.NaN, TimeSpan.Zero);
+        throw new InvalidOperationException($"{Directory} holds an unfinished run to {stored.Samples:N0} samples, evaluated to {reached:N0}: resume it with --samples {stored.Samples} "
+            + $"(its log passes {Settings.Samples:N0} on the way), or use another --out folder.");
     }
 
     internal void WriteInfo(string path, string status, string started, int resumes, TrainingCounters counters)
