@@ -78,6 +78,12 @@ public class Figure2ComparisonTests
         text = Figure2Claims.Sentences(rows);
         Assert.Contains("compares unlike points", text);
         Assert.DoesNotContain("The paper's, read", text);
+
+        // Claim 1 names the pairs whose methods stop at different counts (AEVB further on is not a like-for-like lead).
+        rows = Figure2Comparison.FinalValues([
+            Run("frey", 2, RunMethod.Aevb, (100_000_000, 990, 822)), Run("frey", 2, RunMethod.WakeSleep, (10_000_000, 575, 563)),
+        ]);
+        Assert.Contains("(Nz = 2: +259.0 on test, AEVB at 100 M against wake-sleep at 10 M)", Figure2Claims.Sentences(rows));
     }
 
     [Fact]

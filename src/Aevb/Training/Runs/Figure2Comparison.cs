@@ -111,7 +111,8 @@ public static class Figure2Claims
         {
             var list = group.OrderBy(r => r.Latent).ToList();
             lines.Add($"{group.Key}: AEVB is above wake-sleep on train and test at {list.Count(r => r.AevbAbove)} of {list.Count} latent sizes with both methods' runs "
-                + $"({string.Join(", ", list.Select(r => $"Nz = {r.Latent}: {F(r.TestMargin, "+0.0;−0.0")} on test"))}).");
+                + $"({string.Join("; ", list.Select(r => $"Nz = {r.Latent}: {F(r.TestMargin, "+0.0;−0.0")} on test"
+                    + (r.AevbSamples != r.WakeSleepSamples ? $", AEVB at {FigureReport.Count(r.AevbSamples)} against wake-sleep at {FigureReport.Count(r.WakeSleepSamples)}" : "")))}).");
             if (list.Count < 2)
                 lines.Add($"{group.Key}: only Nz = {list[0].Latent} has both methods' runs, so whether AEVB's train − test gap ({F(list[0].AevbGap, "0.00")}) grows with Nz cannot be read off yet.");
             else
