@@ -195,9 +195,20 @@ public static class FigureReport
             var load = run.Info["machine"]?["load_average"]?.ToString() ?? "—";
             var last = TrainTest(run, run.Log.Count - 1);
             text.AppendLine($"| {name} | {Count(family.Extent)} | {Count(run.Log.LastSamples)} of {Count(run.Settings.Samples)} | {last} | {Uncertainty(run)} | {rate} | "
-                + $"{run.Info["status"]} | {H(run.TrainingSeconds + run.EvaluationSeconds)} | {H(WallSeconds(run))} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
+                + $"{Status(run)} | {H(run.TrainingSeconds + run.EvaluationSeconds)} | {H(WallSeconds(run))} | {F(run.MinutesPerMillionSamples, "0.00")} | {load} |");
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// run.json's status, and the stretches of samples trained by a build from a modified tree ("+dirty"): the run
+    /// then ran code that no commit holds (run.json's <c>revisions</c>, <see cref="RunRevisions"/>).
+    /// </summary>
+    internal static string Status(FigureRunResult run)
+    {
+        var modified = RunRevisions.Read(run.Info).Modified
+            .Select(s => s.From is { } from ? $"{Count(from)}–{Count(s.To)}" : $"up to {Count(s.To)}").ToList();
+        return modified.Count == 0 ? $"{run.Info["status"]}" : $"{run.Info["status"]}; {string.Join(", ", modified)} from uncommitted code";
     }
 
     /// <summary>

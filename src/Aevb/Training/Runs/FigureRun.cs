@@ -98,6 +98,10 @@ public sealed class FigureRun
     /// <summary>The step-size choice (candidates, their scores, the one chosen), recorded in run.json; null when forced.</summary>
     internal JsonObject? Selection { get; set; }
 
+    /// <summary>The builds that trained the run before this call (run.json's record), and the samples this call's
+    /// training starts from: run.json's <c>revisions</c> is the one extended by the other.</summary>
+    internal (RunRevisions Earlier, long ResumedFrom) Revisions { get; set; } = (RunRevisions.None, 0);
+
     /// <summary>Trains (or resumes, or skips) the run on <paramref name="data"/> (the full data set; the run takes its subset).</summary>
     /// <param name="started">Called once this call holds the folder and will train, with the samples of the checkpoint
     /// it resumes from (0 for a fresh start): only then is "resuming" true (a folder locked by another process is refused first).</param>
@@ -168,6 +172,7 @@ public sealed class FigureRun
             ["settings"] = SettingsJson(),
             ["learning_rate_selection"] = Selection?.DeepClone(),
             ["git_revision"] = _gitRevision ??= RunProvenance.GitRevision(),
+            [RunRevisions.Key] = Revisions.Earlier.Continue(_gitRevision, Revisions.ResumedFrom, samples).ToJson(),
             ["machine"] = RunProvenance.Machine(),
             ["started_utc"] = started,
             ["updated_utc"] = now,

@@ -46,12 +46,14 @@ internal sealed class RunSession : ITrainingCallbacks
         _started = info?["started_utc"]?.GetValue<string>()
                    ?? DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         run.Selection = info?["learning_rate_selection"]?.DeepClone() as JsonObject;
+        run.Revisions = (RunRevisions.Read(info), 0);
     }
 
     public RunResult Run(Action<long>? started)
     {
         var resumedStream = Resume();
         var resumedFrom = _samples;
+        _run.Revisions = _run.Revisions with { ResumedFrom = resumedFrom };
         started?.Invoke(resumedFrom);
         // Before a step-size trial too: the folder says a run is under way (a trial interrupted is started again).
         _run.WriteInfo(_run.InfoPath, "running", _started, _resumes, Counters);
