@@ -79,6 +79,13 @@ public class Figure2ComparisonTests
         Assert.Contains("compares unlike points", text);
         Assert.DoesNotContain("The paper's, read", text);
 
+        // MNIST at 10⁸: Nz = 3 −130 / −133.5 (gap 3.5), Nz = 200 −98.5 / −100 (gap 1.5), ±1: the halves are not rounded away.
+        rows = Figure2Comparison.FinalValues([
+            Run("mnist", 3, RunMethod.Aevb, (100_000_000, -131, -138)), Run("mnist", 3, RunMethod.WakeSleep, (100_000_000, -144, -144)),
+            Run("mnist", 200, RunMethod.Aevb, (100_000_000, -99.5, -99.7)), Run("mnist", 200, RunMethod.WakeSleep, (100_000_000, -106, -106)),
+        ]);
+        Assert.Contains("The paper's, read off its figure there: 3.5 and 1.5 (each reading ±1), no growth the readings can tell.", Figure2Claims.Sentences(rows));
+
         // Claim 1 names the pairs whose methods stop at different counts (AEVB further on is not a like-for-like lead).
         rows = Figure2Comparison.FinalValues([
             Run("frey", 2, RunMethod.Aevb, (100_000_000, 990, 822)), Run("frey", 2, RunMethod.WakeSleep, (10_000_000, 575, 563)),

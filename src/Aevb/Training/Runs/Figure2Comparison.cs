@@ -136,7 +136,7 @@ public static class Figure2Claims
         if (PaperGap(dataset, small.Latent, small.AevbSamples) is not { } a || PaperGap(dataset, large.Latent, large.AevbSamples) is not { } b) return "";
         var accuracy = Math.Max(a.Accuracy, b.Accuracy);
         // Four readings go into the growth, each off by up to its accuracy: more than four times that is growth for sure.
-        return $" The paper's, read off its figure there: {F(a.Gap, "0")} and {F(b.Gap, "0")} (each reading ±{F(accuracy, "0.#")}), "
+        return $" The paper's, read off its figure there: {F(a.Gap, "0.#")} and {F(b.Gap, "0.#")} (each reading ±{F(accuracy, "0.#")}), "
                + (b.Gap - a.Gap > 4 * accuracy ? "so it grows in the paper's curves too." : "no growth the readings can tell.");
     }
 
