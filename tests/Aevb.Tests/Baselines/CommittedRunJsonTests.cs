@@ -60,6 +60,27 @@ public class CommittedRunJsonTests
         Assert.Equal(chosen.GetValue<double>(), info["settings"]!["learning_rate"]!.GetValue<double>());
     }
 
+    [Theory]
+    [MemberData(nameof(RunFiles))]
+    public void ItsRevisionsWriteBackAsTheyAreAndEveryReplayIsOfACommit(string file)
+    {
+        // The record of builds (RunRevisions) survives a resume only if this build writes back all of it, the replays
+        // of scripts/replay-modified-stretches.py included; a replay counts only from a build of a commit.
+        var info = FigureRun.ReadInfo(Path.Combine(RepoRoot.Find(), "results", file));
+        if (info[RunRevisions.Key] is not JsonArray stored) return;
+        var record = RunRevisions.Read(info);
+        Assert.True(JsonNode.DeepEquals(stored, record.ToJson()), $"{file}: revisions written back as {record.ToJson().ToJsonString()}");
+        foreach (var stretch in record.Stretches.Where(s => s.Replayed is not null))
+        {
+            var replay = stretch.Replayed!;
+            Assert.True(stretch.Modified, $"{file}: a stretch of a commit ({stretch.Revision}) says it was replayed");
+            Assert.Matches("^[0-9a-f]{40}$", replay.Revision);
+            Assert.True(replay.LogRows > 0, $"{file}: a replay that compared no log rows");
+            Assert.Contains(replay.Checkpoint, new[] { "identical", "none committed", "none compared" });
+            Assert.False(string.IsNullOrEmpty(replay.Isa), $"{file}: a replay without its ISA");
+        }
+    }
+
     [Fact]
     public void RefusesSettingsThatLackAKeyOrHaveAWrongType()
     {

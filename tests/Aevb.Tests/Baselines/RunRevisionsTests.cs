@@ -96,4 +96,43 @@ public class RunRevisionsTests
         var end = RunProvenance.GitRevision().EndsWith("+dirty", StringComparison.Ordinal) ? 30_000 : first.Samples;
         Assert.Equal($"completed; up to {FigureReport.Count(end)} from uncommitted code", FigureReport.Status(run));
     }
+
+    private static RunRevisions.Replay Replay(string revision) => new(revision, 11, "identical", "AVX-512");
+
+    [Fact]
+    public void AReplayedStretchIsNoLongerCountedAsUncommittedCodeAndKeepsItsReplayThroughAResume()
+    {
+        var info = new JsonObject
+        {
+            [RunRevisions.Key] = new JsonArray(
+                new JsonObject
+                {
+                    ["git_revision"] = "a+dirty", ["from_samples"] = 0L, ["to_samples"] = 1_000L, ["reconstructed"] = true,
+                    ["replayed"] = new JsonObject { ["git_revision"] = "0123456789abcdef", ["log_rows"] = 11, ["checkpoint"] = "identical", ["isa"] = "AVX-512" },
+                },
+                new JsonObject { ["git_revision"] = "b+dirty", ["from_samples"] = 1_000L, ["to_samples"] = 2_000L }),
+        };
+        var record = RunRevisions.Read(info);
+        Assert.Equal(new RunRevisions.Stretch("a+dirty", 0, 1_000, true, Replay("0123456789abcdef")), record.Stretches[0]);
+        Assert.Equal([((long?)1_000, 2_000L)], record.Modified);
+        Assert.Equal([((long?)0, 1_000L)], record.Replayed);
+        // Written back and resumed by another build: the replay stays with its stretch.
+        var resumed = RunRevisions.Read(new JsonObject { [RunRevisions.Key] = record.ToJson() }).Continue("c", 2_000, 3_000);
+        Assert.Equal(record.Stretches.Append(S("c", 2_000, 3_000)), resumed.Stretches);
+    }
+
+    [Fact]
+    public void TheStatusNamesReplayedStretchesApartFromTheOthers()
+    {
+        var stretches = RunRevisions.None.Continue("a+dirty", 0, 1_000_000).Continue("b+dirty", 1_000_000, 2_000_000)
+            .Continue("c", 2_000_000, 5_000_000).Stretches.ToList();
+        stretches[0] = stretches[0] with { Replayed = Replay("0123456789abcdef") };
+        var info = new JsonObject { ["status"] = "completed", [RunRevisions.Key] = new JsonArray(stretches.Select(s =>
+            (JsonNode)new JsonObject { ["git_revision"] = s.Revision, ["from_samples"] = s.From, ["to_samples"] = s.To,
+                ["replayed"] = s.Replayed is { } r ? new JsonObject { ["git_revision"] = r.Revision, ["log_rows"] = r.LogRows, ["checkpoint"] = r.Checkpoint, ["isa"] = r.Isa } : null }).ToArray()) };
+        var settings = new RunSettings { Method = RunMethod.Aevb, Dataset = "mnist", Hidden = 20, Latent = 2, Samples = 5_000_000 };
+        var run = new FigureRunResult(settings, new RunLog(["train_bound", "test_bound"]), info, ".");
+        Assert.Equal($"completed; {FigureReport.Count(1_000_000)}–{FigureReport.Count(2_000_000)} from uncommitted code; "
+            + $"0–{FigureReport.Count(1_000_000)} from uncommitted code, replayed identically by 0123456", FigureReport.Status(run));
+    }
 }

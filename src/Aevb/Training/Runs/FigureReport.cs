@@ -202,13 +202,22 @@ public static class FigureReport
 
     /// <summary>
     /// run.json's status, and the stretches of samples trained by a build from a modified tree ("+dirty"): the run
-    /// then ran code that no commit holds (run.json's <c>revisions</c>, <see cref="RunRevisions"/>).
+    /// then ran code that no commit holds (run.json's <c>revisions</c>, <see cref="RunRevisions"/>), unless a build of
+    /// a commit replayed them identically, which the status says too.
     /// </summary>
     internal static string Status(FigureRunResult run)
     {
-        var modified = RunRevisions.Read(run.Info).Modified
-            .Select(s => s.From is { } from ? $"{Count(from)}–{Count(s.To)}" : $"up to {Count(s.To)}").ToList();
-        return modified.Count == 0 ? $"{run.Info["status"]}" : $"{run.Info["status"]}; {string.Join(", ", modified)} from uncommitted code";
+        var revisions = RunRevisions.Read(run.Info);
+        static string Spans(IEnumerable<(long? From, long To)> spans) => string.Join(", ",
+            spans.Select(s => s.From is { } from ? $"{Count(from)}–{Count(s.To)}" : $"up to {Count(s.To)}"));
+        var status = $"{run.Info["status"]}";
+        if (revisions.Modified.Count > 0) status += $"; {Spans(revisions.Modified)} from uncommitted code";
+        if (revisions.Replayed.Count > 0)
+        {
+            var by = revisions.Stretches.Select(s => s.Replayed?.Revision).OfType<string>().Select(r => r[..Math.Min(7, r.Length)]).Distinct();
+            status += $"; {Spans(revisions.Replayed)} from uncommitted code, replayed identically by {string.Join(", ", by)}";
+        }
+        return status;
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ namespace Aevb.Training.Runs;
 /// <c>scripts/backfill-run-revisions.py</c>). A figure run is resumed across sessions, each with the
 /// build of its day, and <c>git_revision</c> names only the last one: without this record a stretch trained from a
 /// modified tree ("+dirty") would vanish from run.json once a clean build resumed the run.
+/// A stretch from a modified tree may carry <c>"replayed"</c>: a build of a commit trained the same samples again from
+/// the same state and wrote the same log rows and checkpoint (<c>scripts/replay-modified-stretches.py</c>; training
+/// is deterministic on one ISA), so the run's numbers are the ones committed code produces.
 /// </summary>
 public sealed class RunRevisions
 {
@@ -19,10 +22,27 @@ public sealed class RunRevisions
     /// its one revision is known to have trained up to <paramref name="To"/>, not from where).</param>
     /// <param name="To">Where it ends.</param>
     /// <param name="Reconstructed">Read back from the repository's history rather than written by the run.</param>
-    public sealed record Stretch(string Revision, long? From, long To, bool Reconstructed = false)
+    /// <param name="Replayed">The clean replay of a stretch from a modified tree, where it came out identical.</param>
+    public sealed record Stretch(string Revision, long? From, long To, bool Reconstructed = false, Replay? Replayed = null)
     {
         /// <summary>Built from a tree whose tracked sources differed from the commit.</summary>
         public bool Modified => Revision.EndsWith("+dirty", StringComparison.Ordinal);
+    }
+
+    /// <summary>A stretch trained again by a build of <paramref name="Revision"/>, with identical results.</summary>
+    /// <param name="LogRows">Log rows inside the stretch compared (all columns but the timings).</param>
+    /// <param name="Checkpoint">"identical" where the checkpoint at the stretch's end was compared with a committed
+    /// one, else why not ("none committed", "none compared").</param>
+    /// <param name="Isa">The engine's instruction set during the replay (sums in another order give other bits).</param>
+    public sealed record Replay(string Revision, int LogRows, string Checkpoint, string Isa)
+    {
+        internal static Replay? Read(JsonNode? node) => node is JsonObject o
+            ? new(o["git_revision"]?.GetValue<string>() ?? "unknown", o["log_rows"]?.GetValue<int>() ?? 0,
+                o["checkpoint"]?.GetValue<string>() ?? "", o["isa"]?.GetValue<string>() ?? "")
+            : null;
+
+        internal JsonObject ToJson()
+            => new() { ["git_revision"] = Revision, ["log_rows"] = LogRows, ["checkpoint"] = Checkpoint, ["isa"] = Isa };
     }
 
     private RunRevisions(IReadOnlyList<Stretch> stretches) => Stretches = stretches;
@@ -31,17 +51,22 @@ public sealed class RunRevisions
 
     public IReadOnlyList<Stretch> Stretches { get; }
 
-    /// <summary>The samples trained from a modified tree, neighbouring stretches joined (From null: start not known).</summary>
-    public IReadOnlyList<(long? From, long To)> Modified
+    /// <summary>
+    /// The samples trained from a modified tree and not replayed identically by a clean build, neighbouring stretches
+    /// joined (From null: start not known).
+    /// </summary>
+    public IReadOnlyList<(long? From, long To)> Modified => Join(s => s.Modified && s.Replayed is null);
+
+    /// <summary>The samples trained from a modified tree that a clean build replayed identically, joined likewise.</summary>
+    public IReadOnlyList<(long? From, long To)> Replayed => Join(s => s.Modified && s.Replayed is not null);
+
+    private List<(long? From, long To)> Join(Func<Stretch, bool> which)
     {
-        get
-        {
-            var spans = new List<(long? From, long To)>();
-            foreach (var s in Stretches.Where(s => s.Modified))
-                if (spans.Count > 0 && spans[^1].To == s.From) spans[^1] = (spans[^1].From, s.To);
-                else spans.Add((s.From, s.To));
-            return spans;
-        }
+        var spans = new List<(long? From, long To)>();
+        foreach (var s in Stretches.Where(which))
+            if (spans.Count > 0 && spans[^1].To == s.From) spans[^1] = (spans[^1].From, s.To);
+            else spans.Add((s.From, s.To));
+        return spans;
     }
 
     /// <summary>
@@ -55,7 +80,8 @@ public sealed class RunRevisions
                 o["git_revision"]?.GetValue<string>() ?? "unknown",
                 o["from_samples"]?.GetValue<long>(),
                 o["to_samples"]?.GetValue<long>() ?? 0,
-                o["reconstructed"]?.GetValue<bool>() ?? false)).ToList());
+                o["reconstructed"]?.GetValue<bool>() ?? false,
+                Replay.Read(o["replayed"]))).ToList());
         return info?["git_revision"]?.GetValue<string>() is { } revision
             ? new([new Stretch(revision, null, info["samples_seen"]?.GetValue<long>() ?? 0)])
             : None;
@@ -83,6 +109,7 @@ public sealed class RunRevisions
     {
         var json = new JsonObject { ["git_revision"] = s.Revision, ["from_samples"] = s.From, ["to_samples"] = s.To };
         if (s.Reconstructed) json["reconstructed"] = true;
+        if (s.Replayed is { } replay) json["replayed"] = replay.ToJson();
         return (JsonNode)json;
     }).ToArray());
 }
