@@ -10,8 +10,9 @@ given the state the stretch started from, writes the same log rows and the same 
 reports are the ones committed code produces, and running the whole run again would change nothing.
 
 For each stretch trained from uncommitted code and not yet replayed (neighbouring ones joined, one replay for all):
-- the state it started from: an empty folder where it started at 0, else the committed version of the run folder
-  whose run.json says `samples_seen` equals the stretch's start (skipped where no commit holds one);
+- the state it started from: an empty folder where it started at 0 (or where its start is not known: the replay
+  from 0 covers it), else the committed version of the run folder whose run.json says `samples_seen` equals the
+  stretch's start (skipped where no commit holds one);
 - `aevb reproduce` with the run's figure, data set, latent size, method, training-set size and seed, to the
   stretch's end, in a temporary folder, one engine thread (AEVB_NUM_THREADS, unless set);
 - compared: the replay's settings and step-size trial with the run's; every log row of the run inside the stretch,
@@ -84,7 +85,7 @@ def spans(stretches):
 def replay(folder, span, cli, data_dir, dry_run):
     start, end = span[0]['from_samples'], span[-1]['to_samples']
     if start is None:
-        return f'{start}-{end}: its start is not known; not replayed'
+        start = 0  # not known where it started: replayed from the start, which covers it whatever came before
     with open(os.path.join(folder, 'run.json'), encoding='utf-8') as f:
         info = json.load(f)
     name, figure = info['run'], info['figure']
@@ -149,7 +150,7 @@ def replay(folder, span, cli, data_dir, dry_run):
                 return f'{start}-{end}: log rows identical, checkpoint at {end} differs from {finish[:7]}\'s; nothing recorded'
             checkpoint = 'identical'
     for stretch in span:
-        logged = sum(1 for s in inside if stretch['from_samples'] < s <= stretch['to_samples'])
+        logged = sum(1 for s in inside if (stretch['from_samples'] or 0) < s <= stretch['to_samples'])
         at_end = checkpoint if stretch is span[-1] else 'none compared'
         record(folder, stretch, {'git_revision': revision, 'log_rows': logged, 'checkpoint': at_end, 'isa': isa})
     return f'{start}-{end}: identical ({len(inside)} log rows, checkpoint {checkpoint}), replayed by {revision[:7]} on {isa}'
