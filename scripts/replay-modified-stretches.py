@@ -15,7 +15,7 @@ For each stretch trained from uncommitted code and not yet replayed (neighbourin
   stretch's start (skipped where no commit holds one);
 - `aevb reproduce` with the run's figure, data set, latent size, method, training-set size and seed, to the
   stretch's end, in a temporary folder, one engine thread (AEVB_NUM_THREADS, unless set);
-- compared: the replay's settings and step-size trial with the run's; every log row of the run inside the stretch,
+- compared: the replay's settings (those the run's run.json names) and step-size trial with the run's; every log row of the run inside the stretch,
   all columns but the timings (`*_seconds`), as written; the replay's checkpoint with the committed one at the
   stretch's end where a commit holds one, every tensor (the metadata holds timings).
 Where everything compares equal, the stretch in run.json gets `"replayed": {"git_revision", "log_rows",
@@ -121,10 +121,12 @@ def replay(folder, span, cli, data_dir, dry_run):
         revision = again.get('git_revision', '')
         if revision.endswith('+dirty'):
             return f'{start}-{end}: the replaying build is from uncommitted code ({revision}); nothing recorded'
-        mine = {k: v for k, v in info['settings'].items() if k != 'samples'}
-        theirs = {k: v for k, v in again['settings'].items() if k != 'samples'}
-        if mine != theirs:
-            diff = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+        # Settings added after the run began are missing from its run.json; their defaults are the behaviour before
+        # them (the committed run.json files read back so), so only the keys both name are compared.
+        mine = {k: v for k, v in info['settings'].items() if k != 'samples' and k in again['settings']}
+        theirs = {k: v for k, v in again['settings'].items() if k != 'samples' and k in info['settings']}
+        if mine != theirs or len(mine) < len(info['settings']) - 1:
+            diff = sorted(k for k in info['settings'].keys() | theirs.keys() if k != 'samples' and mine.get(k) != theirs.get(k))
             return f'{start}-{end}: settings differ ({", ".join(diff)}); nothing recorded'
         if start == 0 and info.get('learning_rate_selection') != again.get('learning_rate_selection'):
             a, b = info.get('learning_rate_selection', {}), again.get('learning_rate_selection', {})
