@@ -18,6 +18,8 @@ For each stretch trained from uncommitted code and not yet replayed (neighbourin
 - compared: the replay's settings (those the run's run.json names) and step-size trial with the run's; every log row of the run inside the stretch,
   all columns but the timings (`*_seconds`), as written; the replay's checkpoint with the committed one at the
   stretch's end where a commit holds one, every tensor (the metadata holds timings).
+With --base, each stretch is replayed by a build of the commit its tree was modified from instead (where the
+engine has changed since, only that build can give the same bits; a build of any commit will do as evidence).
 Where everything compares equal, the stretch in run.json gets `"replayed": {"git_revision", "log_rows",
 "checkpoint": "identical" | "none committed", "isa"}`; otherwise the first difference is printed and run.json is
 left alone. The build must be of a commit (its run.json revision without "+dirty"). Standard library only.
@@ -71,11 +73,16 @@ def command(info, to):
     return args + ['--method', info['method'], '--seed', str(info['seed']), '--samples', str(to), '--no-charts']
 
 
-def spans(stretches):
-    """Neighbouring stretches joined (one replay covers them all)."""
+def base(stretch):
+    return stretch['git_revision'].removesuffix('+dirty')
+
+
+def spans(stretches, by_base):
+    """Neighbouring stretches joined (one replay covers them all), with by_base only those modified from one commit."""
     out = []
     for s in stretches:
-        if out and s['from_samples'] is not None and out[-1][-1]['to_samples'] == s['from_samples']:
+        if (out and s['from_samples'] is not None and out[-1][-1]['to_samples'] == s['from_samples']
+                and (not by_base or base(out[-1][-1]) == base(s))):
             out[-1].append(s)
         else:
             out.append([s])
@@ -158,6 +165,20 @@ def replay(folder, span, cli, data_dir, dry_run):
     return f'{start}-{end}: identical ({len(inside)} log rows, checkpoint {checkpoint}), replayed by {revision[:7]} on {isa}'
 
 
+def build(revision, builds):
+    """A Release build of Aevb.Cli at revision, in a git worktree under builds (made once)."""
+    tree = os.path.join(builds, revision)
+    if not os.path.isdir(tree):
+        os.makedirs(builds, exist_ok=True)
+        git('worktree', 'add', '--detach', tree, revision)
+    cli = os.path.join(tree, 'src/Aevb.Cli/bin/Release/net10.0/Aevb.Cli.dll')
+    if not os.path.exists(cli):
+        print(f'  building {revision[:7]} in {tree}', flush=True)
+        subprocess.run(['dotnet', 'build', '-c', 'Release', '-v', 'q', 'src/Aevb.Cli'], cwd=tree, check=True,
+                       stdout=subprocess.DEVNULL)
+    return cli
+
+
 def record(folder, stretch, replayed):
     """Writes replayed into the stretch's object in run.json as text, so the rest of the file stays as the run wrote it."""
     path = os.path.join(folder, 'run.json')
@@ -185,6 +206,11 @@ def main():
     parser.add_argument('--bin', default='src/Aevb.Cli/bin/Release/net10.0',
                         help='a Release build of Aevb.Cli from a commit (default: this checkout\'s)')
     parser.add_argument('--data-dir', default=os.path.abspath(os.environ.get('AEVB_DATA_DIR', 'data/cache')))
+    parser.add_argument('--base', action='store_true',
+                        help='replay each stretch with a build of the commit its tree was modified from (its revision '
+                             'without "+dirty", built once in a git worktree under --builds) instead of --bin: where '
+                             'the engine has changed since, only that build can give the same bits')
+    parser.add_argument('--builds', default=os.path.join(tempfile.gettempdir(), 'aevb-replay-builds'))
     parser.add_argument('--dry-run', action='store_true', help='say what would run')
     a = parser.parse_args()
     cli = os.path.join(a.bin, 'Aevb.Cli.dll')
@@ -203,8 +229,16 @@ def main():
             info = json.load(f)
         todo = [s for s in info.get('revisions', []) if s['git_revision'].endswith('+dirty') and 'replayed' not in s]
         print(f'{folder}: {len(todo)} stretch(es) from uncommitted code not yet replayed', flush=True)
-        for span in spans(todo):
-            print(f'  {replay(folder, span, cli, a.data_dir, a.dry_run)}', flush=True)
+        for span in spans(todo, a.base):
+            with_cli = cli
+            if a.base:
+                try:
+                    git('cat-file', '-e', f'{base(span[0])}^{{commit}}')
+                except subprocess.CalledProcessError:
+                    print(f'  {base(span[0])[:7]} is not in this repository\'s history; not replayed', flush=True)
+                    continue
+                with_cli = cli if a.dry_run else build(base(span[0]), a.builds)
+            print(f'  {replay(folder, span, with_cli, a.data_dir, a.dry_run)}', flush=True)
 
 
 if __name__ == '__main__':
