@@ -63,6 +63,19 @@ def rows(text):
     return {int(r['samples']): {k: v for k, v in r.items() if not k.endswith('_seconds')} for r in reader}
 
 
+def first_difference(committed, path, start, end):
+    """The first log row inside (start, end] that the replay has written and that differs from the run's, or None."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            replayed = rows(f.read())
+    except FileNotFoundError:
+        return None
+    for s in sorted(s for s in replayed if start < s <= end and s in committed):
+        if replayed[s] != committed[s]:
+            return f'{s}: committed {committed[s]}, replayed {replayed[s]}'
+    return None
+
+
 def command(info, to):
     s = info['settings']
     args = ['reproduce', info['figure']]
@@ -119,10 +132,36 @@ def replay(folder, span, cli, data_dir, dry_run):
         isa = isa.removeprefix('engine: ').split(',')[0]
         print(f'  {start}-{end}: aevb {" ".join(args)} ({isa}, from {begin[:7] if begin else "an empty folder"})',
               flush=True)
-        done = subprocess.run(['dotnet', cli, *args, '--out', tmp, '--data-dir', data_dir], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if done.returncode != 0:
-            return f'{start}-{end}: the replay failed ({done.stderr.strip().splitlines()[-1:]})'
+        with open(os.path.join(folder, 'log.csv'), encoding='utf-8') as f:
+            committed = rows(f.read())
+        # Compared as it goes, every 10 s: a replay that parts from the run is stopped at its first differing row
+        # rather than trained to the end.
+        errors = open(os.path.join(tmp, 'stderr.txt'), 'w+', encoding='utf-8')  # a pipe nobody reads could fill
+        child = subprocess.Popen(['dotnet', cli, *args, '--out', tmp, '--data-dir', data_dir], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            while True:
+                try:
+                    code = child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    code = None
+                differs = first_difference(committed, os.path.join(run_dir, 'log.csv'), start, end)
+                if differs is not None:
+                    child.terminate()
+                    child.wait()
+                    errors.close()
+                    return f'{start}-{end}: differs at {differs}; stopped there, nothing recorded'
+                if code is not None:
+                    break
+        finally:
+            if child.poll() is None:
+                child.terminate()
+                child.wait()
+        errors.seek(0)
+        message = errors.read().strip().splitlines()[-1:]
+        errors.close()
+        if code != 0:
+            return f'{start}-{end}: the replay failed ({message})'
         with open(os.path.join(run_dir, 'run.json'), encoding='utf-8') as f:
             again = json.load(f)
         revision = again.get('git_revision', '')
@@ -141,8 +180,6 @@ def replay(folder, span, cli, data_dir, dry_run):
             b = {k: v for k, v in b.items() if k != 'seconds'}
             if a != b:
                 return f'{start}-{end}: the step-size trial differs ({a} against {b}); nothing recorded'
-        with open(os.path.join(folder, 'log.csv'), encoding='utf-8') as f:
-            committed = rows(f.read())
         with open(os.path.join(run_dir, 'log.csv'), encoding='utf-8') as f:
             replayed = rows(f.read())
         inside = sorted(s for s in committed if start < s <= end)
