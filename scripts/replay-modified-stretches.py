@@ -2,7 +2,7 @@
 """Replays, with a build of a commit, the stretches of figure runs that a build from uncommitted code trained
 ("+dirty" in run.json's `revisions`), and records in run.json each replay that came out identical.
 
-    python3 scripts/replay-modified-stretches.py [--bin DIR] [--data-dir DIR] [--dry-run] RUN_FOLDER ...
+    python3 scripts/replay-modified-stretches.py [--bin DIR | --base] [--data-dir DIR] [--dry-run] RUN_FOLDER ...
 
 e.g. `python3 scripts/replay-modified-stretches.py --bin /tmp/clean/src/Aevb.Cli/bin/Release/net10.0
 results/fig2/frey-h200-z2-aevb`. Training is deterministic (same seed, same ISA: same bits), so where a clean build,
@@ -15,16 +15,17 @@ For each stretch trained from uncommitted code and not yet replayed (neighbourin
   stretch's start (skipped where no commit holds one);
 - `aevb reproduce` with the run's figure, data set, latent size, method, training-set size and seed, to the
   stretch's end, in a temporary folder, one engine thread (AEVB_NUM_THREADS, unless set);
-- compared: the replay's settings (those the run's run.json names) and step-size trial with the run's; every log row of the run inside the stretch,
-  all columns but the timings (`*_seconds`), as written; the replay's checkpoint with the committed one at the
-  stretch's end where a commit holds one, every tensor (the metadata holds timings).
+- compared: every log row of the run inside the stretch, all columns but the timings (`*_seconds`), as written (as
+  the replay goes: it is stopped at the first row that differs); the replay's settings (those the run's run.json
+  names) and step-size trial with the run's; the replay's checkpoint with the committed one at the stretch's end
+  where a commit holds one, every tensor (the metadata holds timings).
 With --base, each stretch is replayed by a build of the commit its tree was modified from instead (where the
 engine has changed since, only that build can give the same bits; a build of any commit will do as evidence).
 Where everything compares equal, the stretch in run.json gets `"replayed": {"git_revision", "log_rows",
 "checkpoint": "identical" | "none committed", "isa"}`; otherwise the first difference is printed and run.json is
 left alone. The build must be of a commit (its run.json revision without "+dirty"). Standard library only.
 """
-import argparse, csv, io, json, os, re, shutil, struct, subprocess, sys, tempfile
+import argparse, csv, io, json, os, re, struct, subprocess, sys, tempfile
 
 
 def git(*args, binary=False):
