@@ -63,6 +63,10 @@ to1e8() {
 # whole, into results/reruns/, shortest first. A completed rerun replaces its original in results/fig2 or fig3 (then
 # regenerate the charts, README and notebooks 04/05, and re-read the prose that quotes the run).
 reruns() {
+  # First one ablation (about 1 h): README's step-size observation (AEVB at Nz = 3 and 5, where the trial chose 0.02,
+  # end with a larger train - test gap than the paper's; at Nz = 10, 20, 200, where it chose 0.01, a smaller one)
+  # tested on one family: AEVB Nz = 5 at 0.01 to 1e8.
+  aevb reproduce fig2 --latent 5 --method aevb --lr 0.01 --samples 1e8 --out "${R}/ablations/lr-0.01-1e8" --no-charts
   local out="${R}/reruns"
   aevb reproduce fig3 --ntrain 1000 --method aevb --out "$out" --no-charts
   aevb reproduce fig3 --ntrain 1000 --method wakesleep --out "$out" --no-charts
