@@ -19,6 +19,8 @@ A run.json that already has `revisions` (written by the run itself) is left alon
 """
 import glob, json, os, re, subprocess, sys
 
+from run_json import write_edited  # scripts/run_json.py
+
 
 def git(*args):
     return subprocess.run(['git', *args], capture_output=True, text=True, check=True).stdout
@@ -71,11 +73,7 @@ def backfill(path):
         f'{pad}  {{\n{pad}    "git_revision": {json.dumps(r)},\n{pad}    "from_samples": {json.dumps(a)},\n'
         f'{pad}    "to_samples": {b},\n{pad}    "reconstructed": true\n{pad}  }}' for r, a, b in record)
     text = text[:match.end()] + f'{pad}"revisions": [\n{items}\n{pad}],\n' + text[match.end():]
-    json.loads(text)  # still one valid document
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_edited(path, text)
     dirty = [f'{a}-{b}' for r, a, b in record if r.endswith('+dirty')]
     return f'{len(record)} stretches' + (f', uncommitted code at {", ".join(map(str, dirty))}' if dirty else '')
 

@@ -27,6 +27,8 @@ left alone. The build must be of a commit (its run.json revision without "+dirty
 """
 import argparse, csv, io, json, os, re, struct, subprocess, sys, tempfile
 
+from run_json import write_edited  # scripts/run_json.py
+
 
 def git(*args, binary=False):
     out = subprocess.run(['git', *args], capture_output=True, check=True).stdout
@@ -137,30 +139,27 @@ def replay(folder, span, cli, data_dir, dry_run):
             committed = rows(f.read())
         # Compared as it goes, every 10 s: a replay that parts from the run is stopped at its first differing row
         # rather than trained to the end.
-        errors = open(os.path.join(tmp, 'stderr.txt'), 'w+', encoding='utf-8')  # a pipe nobody reads could fill
-        child = subprocess.Popen(['dotnet', cli, *args, '--out', tmp, '--data-dir', data_dir], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=errors)
-        try:
-            while True:
-                try:
-                    code = child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    code = None
-                differs = first_difference(committed, os.path.join(run_dir, 'log.csv'), start, end)
-                if differs is not None:
+        # stderr to a file: a pipe nobody reads could fill and stall the replay.
+        with open(os.path.join(tmp, 'stderr.txt'), 'w+', encoding='utf-8') as errors:
+            child = subprocess.Popen(['dotnet', cli, *args, '--out', tmp, '--data-dir', data_dir], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=errors)
+            try:
+                while True:
+                    try:
+                        code = child.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        code = None
+                    differs = first_difference(committed, os.path.join(run_dir, 'log.csv'), start, end)
+                    if differs is not None:
+                        return f'{start}-{end}: differs at {differs}; stopped there, nothing recorded'
+                    if code is not None:
+                        break
+            finally:
+                if child.poll() is None:
                     child.terminate()
                     child.wait()
-                    errors.close()
-                    return f'{start}-{end}: differs at {differs}; stopped there, nothing recorded'
-                if code is not None:
-                    break
-        finally:
-            if child.poll() is None:
-                child.terminate()
-                child.wait()
-        errors.seek(0)
-        message = errors.read().strip().splitlines()[-1:]
-        errors.close()
+            errors.seek(0)
+            message = errors.read().strip().splitlines()[-1:]
         if code != 0:
             return f'{start}-{end}: the replay failed ({message})'
         with open(os.path.join(run_dir, 'run.json'), encoding='utf-8') as f:
@@ -175,10 +174,8 @@ def replay(folder, span, cli, data_dir, dry_run):
         if mine != theirs or len(mine) < len(info['settings']) - 1:
             diff = sorted(k for k in info['settings'].keys() | theirs.keys() if k != 'samples' and mine.get(k) != theirs.get(k))
             return f'{start}-{end}: settings differ ({", ".join(diff)}); nothing recorded'
-        if start == 0 and info.get('learning_rate_selection') != again.get('learning_rate_selection'):
-            a, b = info.get('learning_rate_selection', {}), again.get('learning_rate_selection', {})
-            a = {k: v for k, v in a.items() if k != 'seconds'}
-            b = {k: v for k, v in b.items() if k != 'seconds'}
+        if start == 0:
+            a, b = ({k: v for k, v in i.get('learning_rate_selection', {}).items() if k != 'seconds'} for i in (info, again))
             if a != b:
                 return f'{start}-{end}: the step-size trial differs ({a} against {b}); nothing recorded'
         with open(os.path.join(run_dir, 'log.csv'), encoding='utf-8') as f:
@@ -231,11 +228,7 @@ def record(folder, stretch, replayed):
     pad = match.group(1)
     body = ',\n'.join(f'{pad}  {json.dumps(k)}: {json.dumps(v)}' for k, v in replayed.items())
     text = text[:match.end()] + f',\n{pad}"replayed": {{\n{body}\n{pad}}}' + text[match.end():]
-    json.loads(text)  # still one valid document
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_edited(path, text)
 
 
 def main():
