@@ -116,4 +116,17 @@ public class Figure2ComparisonTests
             text.ReplaceLineEndings("\n"));
         Assert.Equal(1, lines.LinesWritten);
     }
+
+    [Fact]
+    public void TheFullModeLineNamesTheRunsFolderRelativeToTheRepositorySoCommittedOutputsDoNotNameAMachine()
+    {
+        var runs = new[] { Run("mnist", 3, RunMethod.Aevb, (1000, -120, -121)) };
+        var inside = FigureNotebook.Provenance(quick: false, Path.Combine(RepoRoot.Find(), "results"), "fig2", runs);
+        Assert.StartsWith($"Full mode: 1 runs in {Path.Combine("results", "fig2")} (last updated", inside);
+        Assert.DoesNotContain(RepoRoot.Find(), inside);
+
+        var elsewhere = Path.Combine(Path.GetTempPath(), "aevb-elsewhere");
+        var outside = FigureNotebook.Provenance(quick: false, elsewhere, "fig2", runs);
+        Assert.Contains($"runs in {Path.Combine(Path.GetFullPath(elsewhere), "fig2")} (", outside);
+    }
 }
