@@ -46,7 +46,7 @@ public static class FigureNotebook
 
     /// <summary>A folder as the notebook prints it: relative to the repository root when inside it (the committed
     /// outputs then do not name the machine's checkout), else in full.</summary>
-    private static string Shown(string directory)
+    public static string Shown(string directory)
     {
         var full = Path.GetFullPath(directory);
         if (DataDirectories.FindRepositoryRoot() is not { } root) return full;
