@@ -40,13 +40,13 @@ public static class FigureNotebook
         if (quick) return $"Quick mode: {runs.Count} small runs trained just now (not the paper's scale; full mode plots the committed runs).";
         var families = FigureFamilies.Match(runs).Where(f => f.Family.Figure == figure).ToList();
         var latest = runs.Select(r => r.Info["updated_utc"]?.ToString()).Where(t => t is not null).Max();
-        return $"Full mode: {runs.Count} runs in {Shown(Path.Combine(resultsDirectory, figure))} (last updated {latest ?? "—"}); "
+        return $"Full mode: {runs.Count} runs in {DisplayPath(Path.Combine(resultsDirectory, figure))} (last updated {latest ?? "—"}); "
             + $"{families.Count(f => f.Run is not null)} of the paper's {families.Count} curve families have a run, {families.Count(f => f.Run?.Log.LastSamples >= f.Family.Extent)} reach its x axis.";
     }
 
     /// <summary>A folder as the notebook prints it: relative to the repository root when inside it (the committed
     /// outputs then do not name the machine's checkout), else in full.</summary>
-    public static string Shown(string directory)
+    public static string DisplayPath(string directory)
     {
         var full = Path.GetFullPath(directory);
         if (DataDirectories.FindRepositoryRoot() is not { } root) return full;
