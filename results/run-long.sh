@@ -76,7 +76,6 @@ step_ablation() {
 reruns() {
   local out="${R}/reruns"
   aevb reproduce fig3 --ntrain 50000 --method mcem --out "$out" --no-charts
-  aevb reproduce fig2 --latent 200 --method aevb --samples 1e8 --out "$out" --no-charts
   aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e8 --out "$out" --no-charts
 }
 
