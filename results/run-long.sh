@@ -2,7 +2,7 @@
 # The long figure runs behind README "Results", two lanes at a time, in the order issue 16 asks for: Figure 3
 # complete first, then Figure 2 MNIST at every latent size to 1e7, then the longest curves to 1e8, then every
 # other Figure 2 curve to 1e8 (a queue both lanes draw from, so neither idles while the other has work), then the
-# step-size ablation and the runs that must run again from a commit (below).
+# step-size ablation.
 #
 #   nohup bash results/run-long.sh > /tmp/run-long.log 2>&1 &      # both lanes, in the background
 #   bash results/run-long.sh 1                                       # one lane in the foreground
@@ -32,7 +32,6 @@ lane1() {
   aevb reproduce fig2 --latent 20 --samples 1e8 --out "$R" --no-charts
   to1e8
   step_ablation
-  reruns
 }
 
 lane2() {
@@ -44,7 +43,6 @@ lane2() {
   aevb reproduce fig2 --latent 200 --samples 1e8 --out "$R" --no-charts
   to1e8
   step_ablation
-  reruns
 }
 
 # Every other Figure 2 curve to 1e8, one run per command: Frey Face Nz = 2 and 20 first (issue 16's item 3), then
@@ -68,15 +66,12 @@ step_ablation() {
 }
 
 # Issue 16: runs start from a commit. Five figure runs had a stretch trained from uncommitted code that a build of a
-# commit does not replay identically (README "Provenance"; scripts/replay-modified-stretches.py): they run again,
-# whole, into results/reruns/. A completed rerun replaces its original in results/fig2 or fig3 (then
-# `bash results/regenerate.sh`, and re-read the prose that quotes the run). Four have: Figure 3's AEVB and
-# wake-sleep at N = 1000 (from 2fc0cba and 7ec1b91), MNIST AEVB at Nz = 200 and Figure 3's MCEM at N = 50000 (from
-# fe2aed6); MNIST wake-sleep at Nz = 200 follows.
-reruns() {
-  local out="${R}/reruns"
-  aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e8 --out "$out" --no-charts
-}
+# commit does not replay identically (README "Provenance"; scripts/replay-modified-stretches.py). All five ran again,
+# whole from a commit, into results/reruns/ (e.g. `aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e8
+# --out results/reruns --no-charts`) and replaced their originals in results/fig2 and results/fig3: Figure 3's AEVB
+# and wake-sleep at N = 1000 (from 2fc0cba and 7ec1b91), MNIST AEVB and wake-sleep at Nz = 200 (from 7ec1b91,
+# 86b5ca6 and fe2aed6) and Figure 3's MCEM at N = 50000 (from fe2aed6). After a results commit:
+# `bash results/regenerate.sh`, and re-read the prose that quotes the run.
 
 lane3() {
   # Issue 17's proof: the importance-weighted bound (IWAE, k = 5) beside AEVB, at the full Figure 3 protocol and on
