@@ -67,7 +67,7 @@ step_ablation() {
 
 # Issue 16: runs start from a commit. Five figure runs had a stretch trained from uncommitted code that a build of a
 # commit does not replay identically (README "Provenance"; scripts/replay-modified-stretches.py). All five ran again,
-# whole from a commit, into results/reruns/ (e.g. `aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e8
+# whole from a commit, each in results/reruns/ until it completed (e.g. `aevb reproduce fig2 --latent 200 --method wakesleep --samples 1e8
 # --out results/reruns --no-charts`) and replaced their originals in results/fig2 and results/fig3: Figure 3's AEVB
 # and wake-sleep at N = 1000 (from 2fc0cba and 7ec1b91), MNIST AEVB and wake-sleep at Nz = 200 (from 7ec1b91,
 # 86b5ca6 and fe2aed6) and Figure 3's MCEM at N = 50000 (from fe2aed6). After a results commit:
